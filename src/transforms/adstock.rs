@@ -1,0 +1,319 @@
+//! Adstock: the carry-over of spend into later weeks, as a causal convolution with a weight
+//! vector of length `l_max` (current week plus `l_max - 1` lags, zero history before the first
+//! row). Formulas follow PyMC-Marketing's `mmm.transformers` so that fitted parameters mean
+//! the same thing in both systems.
+//!
+//! Every kernel returns its weights together with their derivatives with respect to its
+//! parameters: the model's gradient and the SQL functions share this one implementation.
+
+use super::{check_finite, TransformError};
+
+/// Longest carry-over window accepted (ten years of weeks): a bound on memory and work per row.
+pub const MAX_L_MAX: usize = 520;
+
+/// The adstock kernels of PyMC-Marketing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdstockKind {
+    Geometric,
+    Delayed,
+    Binomial,
+    WeibullPdf,
+    WeibullCdf,
+    None,
+}
+
+impl AdstockKind {
+    /// Parameter names as PyMC-Marketing prints them, without the `adstock_` prefix.
+    pub fn param_names(self) -> &'static [&'static str] {
+        match self {
+            Self::Geometric | Self::Binomial => &["alpha"],
+            Self::Delayed => &["alpha", "theta"],
+            Self::WeibullPdf | Self::WeibullCdf => &["lam", "k"],
+            Self::None => &[],
+        }
+    }
+}
+
+/// Weights `w_k` (k = 0..l_max-1) and `dw_k/dθ_j` for up to two parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    pub w: Vec<f64>,
+    pub dw: Vec<[f64; 2]>,
+}
+
+impl Weights {
+    /// Causal convolution `a_t = Σ_k w_k x_{t-k}` into `out` (same length as `x`).
+    pub fn convolve(&self, x: &[f64], out: &mut [f64]) {
+        convolve(&self.w, x, out);
+    }
+}
+
+/// `out_t = Σ_{k=0}^{min(L-1, t)} w_k x_{t-k}`.
+pub fn convolve(w: &[f64], x: &[f64], out: &mut [f64]) {
+    for (t, o) in out.iter_mut().enumerate() {
+        *o = w
+            .iter()
+            .take(t + 1)
+            .enumerate()
+            .map(|(k, wk)| wk * x[t - k])
+            .sum();
+    }
+}
+
+/// Checks the window length shared by every kernel.
+pub fn check_l_max(l_max: i64) -> Result<usize, TransformError> {
+    if (1..=MAX_L_MAX as i64).contains(&l_max) {
+        Ok(l_max as usize)
+    } else {
+        Err(TransformError::out_of_range("l_max", l_max as f64, "1 to 520"))
+    }
+}
+
+/// Checks a spend series: finite and non-negative, naming the first bad element (1-based, as
+/// SQL arrays count).
+pub fn check_series(arg: &str, x: &[f64]) -> Result<(), TransformError> {
+    for (i, &v) in x.iter().enumerate() {
+        let name = format!("{arg}[{}]", i + 1);
+        check_finite(&name, v)?;
+        if v < 0.0 {
+            return Err(TransformError::out_of_range(&name, v, ">= 0 (spend cannot be negative)"));
+        }
+    }
+    Ok(())
+}
+
+/// Validates the parameters of `kind` for use outside the sampler (SQL, simulator, optimizer).
+pub fn check_params(kind: AdstockKind, params: &[f64]) -> Result<(), TransformError> {
+    for (name, &v) in kind.param_names().iter().zip(params) {
+        check_finite(name, v)?;
+    }
+    match kind {
+        AdstockKind::Geometric | AdstockKind::Delayed => {
+            if !(0.0..1.0).contains(&params[0]) {
+                return Err(TransformError::out_of_range("alpha", params[0], "[0, 1)"));
+            }
+            if kind == AdstockKind::Delayed && params[1] < 0.0 {
+                return Err(TransformError::out_of_range("theta", params[1], ">= 0"));
+            }
+        }
+        AdstockKind::Binomial => {
+            if !(params[0] > 0.0 && params[0] <= 1.0) {
+                return Err(TransformError::out_of_range("alpha", params[0], "(0, 1]"));
+            }
+        }
+        AdstockKind::WeibullPdf | AdstockKind::WeibullCdf => {
+            for (name, &v) in ["lam", "k"].iter().zip(params) {
+                if v <= 0.0 {
+                    return Err(TransformError::out_of_range(name, v, "> 0"));
+                }
+            }
+        }
+        AdstockKind::None => {}
+    }
+    Ok(())
+}
+
+/// The kernel's weights and their parameter derivatives.
+pub fn weights(kind: AdstockKind, params: &[f64], l_max: usize, normalize: bool) -> Weights {
+    let raw = match kind {
+        AdstockKind::Geometric => geometric(params[0], l_max),
+        AdstockKind::Delayed => delayed(params[0], params[1], l_max),
+        AdstockKind::Binomial => binomial(params[0], l_max),
+        AdstockKind::WeibullPdf => weibull_pdf(params[0], params[1], l_max),
+        AdstockKind::WeibullCdf => weibull_cdf(params[0], params[1], l_max),
+        AdstockKind::None => {
+            let mut w = vec![0.0; l_max];
+            w[0] = 1.0;
+            Weights { w, dw: vec![[0.0; 2]; l_max] }
+        }
+    };
+    if normalize {
+        normalized(raw)
+    } else {
+        raw
+    }
+}
+
+/// `w_k = α^k`.
+fn geometric(alpha: f64, l_max: usize) -> Weights {
+    (0..l_max)
+        .map(|k| {
+            let k = k as f64;
+            let d = if k == 0.0 { 0.0 } else { k * alpha.powf(k - 1.0) };
+            (alpha.powf(k), [d, 0.0])
+        })
+        .collect()
+}
+
+/// `w_k = α^((k-θ)²)`: the peak effect arrives `θ` weeks after the spend.
+fn delayed(alpha: f64, theta: f64, l_max: usize) -> Weights {
+    (0..l_max)
+        .map(|k| {
+            let e = (k as f64 - theta).powi(2);
+            let w = alpha.powf(e);
+            let d_alpha = if e == 0.0 { 0.0 } else { e * alpha.powf(e - 1.0) };
+            // d/dθ α^e = α^e ln α · (-2(k-θ)); zero where the weight itself vanishes.
+            let d_theta = if w == 0.0 { 0.0 } else { -2.0 * (k as f64 - theta) * w * alpha.ln() };
+            (w, [d_alpha, d_theta])
+        })
+        .collect()
+}
+
+/// `w_k = (1 - k/(L+1))^(1/α - 1)`.
+fn binomial(alpha: f64, l_max: usize) -> Weights {
+    let p = 1.0 / alpha - 1.0;
+    let dp = -1.0 / (alpha * alpha);
+    (0..l_max)
+        .map(|k| {
+            let base = 1.0 - k as f64 / (l_max as f64 + 1.0);
+            let w = base.powf(p);
+            (w, [w * base.ln() * dp, 0.0])
+        })
+        .collect()
+}
+
+/// Weibull density at `t = k+1`, min-max rescaled over the window so that the largest weight
+/// is 1 and the smallest 0 (PyMC-Marketing's convention).
+fn weibull_pdf(lam: f64, shape: f64, l_max: usize) -> Weights {
+    let pdf: Weights = (1..=l_max)
+        .map(|t| {
+            let z = t as f64 / lam;
+            let zk = z.powf(shape);
+            let p = (shape / lam) * z.powf(shape - 1.0) * (-zk).exp();
+            let dlog_lam = (shape / lam) * (zk - 1.0);
+            let dlog_k = 1.0 / shape + z.ln() - zk * z.ln();
+            (p, [p * dlog_lam, p * dlog_k])
+        })
+        .collect();
+    let (lo, hi) = argmin_argmax(&pdf.w);
+    let range = pdf.w[hi] - pdf.w[lo];
+    let drange = [0, 1].map(|j| pdf.dw[hi][j] - pdf.dw[lo][j]);
+    pdf.w
+        .iter()
+        .zip(&pdf.dw)
+        .map(|(p, dp)| {
+            let num = p - pdf.w[lo];
+            let w = num / range;
+            let d = [0, 1].map(|j| (dp[j] - pdf.dw[lo][j]) / range - num * drange[j] / (range * range));
+            (w, d)
+        })
+        .collect()
+}
+
+/// `w_0 = 1`, `w_j = Π_{i=1..j} (1 - F(i))` with `1 - F(i) = exp(-(i/λ)^k)`: the share of the
+/// effect surviving each week.
+fn weibull_cdf(lam: f64, shape: f64, l_max: usize) -> Weights {
+    let mut log_w = 0.0;
+    let mut dlog_w = [0.0, 0.0];
+    (0..l_max)
+        .map(|j| {
+            if j > 0 {
+                let z = j as f64 / lam;
+                let zk = z.powf(shape);
+                log_w -= zk;
+                dlog_w[0] += zk * shape / lam;
+                dlog_w[1] -= zk * z.ln();
+            }
+            let w = log_w.exp();
+            (w, dlog_w.map(|d| w * d))
+        })
+        .collect()
+}
+
+/// `w / Σw` with the quotient rule applied to the derivatives.
+fn normalized(raw: Weights) -> Weights {
+    let sum: f64 = raw.w.iter().sum();
+    let dsum = [0, 1].map(|j| raw.dw.iter().map(|d| d[j]).sum::<f64>());
+    raw.w
+        .iter()
+        .zip(&raw.dw)
+        .map(|(w, d)| (w / sum, [0, 1].map(|j| d[j] / sum - w * dsum[j] / (sum * sum))))
+        .collect()
+}
+
+fn argmin_argmax(v: &[f64]) -> (usize, usize) {
+    let mut lo = 0;
+    let mut hi = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x < v[lo] {
+            lo = i;
+        }
+        if x > v[hi] {
+            hi = i;
+        }
+    }
+    (lo, hi)
+}
+
+impl FromIterator<(f64, [f64; 2])> for Weights {
+    fn from_iter<I: IntoIterator<Item = (f64, [f64; 2])>>(iter: I) -> Self {
+        let (w, dw) = iter.into_iter().unzip();
+        Weights { w, dw }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KINDS: [(AdstockKind, [f64; 2]); 5] = [
+        (AdstockKind::Geometric, [0.6, 0.0]),
+        (AdstockKind::Delayed, [0.5, 1.7]),
+        (AdstockKind::Binomial, [0.3, 0.0]),
+        (AdstockKind::WeibullPdf, [2.5, 1.8]),
+        (AdstockKind::WeibullCdf, [3.0, 1.4]),
+    ];
+
+    #[test]
+    fn derivatives_match_central_differences() {
+        for (kind, params) in KINDS {
+            for normalize in [false, true] {
+                let w = weights(kind, &params, 9, normalize);
+                for j in 0..kind.param_names().len() {
+                    let h = 1e-6 * params[j].abs().max(1e-3);
+                    let (mut up, mut down) = (params, params);
+                    up[j] += h;
+                    down[j] -= h;
+                    let (wu, wd) = (weights(kind, &up, 9, normalize), weights(kind, &down, 9, normalize));
+                    for k in 0..9 {
+                        let fd = (wu.w[k] - wd.w[k]) / (2.0 * h);
+                        let err = (fd - w.dw[k][j]).abs() / fd.abs().max(1e-8);
+                        assert!(err < 1e-6, "{kind:?} normalize={normalize} k={k} param {j}: {fd} vs {}", w.dw[k][j]);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn normalized_weights_keep_a_constant_spend_constant() {
+        for (kind, params) in KINDS {
+            let w = weights(kind, &params, 6, true);
+            let x = vec![2.0; 20];
+            let mut a = vec![0.0; 20];
+            w.convolve(&x, &mut a);
+            assert!((a[19] - 2.0).abs() < 1e-12, "{kind:?}: steady state {}", a[19]);
+        }
+    }
+
+    #[test]
+    fn convolution_is_causal() {
+        let w = weights(AdstockKind::Geometric, &[0.5, 0.0], 4, false);
+        let mut a = vec![0.0; 6];
+        w.convolve(&[0.0, 0.0, 1.0, 0.0, 0.0, 0.0], &mut a);
+        assert_eq!(a, vec![0.0, 0.0, 1.0, 0.5, 0.25, 0.125]);
+    }
+
+    #[test]
+    fn rejects_out_of_range_parameters() {
+        assert!(check_params(AdstockKind::Geometric, &[1.0]).is_err());
+        assert!(check_params(AdstockKind::Geometric, &[-0.1]).is_err());
+        assert!(check_params(AdstockKind::Binomial, &[0.0]).is_err());
+        assert!(check_params(AdstockKind::WeibullPdf, &[0.0, 1.0]).is_err());
+        assert!(check_params(AdstockKind::Delayed, &[0.5, f64::NAN]).is_err());
+        assert!(check_l_max(0).is_err());
+        assert!(check_l_max(521).is_err());
+        assert_eq!(check_l_max(8), Ok(8));
+    }
+}
