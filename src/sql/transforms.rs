@@ -115,7 +115,9 @@ mod tests {
 
     #[pg_test]
     fn named_arguments_and_defaults() {
-        let a = Spi::get_one::<Vec<f64>>("SELECT mmm_geometric_adstock(x => ARRAY[1, 0, 0]::float8[], alpha => 0.5, l_max => 3, "normalize" => false)")
+        let a = Spi::get_one::<Vec<f64>>(
+            r#"SELECT mmm_geometric_adstock(x => ARRAY[1, 0, 0]::float8[], alpha => 0.5, l_max => 3, "normalize" => false)"#,
+        )
             .unwrap()
             .unwrap();
         assert_eq!(a, vec![1.0, 0.5, 0.25]);

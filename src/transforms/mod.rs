@@ -12,7 +12,7 @@ pub use saturation::SaturationKind;
 pub enum TransformError {
     #[error("{arg} = {value} is out of range")]
     OutOfRange { arg: String, value: f64, allowed: &'static str },
-    #[error("{arg} must be finite, got {value}")]
+    #[error("{arg} must be finite, got {}", sql_float(*value))]
     NotFinite { arg: String, value: f64 },
 }
 
@@ -27,6 +27,16 @@ impl TransformError {
             Self::OutOfRange { allowed, .. } => allowed,
             Self::NotFinite { .. } => "a finite number (not NaN or Infinity)",
         }
+    }
+}
+
+/// Spells non-finite floats as PostgreSQL does, so messages echo what the user typed.
+fn sql_float(v: f64) -> String {
+    match v {
+        v if v.is_nan() => "NaN".into(),
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        v => v.to_string(),
     }
 }
 
