@@ -3,6 +3,7 @@
 //! The math (`transforms`, and later the model, sampler glue, diagnostics and optimizer) never
 //! touches PostgreSQL; `sql` is the thin layer that does.
 
+pub mod calendar;
 pub mod transforms;
 
 mod sql;
