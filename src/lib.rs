@@ -1,9 +1,12 @@
 //! pg_mmm: Bayesian marketing-mix modelling inside PostgreSQL.
 //!
-//! The math (`transforms`, and later the model, sampler glue, diagnostics and optimizer) never
-//! touches PostgreSQL; `sql` is the thin layer that does.
+//! The math (`transforms`, `model`, `inference`, `posterior`) never touches PostgreSQL; `sql` is
+//! the thin layer that does.
 
 pub mod calendar;
+pub mod inference;
+pub mod model;
+pub mod posterior;
 pub mod transforms;
 
 mod sql;

@@ -36,7 +36,7 @@ impl AdstockKind {
 }
 
 /// Weights `w_k` (k = 0..l_max-1) and `dw_k/dθ_j` for up to two parameters.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Weights {
     pub w: Vec<f64>,
     pub dw: Vec<[f64; 2]>,
@@ -116,120 +116,112 @@ pub fn check_params(kind: AdstockKind, params: &[f64]) -> Result<(), TransformEr
 
 /// The kernel's weights and their parameter derivatives.
 pub fn weights(kind: AdstockKind, params: &[f64], l_max: usize, normalize: bool) -> Weights {
-    let raw = match kind {
-        AdstockKind::Geometric => geometric(params[0], l_max),
-        AdstockKind::Delayed => delayed(params[0], params[1], l_max),
-        AdstockKind::Binomial => binomial(params[0], l_max),
-        AdstockKind::WeibullPdf => weibull_pdf(params[0], params[1], l_max),
-        AdstockKind::WeibullCdf => weibull_cdf(params[0], params[1], l_max),
-        AdstockKind::None => {
-            let mut w = vec![0.0; l_max];
-            w[0] = 1.0;
-            Weights { w, dw: vec![[0.0; 2]; l_max] }
-        }
-    };
-    if normalize {
-        normalized(raw)
-    } else {
-        raw
-    }
+    let mut out = Weights { w: vec![0.0; l_max], dw: vec![[0.0; 2]; l_max] };
+    weights_into(kind, params, normalize, &mut out);
+    out
 }
 
-/// `w_k = α^k`.
-fn geometric(alpha: f64, l_max: usize) -> Weights {
-    (0..l_max)
-        .map(|k| {
-            let k = k as f64;
+/// Fills `out` (whose length is `l_max`) without allocating: the sampler calls this for every
+/// channel at every gradient evaluation.
+pub fn weights_into(kind: AdstockKind, params: &[f64], normalize: bool, out: &mut Weights) {
+    match kind {
+        AdstockKind::Geometric => fill(out, |k| {
+            let alpha = params[0];
             let d = if k == 0.0 { 0.0 } else { k * alpha.powf(k - 1.0) };
             (alpha.powf(k), [d, 0.0])
-        })
-        .collect()
-}
-
-/// `w_k = α^((k-θ)²)`: the peak effect arrives `θ` weeks after the spend.
-fn delayed(alpha: f64, theta: f64, l_max: usize) -> Weights {
-    (0..l_max)
-        .map(|k| {
-            let e = (k as f64 - theta).powi(2);
+        }),
+        // α^((k-θ)²): the peak effect arrives θ weeks after the spend.
+        AdstockKind::Delayed => fill(out, |k| {
+            let (alpha, theta) = (params[0], params[1]);
+            let e = (k - theta).powi(2);
             let w = alpha.powf(e);
             let d_alpha = if e == 0.0 { 0.0 } else { e * alpha.powf(e - 1.0) };
             // d/dθ α^e = α^e ln α · (-2(k-θ)); zero where the weight itself vanishes.
-            let d_theta = if w == 0.0 { 0.0 } else { -2.0 * (k as f64 - theta) * w * alpha.ln() };
+            let d_theta = if w == 0.0 { 0.0 } else { -2.0 * (k - theta) * w * alpha.ln() };
             (w, [d_alpha, d_theta])
-        })
-        .collect()
+        }),
+        AdstockKind::Binomial => {
+            let l_max = out.w.len() as f64;
+            let p = 1.0 / params[0] - 1.0;
+            let dp = -1.0 / (params[0] * params[0]);
+            fill(out, |k| {
+                let base = 1.0 - k / (l_max + 1.0);
+                let w = base.powf(p);
+                (w, [w * base.ln() * dp, 0.0])
+            })
+        }
+        AdstockKind::WeibullPdf => weibull_pdf(params[0], params[1], out),
+        AdstockKind::WeibullCdf => weibull_cdf(params[0], params[1], out),
+        AdstockKind::None => fill(out, |k| (if k == 0.0 { 1.0 } else { 0.0 }, [0.0; 2])),
+    }
+    if normalize {
+        normalize_in_place(out);
+    }
 }
 
-/// `w_k = (1 - k/(L+1))^(1/α - 1)`.
-fn binomial(alpha: f64, l_max: usize) -> Weights {
-    let p = 1.0 / alpha - 1.0;
-    let dp = -1.0 / (alpha * alpha);
-    (0..l_max)
-        .map(|k| {
-            let base = 1.0 - k as f64 / (l_max as f64 + 1.0);
-            let w = base.powf(p);
-            (w, [w * base.ln() * dp, 0.0])
-        })
-        .collect()
+/// Writes `kernel(k)` for k = 0..l_max.
+fn fill(out: &mut Weights, kernel: impl Fn(f64) -> (f64, [f64; 2])) {
+    for (k, (w, dw)) in out.w.iter_mut().zip(out.dw.iter_mut()).enumerate() {
+        (*w, *dw) = kernel(k as f64);
+    }
 }
 
 /// Weibull density at `t = k+1`, min-max rescaled over the window so that the largest weight
-/// is 1 and the smallest 0 (PyMC-Marketing's convention).
-fn weibull_pdf(lam: f64, shape: f64, l_max: usize) -> Weights {
-    let pdf: Weights = (1..=l_max)
-        .map(|t| {
-            let z = t as f64 / lam;
-            let zk = z.powf(shape);
-            let p = (shape / lam) * z.powf(shape - 1.0) * (-zk).exp();
-            let dlog_lam = (shape / lam) * (zk - 1.0);
-            let dlog_k = 1.0 / shape + z.ln() - zk * z.ln();
-            (p, [p * dlog_lam, p * dlog_k])
-        })
-        .collect();
-    let (lo, hi) = argmin_argmax(&pdf.w);
-    let range = pdf.w[hi] - pdf.w[lo];
-    let drange = [0, 1].map(|j| pdf.dw[hi][j] - pdf.dw[lo][j]);
-    pdf.w
-        .iter()
-        .zip(&pdf.dw)
-        .map(|(p, dp)| {
-            let num = p - pdf.w[lo];
-            let w = num / range;
-            let d = [0, 1].map(|j| (dp[j] - pdf.dw[lo][j]) / range - num * drange[j] / (range * range));
-            (w, d)
-        })
-        .collect()
+/// is 1 and the smallest 0 (PyMC-Marketing's convention). Rescaling in log space keeps the
+/// weights defined where every density value underflows; a window whose values are all equal
+/// (`l_max = 1`) gets weight 1 throughout, where PyMC-Marketing divides 0 by 0.
+fn weibull_pdf(lam: f64, shape: f64, out: &mut Weights) {
+    // First the log density and its derivatives.
+    fill(out, |k| {
+        let z = (k + 1.0) / lam;
+        let zk = z.powf(shape);
+        let log_p = (shape / lam).ln() + (shape - 1.0) * z.ln() - zk;
+        (log_p, [(shape / lam) * (zk - 1.0), 1.0 / shape + z.ln() - zk * z.ln()])
+    });
+    let (lo, hi) = argmin_argmax(&out.w);
+    let (log_hi, dlog_hi) = (out.w[hi], out.dw[hi]);
+    // q_t = p_t / p_max and w_t = (q_t - q_min) / (1 - q_min).
+    let q_min = (out.w[lo] - log_hi).exp();
+    let dq_min = [0, 1].map(|j| q_min * (out.dw[lo][j] - dlog_hi[j]));
+    let range = 1.0 - q_min;
+    for (w, dw) in out.w.iter_mut().zip(out.dw.iter_mut()) {
+        if range == 0.0 {
+            (*w, *dw) = (1.0, [0.0; 2]);
+            continue;
+        }
+        let q = (*w - log_hi).exp();
+        let dq = [0, 1].map(|j| q * (dw[j] - dlog_hi[j]));
+        *w = (q - q_min) / range;
+        *dw = [0, 1].map(|j| (dq[j] - dq_min[j]) / range + (q - q_min) * dq_min[j] / (range * range));
+    }
 }
 
 /// `w_0 = 1`, `w_j = Π_{i=1..j} (1 - F(i))` with `1 - F(i) = exp(-(i/λ)^k)`: the share of the
 /// effect surviving each week.
-fn weibull_cdf(lam: f64, shape: f64, l_max: usize) -> Weights {
+fn weibull_cdf(lam: f64, shape: f64, out: &mut Weights) {
     let mut log_w = 0.0;
     let mut dlog_w = [0.0, 0.0];
-    (0..l_max)
-        .map(|j| {
-            if j > 0 {
-                let z = j as f64 / lam;
-                let zk = z.powf(shape);
-                log_w -= zk;
-                dlog_w[0] += zk * shape / lam;
-                dlog_w[1] -= zk * z.ln();
-            }
-            let w = log_w.exp();
-            (w, dlog_w.map(|d| w * d))
-        })
-        .collect()
+    for (j, (w, dw)) in out.w.iter_mut().zip(out.dw.iter_mut()).enumerate() {
+        if j > 0 {
+            let z = j as f64 / lam;
+            let zk = z.powf(shape);
+            log_w -= zk;
+            dlog_w[0] += zk * shape / lam;
+            dlog_w[1] -= zk * z.ln();
+        }
+        *w = log_w.exp();
+        *dw = dlog_w.map(|d| *w * d);
+    }
 }
 
 /// `w / Σw` with the quotient rule applied to the derivatives.
-fn normalized(raw: Weights) -> Weights {
-    let sum: f64 = raw.w.iter().sum();
-    let dsum = [0, 1].map(|j| raw.dw.iter().map(|d| d[j]).sum::<f64>());
-    raw.w
-        .iter()
-        .zip(&raw.dw)
-        .map(|(w, d)| (w / sum, [0, 1].map(|j| d[j] / sum - w * dsum[j] / (sum * sum))))
-        .collect()
+fn normalize_in_place(out: &mut Weights) {
+    let sum: f64 = out.w.iter().sum();
+    let dsum = [0, 1].map(|j| out.dw.iter().map(|d| d[j]).sum::<f64>());
+    for (w, dw) in out.w.iter_mut().zip(out.dw.iter_mut()) {
+        *dw = [0, 1].map(|j| dw[j] / sum - *w * dsum[j] / (sum * sum));
+        *w /= sum;
+    }
 }
 
 fn argmin_argmax(v: &[f64]) -> (usize, usize) {
@@ -244,13 +236,6 @@ fn argmin_argmax(v: &[f64]) -> (usize, usize) {
         }
     }
     (lo, hi)
-}
-
-impl FromIterator<(f64, [f64; 2])> for Weights {
-    fn from_iter<I: IntoIterator<Item = (f64, [f64; 2])>>(iter: I) -> Self {
-        let (w, dw) = iter.into_iter().unzip();
-        Weights { w, dw }
-    }
 }
 
 #[cfg(test)]

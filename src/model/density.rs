@@ -1,0 +1,289 @@
+//! The log posterior of the MMM in unconstrained space and its analytic gradient.
+//!
+//! `mu_t = intercept + Σ_m channel_m(t) + Σ_c γ_c z_{t,c} + Σ_j γ_j F_{t,j}` and
+//! `ỹ_t ~ Normal(mu_t, σ)` (or Student-t). Each parameter is sampled through the transform its
+//! prior's support calls for (log, logit, ...) and the log-Jacobian is added, as PyMC does, so
+//! that the draws mapped back follow the posterior of the constrained parameters.
+
+use super::design::{Dataset, Design};
+use super::prior::Support;
+use super::special::{digamma, ln_gamma};
+use super::spec::{Layout, Likelihood, ModelConfig};
+use crate::transforms::{adstock, saturation, SaturationKind, Weights};
+use std::f64::consts::PI;
+
+/// A model ready to evaluate: config, parameter layout and scaled data.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub config: ModelConfig,
+    pub layout: Layout,
+    pub design: Design,
+    supports: Vec<Support>,
+}
+
+/// Reusable buffers, so that evaluating the density allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    theta: Vec<f64>,
+    dtheta_du: Vec<f64>,
+    grad_theta: Vec<f64>,
+    mu: Vec<f64>,
+    resid: Vec<f64>,
+    channels: Vec<ChannelPass>,
+}
+
+impl Model {
+    /// Builds the model for validated, date-ordered rows.
+    pub fn new(config: ModelConfig, data: &Dataset) -> Result<Model, super::spec::SpecError> {
+        let layout = Layout::new(&config, &data.channel_names, &data.control_names)?;
+        let design = data.design(&data.scales(), config.yearly_seasonality);
+        let supports = layout.priors().map(|p| p.support()).collect();
+        Ok(Model { config, layout, design, supports })
+    }
+
+    /// The same model over other rows (new weeks), already scaled with the training scales.
+    pub fn with_design(&self, design: Design) -> Model {
+        Model { design, ..self.clone() }
+    }
+
+    pub fn dim(&self) -> usize {
+        self.layout.dim
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        let t = self.design.y.len();
+        Scratch {
+            theta: vec![0.0; self.dim()],
+            dtheta_du: vec![0.0; self.dim()],
+            grad_theta: vec![0.0; self.dim()],
+            mu: vec![0.0; t],
+            resid: vec![0.0; t],
+            channels: vec![ChannelPass::new(t, self.config.l_max); self.design.channels.len()],
+        }
+    }
+
+    /// Maps an unconstrained point to parameter values.
+    pub fn constrain(&self, u: &[f64], theta: &mut [f64]) {
+        for ((th, &ui), s) in theta.iter_mut().zip(u).zip(&self.supports) {
+            *th = s.constrain(ui).value;
+        }
+    }
+
+    /// Maps parameter values to the unconstrained space the sampler moves in.
+    pub fn unconstrain(&self, theta: &[f64], u: &mut [f64]) {
+        for ((ui, &th), s) in u.iter_mut().zip(theta).zip(&self.supports) {
+            *ui = s.unconstrain(th);
+        }
+    }
+
+    /// A central starting point: each prior's initial value, unconstrained.
+    pub fn initial_point(&self) -> Vec<f64> {
+        let theta: Vec<f64> = self.layout.priors().map(|p| p.initial_value()).collect();
+        let mut u = vec![0.0; self.dim()];
+        self.unconstrain(&theta, &mut u);
+        u
+    }
+
+    /// `log p(u | data)` up to the evidence, with its gradient written to `grad`.
+    pub fn logp_grad(&self, u: &[f64], grad: &mut [f64], s: &mut Scratch) -> f64 {
+        let mut lp = 0.0;
+        for i in 0..u.len() {
+            let c = self.supports[i].constrain(u[i]);
+            s.theta[i] = c.value;
+            s.dtheta_du[i] = c.dvalue_du;
+            lp += c.log_jac;
+            grad[i] = c.dlog_jac_du;
+        }
+        for ((g, prior), &th) in s.grad_theta.iter_mut().zip(self.layout.priors()).zip(&s.theta) {
+            let (l, d) = prior.logp_dx(th);
+            lp += l;
+            *g = d;
+        }
+        if !lp.is_finite() {
+            return f64::NEG_INFINITY;
+        }
+        self.mean(&s.theta, &mut s.mu, &mut s.channels);
+        lp += self.likelihood(s);
+        self.backpropagate(s);
+        for i in 0..u.len() {
+            grad[i] += s.grad_theta[i] * s.dtheta_du[i];
+        }
+        lp
+    }
+
+    /// `mu_t` in scaled units, keeping each channel's forward pass for the gradient.
+    fn mean(&self, theta: &[f64], mu: &mut [f64], channels: &mut [ChannelPass]) {
+        let l = &self.layout;
+        mu.fill(theta[l.intercept.offset]);
+        let columns = self.design.controls.iter().zip(l.gamma_control.range());
+        for (column, i) in columns.chain(self.design.fourier.iter().zip(l.gamma_fourier.range())) {
+            for (m, z) in mu.iter_mut().zip(column) {
+                *m += theta[i] * z;
+            }
+        }
+        for (ch, pass) in channels.iter_mut().enumerate() {
+            let params = self.channel_params(theta, ch);
+            pass.forward(&self.config, &self.design.channels[ch], &params);
+            for (m, c) in mu.iter_mut().zip(&pass.contribution) {
+                *m += c;
+            }
+        }
+    }
+
+    /// Adstock and saturation parameters of one channel.
+    pub fn channel_params(&self, theta: &[f64], channel: usize) -> ChannelParams {
+        let mut p = ChannelParams::default();
+        for (j, b) in self.layout.adstock.iter().enumerate() {
+            p.adstock[j] = theta[b.offset + channel];
+        }
+        for (j, b) in self.layout.saturation.iter().enumerate() {
+            p.saturation[j] = theta[b.offset + channel];
+        }
+        p
+    }
+
+    /// Adds the log likelihood's value; leaves `d/dmu_t` in `resid` and adds the noise
+    /// parameters' derivatives to `grad_theta`.
+    fn likelihood(&self, s: &mut Scratch) -> f64 {
+        let l = &self.layout;
+        let sigma = s.theta[l.y_sigma.offset];
+        let n = self.design.y.len() as f64;
+        match self.config.likelihood {
+            Likelihood::Normal => {
+                let mut ss = 0.0;
+                for ((r, y), m) in s.resid.iter_mut().zip(&self.design.y).zip(&s.mu) {
+                    let e = y - m;
+                    ss += e * e;
+                    *r = e / (sigma * sigma);
+                }
+                s.grad_theta[l.y_sigma.offset] += -n / sigma + ss / (sigma * sigma * sigma);
+                -0.5 * n * (2.0 * PI).ln() - n * sigma.ln() - 0.5 * ss / (sigma * sigma)
+            }
+            Likelihood::StudentT => {
+                let nu = s.theta[l.likelihood_nu.offset];
+                let (mut ll, mut dsigma, mut dnu) = (0.0, 0.0, 0.0);
+                for ((r, y), m) in s.resid.iter_mut().zip(&self.design.y).zip(&s.mu) {
+                    let z = (y - m) / sigma;
+                    let q = 1.0 + z * z / nu;
+                    ll -= 0.5 * (nu + 1.0) * q.ln();
+                    *r = (nu + 1.0) * z / (sigma * nu * q);
+                    dsigma += (nu + 1.0) * z * z / (sigma * nu * q);
+                    dnu += -0.5 * q.ln() + 0.5 * (nu + 1.0) * z * z / (nu * nu * q);
+                }
+                let constant = ln_gamma(0.5 * (nu + 1.0)) - ln_gamma(0.5 * nu) - 0.5 * (nu * PI).ln() - sigma.ln();
+                s.grad_theta[l.y_sigma.offset] += dsigma - n / sigma;
+                s.grad_theta[l.likelihood_nu.offset] +=
+                    dnu + n * (0.5 * digamma(0.5 * (nu + 1.0)) - 0.5 * digamma(0.5 * nu) - 0.5 / nu);
+                ll + n * constant
+            }
+        }
+    }
+
+    /// Chain rule from `d/dmu_t` (in `resid`) to the mean's parameters.
+    fn backpropagate(&self, s: &mut Scratch) {
+        let l = &self.layout;
+        s.grad_theta[l.intercept.offset] += s.resid.iter().sum::<f64>();
+        let columns = self.design.controls.iter().zip(l.gamma_control.range());
+        for (column, i) in columns.chain(self.design.fourier.iter().zip(l.gamma_fourier.range())) {
+            s.grad_theta[i] += s.resid.iter().zip(column).map(|(r, z)| r * z).sum::<f64>();
+        }
+        for (ch, pass) in s.channels.iter_mut().enumerate() {
+            let (ga, gs) = pass.backward(&self.config, &self.design.channels[ch], &s.resid);
+            for (j, b) in l.adstock.iter().enumerate() {
+                s.grad_theta[b.offset + ch] += ga[j];
+            }
+            for (j, b) in l.saturation.iter().enumerate() {
+                s.grad_theta[b.offset + ch] += gs[j];
+            }
+        }
+    }
+}
+
+/// One channel's transform parameters, in the order of the kinds' `param_names`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ChannelParams {
+    pub adstock: [f64; 2],
+    pub saturation: [f64; 3],
+}
+
+/// A channel's forward pass (its contribution per week) and what the backward pass reuses.
+#[derive(Debug, Clone, Default)]
+pub struct ChannelPass {
+    weights: Weights,
+    /// Adstocked spend (adstock first) or saturated spend (saturation first).
+    inner: Vec<f64>,
+    pub contribution: Vec<f64>,
+    /// `d saturation / dx` at each week's input.
+    dx: Vec<f64>,
+    dparams: Vec<[f64; 3]>,
+    work: Vec<f64>,
+}
+
+impl ChannelPass {
+    pub fn new(weeks: usize, l_max: usize) -> ChannelPass {
+        ChannelPass {
+            weights: Weights { w: vec![0.0; l_max], dw: vec![[0.0; 2]; l_max] },
+            inner: vec![0.0; weeks],
+            contribution: vec![0.0; weeks],
+            dx: vec![0.0; weeks],
+            dparams: vec![[0.0; 3]; weeks],
+            work: vec![0.0; weeks],
+        }
+    }
+
+    /// Computes `contribution_t` for scaled spend `x`.
+    pub fn forward(&mut self, config: &ModelConfig, x: &[f64], p: &ChannelParams) {
+        adstock::weights_into(config.adstock, &p.adstock, config.normalize, &mut self.weights);
+        let kind = config.saturation;
+        if config.adstock_first {
+            adstock::convolve(&self.weights.w, x, &mut self.inner);
+            saturate(kind, &self.inner, &p.saturation, &mut self.contribution, &mut self.dx, &mut self.dparams);
+        } else {
+            saturate(kind, x, &p.saturation, &mut self.inner, &mut self.dx, &mut self.dparams);
+            adstock::convolve(&self.weights.w, &self.inner, &mut self.contribution);
+        }
+    }
+
+    /// Gradients of `Σ_t r_t · contribution_t` in the adstock and saturation parameters.
+    fn backward(&mut self, config: &ModelConfig, x: &[f64], r: &[f64]) -> ([f64; 2], [f64; 3]) {
+        // Adstock first: d/dθ_s = Σ_t r_t f_θ(a_t) and d/dθ_a = Σ_k dw_k Σ_t r_t f'(a_t) x_{t-k}.
+        // Saturation first: the saturation terms see r back-convolved with w, and the adstock
+        // terms correlate r with the saturated spend.
+        let (sensitivity, source): (&[f64], &[f64]) = if config.adstock_first {
+            for t in 0..x.len() {
+                // Where nothing was spent the (possibly infinite) slope multiplies zero.
+                self.work[t] = if self.inner[t] == 0.0 { 0.0 } else { r[t] * self.dx[t] };
+            }
+            (&self.work, x)
+        } else {
+            for (t, h) in self.work.iter_mut().enumerate() {
+                *h = self.weights.w.iter().zip(&r[t..]).map(|(w, r)| w * r).sum();
+            }
+            (r, &self.inner)
+        };
+        let sat_weights: &[f64] = if config.adstock_first { r } else { &self.work };
+        let mut gs = [0.0; 3];
+        for (d, s) in self.dparams.iter().zip(sat_weights) {
+            for j in 0..3 {
+                gs[j] += s * d[j];
+            }
+        }
+        let mut ga = [0.0; 2];
+        for (k, dw) in self.weights.dw.iter().enumerate() {
+            let corr: f64 = sensitivity[k..].iter().zip(source).map(|(h, x)| h * x).sum();
+            ga[0] += dw[0] * corr;
+            ga[1] += dw[1] * corr;
+        }
+        (ga, gs)
+    }
+}
+
+/// Saturates `input` week by week, keeping the derivatives.
+fn saturate(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f64], dx: &mut [f64], dparams: &mut [[f64; 3]]) {
+    for t in 0..input.len() {
+        let at = saturation::evaluate(kind, input[t], params);
+        out[t] = at.value;
+        dx[t] = at.dx;
+        dparams[t] = at.dparams;
+    }
+}

@@ -1,0 +1,25 @@
+//! Shared by the integration tests: the shipped example data set.
+
+use pg_mmm::calendar::Date;
+use pg_mmm::model::Dataset;
+
+/// PyMC-Marketing's example data with the standard fit's columns: channels x1, x2 and controls
+/// event_1, event_2, t.
+pub fn example_dataset() -> Dataset {
+    let csv = include_str!("../../data/pymc_mmm_example.csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| {
+        let i = header.iter().position(|h| *h == name).unwrap();
+        rows.iter().map(|r| r[i].parse::<f64>().unwrap()).collect::<Vec<_>>()
+    };
+    Dataset {
+        dates: rows.iter().map(|r| Date::parse(r[0]).unwrap()).collect(),
+        y: column("y"),
+        channel_names: vec!["x1".into(), "x2".into()],
+        channels: vec![column("x1"), column("x2")],
+        control_names: vec!["event_1".into(), "event_2".into(), "t".into()],
+        controls: vec![column("event_1"), column("event_2"), column("t")],
+    }
+}
