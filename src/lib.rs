@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod inference;
 pub mod model;
+pub mod numeric;
 pub mod posterior;
 pub mod transforms;
 

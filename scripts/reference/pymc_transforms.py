@@ -9,13 +9,12 @@ root with
 
 The output is deterministic: rerunning rewrites an identical file.
 
-Cases whose PyMC-Marketing output is non-finite are dropped (111 with 0.19.2, all NaN, all 0/0):
-  - weibull_pdf, 60: the min-max rescaling (w - min) / (max - min) divides by zero when all
-    weights are equal: always at l_max = 1 (24), and at l_max = 2 for lam = 0.5, k = 3, where both
-    densities underflow to 0 (6: normalize true and false, three series each);
-  - delayed, 51: normalize divides by a zero sum when alpha = 0 and no lag 0..l_max-1 equals
-    theta (0**((lag - theta)**2) = 0 for every lag): theta = 1.5 at every l_max, theta = 4 at
-    l_max <= 4 (17 parameter combinations, three series each).
+Cases whose PyMC-Marketing output is non-finite are dropped: 72 with 0.19.2, all NaN from 0/0.
+  - weibull_pdf, 54: at l_max = 1 the min-max rescaling (w - min) / (max - min) is 0/0
+    (9 parameter pairs x normalize on/off x 3 series);
+  - delayed, 18: alpha = 0 with normalize on and no lag 0..l_max-1 equal to theta, so every
+    weight 0**((lag - theta)**2) is 0 and the normalising sum is 0: theta = 1.5 at every l_max,
+    theta = 4 at l_max 1 and 2 (6 combinations x 3 series).
 """
 
 import csv
@@ -68,7 +67,9 @@ SATURATION_PARAMS = {
         for k in (0.1, 1.0, 5.0)
         for b in (0.5, 2.0)
     ],
-    "michaelis_menten": [{"alpha": a, "lam": lam} for a in (0.5, 2.0, 100.0) for lam in (0.01, 1.0, 50.0)],
+    "michaelis_menten": [
+        {"alpha": a, "lam": lam} for a in (0.5, 2.0, 100.0) for lam in (0.01, 1.0, 50.0)
+    ],
     "tanh": [{"b": b, "c": c} for b in (0.5, 2.0, 50.0) for c in (0.1, 1.0, 10.0)],
     "root": [{"alpha": a, "beta": b} for a in (0.0, 0.1, 0.5, 1.0, 2.0) for b in (0.5, 3.0)],
 }
@@ -135,7 +136,7 @@ def saturation(kind, x, params):
 
 
 def adstock_cases(data, dropped):
-    """Every grid point on the spike and zeros; x1 with normalize on, x2 with it off; few on long."""
+    """Every grid point on spike and zeros, and on x1 (normalize on) or x2 (off); a few on long."""
     for kind, grid in ADSTOCK_PARAMS.items():
         runs = [
             (params, l_max, normalize, name)
@@ -168,7 +169,8 @@ def write(path, source, groups):
     """JSON with one case per line, so that diffs of the fixture stay readable."""
     parts = ["{", f'  "source": {json.dumps(source)},']
     for i, (key, cases) in enumerate(groups.items()):
-        body = ",\n".join("    " + json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases)
+        lines = ("    " + json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases)
+        body = ",\n".join(lines)
         parts += [f'  "{key}": [', body, "  ]" + ("," if i < len(groups) - 1 else "")]
     parts.append("}")
     path.parent.mkdir(parents=True, exist_ok=True)

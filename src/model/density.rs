@@ -9,6 +9,7 @@ use super::design::{Dataset, Design};
 use super::prior::Support;
 use super::special::{digamma, ln_gamma};
 use super::spec::{Layout, Likelihood, ModelConfig};
+use crate::numeric::dot;
 use crate::transforms::{adstock, saturation, SaturationKind, Weights};
 use std::f64::consts::PI;
 
@@ -58,7 +59,7 @@ impl Model {
             grad_theta: vec![0.0; self.dim()],
             mu: vec![0.0; t],
             resid: vec![0.0; t],
-            channels: vec![ChannelPass::new(t, self.config.l_max); self.design.channels.len()],
+            channels: vec![ChannelPass::new(t, &self.config); self.design.channels.len()],
         }
     }
 
@@ -150,12 +151,11 @@ impl Model {
         let n = self.design.y.len() as f64;
         match self.config.likelihood {
             Likelihood::Normal => {
-                let mut ss = 0.0;
                 for ((r, y), m) in s.resid.iter_mut().zip(&self.design.y).zip(&s.mu) {
-                    let e = y - m;
-                    ss += e * e;
-                    *r = e / (sigma * sigma);
+                    *r = y - m;
                 }
+                let ss = dot(&s.resid, &s.resid);
+                s.resid.iter_mut().for_each(|r| *r /= sigma * sigma);
                 s.grad_theta[l.y_sigma.offset] += -n / sigma + ss / (sigma * sigma * sigma);
                 -0.5 * n * (2.0 * PI).ln() - n * sigma.ln() - 0.5 * ss / (sigma * sigma)
             }
@@ -185,7 +185,7 @@ impl Model {
         s.grad_theta[l.intercept.offset] += s.resid.iter().sum::<f64>();
         let columns = self.design.controls.iter().zip(l.gamma_control.range());
         for (column, i) in columns.chain(self.design.fourier.iter().zip(l.gamma_fourier.range())) {
-            s.grad_theta[i] += s.resid.iter().zip(column).map(|(r, z)| r * z).sum::<f64>();
+            s.grad_theta[i] += dot(&s.resid, column);
         }
         for (ch, pass) in s.channels.iter_mut().enumerate() {
             let (ga, gs) = pass.backward(&self.config, &self.design.channels[ch], &s.resid);
@@ -220,9 +220,10 @@ pub struct ChannelPass {
 }
 
 impl ChannelPass {
-    pub fn new(weeks: usize, l_max: usize) -> ChannelPass {
+    pub fn new(weeks: usize, config: &ModelConfig) -> ChannelPass {
+        let n = adstock::kernel_len(config.adstock, config.l_max);
         ChannelPass {
-            weights: Weights { w: vec![0.0; l_max], dw: vec![[0.0; 2]; l_max] },
+            weights: Weights { w: vec![0.0; n], dw: vec![[0.0; 2]; n] },
             inner: vec![0.0; weeks],
             contribution: vec![0.0; weeks],
             dx: vec![0.0; weeks],
@@ -257,7 +258,7 @@ impl ChannelPass {
             (&self.work, x)
         } else {
             for (t, h) in self.work.iter_mut().enumerate() {
-                *h = self.weights.w.iter().zip(&r[t..]).map(|(w, r)| w * r).sum();
+                *h = dot(&self.weights.w, &r[t..]);
             }
             (r, &self.inner)
         };
@@ -270,7 +271,7 @@ impl ChannelPass {
         }
         let mut ga = [0.0; 2];
         for (k, dw) in self.weights.dw.iter().enumerate() {
-            let corr: f64 = sensitivity[k..].iter().zip(source).map(|(h, x)| h * x).sum();
+            let corr = dot(&sensitivity[k..], source);
             ga[0] += dw[0] * corr;
             ga[1] += dw[1] * corr;
         }

@@ -46,7 +46,7 @@ pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
         names.push("seasonality".into());
     }
     let mut out: Vec<ndarray::Array2<f64>> = vec![ndarray::Array2::zeros((draws, weeks)); names.len()];
-    let mut pass = ChannelPass::new(weeks, model.config.l_max);
+    let mut pass = ChannelPass::new(weeks, &model.config);
     let n_channels = model.design.channels.len();
     for (d, theta) in trace.draws().enumerate() {
         out[0].row_mut(d).fill(theta[layout.intercept.offset] * s_y);

@@ -49,15 +49,14 @@ impl Weights {
     }
 }
 
-/// `out_t = Σ_{k=0}^{min(L-1, t)} w_k x_{t-k}`.
+/// `out_t = Σ_{k=0}^{min(L-1, t)} w_k x_{t-k}`, accumulated lag by lag so that the inner loop
+/// runs over independent weeks and vectorises.
 pub fn convolve(w: &[f64], x: &[f64], out: &mut [f64]) {
-    for (t, o) in out.iter_mut().enumerate() {
-        *o = w
-            .iter()
-            .take(t + 1)
-            .enumerate()
-            .map(|(k, wk)| wk * x[t - k])
-            .sum();
+    out.fill(0.0);
+    for (k, &wk) in w.iter().enumerate().take(x.len()) {
+        for (o, xi) in out[k..].iter_mut().zip(x) {
+            *o += wk * xi;
+        }
     }
 }
 
@@ -114,14 +113,21 @@ pub fn check_params(kind: AdstockKind, params: &[f64]) -> Result<(), TransformEr
     Ok(())
 }
 
+/// Number of weights for `l_max`: PyMC-Marketing's Weibull CDF kernel prepends `w_0 = 1` to
+/// `l_max` survival products, so it is one longer than the others.
+pub fn kernel_len(kind: AdstockKind, l_max: usize) -> usize {
+    if kind == AdstockKind::WeibullCdf { l_max + 1 } else { l_max }
+}
+
 /// The kernel's weights and their parameter derivatives.
 pub fn weights(kind: AdstockKind, params: &[f64], l_max: usize, normalize: bool) -> Weights {
-    let mut out = Weights { w: vec![0.0; l_max], dw: vec![[0.0; 2]; l_max] };
+    let n = kernel_len(kind, l_max);
+    let mut out = Weights { w: vec![0.0; n], dw: vec![[0.0; 2]; n] };
     weights_into(kind, params, normalize, &mut out);
     out
 }
 
-/// Fills `out` (whose length is `l_max`) without allocating: the sampler calls this for every
+/// Fills `out` (whose length is `kernel_len`) without allocating: the sampler calls this for every
 /// channel at every gradient evaluation.
 pub fn weights_into(kind: AdstockKind, params: &[f64], normalize: bool, out: &mut Weights) {
     match kind {
@@ -196,8 +202,8 @@ fn weibull_pdf(lam: f64, shape: f64, out: &mut Weights) {
     }
 }
 
-/// `w_0 = 1`, `w_j = Π_{i=1..j} (1 - F(i))` with `1 - F(i) = exp(-(i/λ)^k)`: the share of the
-/// effect surviving each week.
+/// `w_0 = 1`, `w_j = Π_{i=1..j} (1 - F(i))` for j = 1..l_max, with `1 - F(i) = exp(-(i/λ)^k)`:
+/// the share of the effect surviving each week.
 fn weibull_cdf(lam: f64, shape: f64, out: &mut Weights) {
     let mut log_w = 0.0;
     let mut dlog_w = [0.0, 0.0];
