@@ -4,7 +4,7 @@ pub mod diagnostics;
 pub mod sampler;
 
 use crate::model::{DataError, Dataset, Model, ModelConfig, SpecError};
-pub use sampler::{Control, Progress, SampleError, SamplerSettings, Trace};
+pub use sampler::{Control, Progress, SampleError, SamplerSettings, SamplerStats, Trace};
 use std::sync::Arc;
 
 /// Why a fit could not run; each names the key, column or chain at fault.

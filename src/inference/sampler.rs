@@ -63,6 +63,30 @@ impl Trace {
     pub fn divergences(&self) -> usize {
         self.chains.iter().map(|c| c.diverging.iter().filter(|&&d| d).count()).sum()
     }
+
+    /// Sampler health over all chains.
+    pub fn sampler_stats(&self) -> SamplerStats {
+        SamplerStats {
+            divergences: self.divergences(),
+            max_treedepth_hits: self.chains.iter().map(|c| c.max_treedepth_reached.iter().filter(|&&m| m).count()).sum(),
+            bfmi: self.chains.iter().map(|c| super::diagnostics::bfmi(&c.energy)).collect(),
+            step_sizes: self.chains.iter().map(|c| c.step_size).collect(),
+            mean_tree_depth: self.chains.iter().flat_map(|c| &c.tree_depth).sum::<u64>() as f64
+                / (self.chains.len() * self.draws_per_chain()) as f64,
+        }
+    }
+}
+
+/// What the sampler reports about itself, beyond the draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplerStats {
+    pub divergences: usize,
+    pub max_treedepth_hits: usize,
+    /// E-BFMI per chain; below 0.3 the momentum resampling explores energy poorly.
+    pub bfmi: Vec<f64>,
+    /// Adapted step size per chain.
+    pub step_sizes: Vec<f64>,
+    pub mean_tree_depth: f64,
 }
 
 /// How far sampling has got, reported to the caller's thread.
