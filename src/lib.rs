@@ -8,6 +8,7 @@ pub mod inference;
 pub mod model;
 pub mod numeric;
 pub mod posterior;
+pub mod simulate;
 pub mod transforms;
 
 mod sql;

@@ -36,7 +36,7 @@ pub fn summarize(draws: ArrayView2<f64>, hdi_prob: f64) -> Summary {
 
 /// Rank-normalised split R-hat: the larger of the bulk and the folded (tail) versions.
 pub fn rhat(draws: ArrayView2<f64>) -> f64 {
-    let median = quantile(&sorted(draws.iter().copied().collect()), 0.5);
+    let median = median(&sorted(draws.iter().copied().collect()));
     let folded = draws.mapv(|x| (x - median).abs());
     split_rhat(&z_scale(split_chains(draws).view())).max(split_rhat(&z_scale(split_chains(folded.view()).view())))
 }
@@ -88,9 +88,10 @@ pub fn hdi(sample: &[f64], prob: f64) -> (f64, f64) {
 /// Energy Bayesian fraction of missing information of one chain; below 0.3 suggests the
 /// sampler explores the energy distribution poorly.
 pub fn bfmi(energy: &[f64]) -> f64 {
-    let diffs: f64 = energy.windows(2).map(|w| (w[1] - w[0]).powi(2)).sum::<f64>() / (energy.len() - 1) as f64;
+    // ArviZ: mean squared step over the variance, with both normalised by the same count.
     let m = mean(energy);
-    diffs / (energy.iter().map(|e| (e - m).powi(2)).sum::<f64>() / energy.len() as f64)
+    let steps: f64 = energy.windows(2).map(|w| (w[1] - w[0]).powi(2)).sum();
+    steps / energy.iter().map(|e| (e - m).powi(2)).sum::<f64>()
 }
 
 fn mean(x: &[f64]) -> f64 {
@@ -107,11 +108,22 @@ fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v
 }
 
-/// numpy's default (linear) quantile of sorted data.
+/// numpy's default (linear) quantile of sorted data, with numpy's rounding: interpolating
+/// from the nearer end keeps exact ties exact.
 fn quantile(s: &[f64], p: f64) -> f64 {
     let h = (s.len() - 1) as f64 * p;
-    let (lo, frac) = (h.floor() as usize, h - h.floor());
-    if lo + 1 < s.len() { s[lo] + frac * (s[lo + 1] - s[lo]) } else { s[lo] }
+    let (lo, t) = (h.floor() as usize, h - h.floor());
+    match s.get(lo + 1) {
+        Some(&b) if t >= 0.5 => b - (b - s[lo]) * (1.0 - t),
+        Some(&b) => s[lo] + (b - s[lo]) * t,
+        None => s[lo],
+    }
+}
+
+/// numpy's median: the mean of the two middle values of an even-sized sample.
+fn median(s: &[f64]) -> f64 {
+    let n = s.len();
+    if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 }
 }
 
 /// Each chain cut in half (the middle draw of an odd length dropped), doubling the chains so
@@ -195,12 +207,14 @@ fn ess(draws: ArrayView2<f64>) -> f64 {
         }
         t += 2;
     }
-    let max_t = t - 2;
+    // ArviZ's indices; max_t is -1 when the chains are too short for one pair of lags.
+    let max_t = t as isize - 2;
+    let first_excluded = (max_t + 1) as usize;
     if even > 0.0 {
-        rho_hat[max_t + 1] = even;
+        rho_hat[first_excluded] = even;
     }
     let mut t = 1;
-    while t + 2 <= max_t {
+    while t as isize + 2 <= max_t {
         if rho_hat[t + 1] + rho_hat[t + 2] > rho_hat[t - 1] + rho_hat[t] {
             rho_hat[t + 1] = (rho_hat[t - 1] + rho_hat[t]) / 2.0;
             rho_hat[t + 2] = rho_hat[t + 1];
@@ -208,7 +222,7 @@ fn ess(draws: ArrayView2<f64>) -> f64 {
         t += 2;
     }
     let total = (chains * n) as f64;
-    let tau = (-1.0 + 2.0 * rho_hat[..=max_t].iter().sum::<f64>() + rho_hat[max_t + 1..(max_t + 2).min(n)].iter().sum::<f64>())
+    let tau = (-1.0 + 2.0 * rho_hat[..first_excluded].iter().sum::<f64>() + rho_hat[first_excluded])
         .max(1.0 / total.log10());
     if rho_hat.iter().any(|r| r.is_nan()) { f64::NAN } else { total / tau }
 }
