@@ -306,6 +306,18 @@ pub fn simulate(spec: &SimulationSpec) -> Result<Simulated, SimulationError> {
 }
 
 impl Simulated {
+    /// The weekly rows, ready to fit.
+    pub fn dataset(&self) -> crate::model::Dataset {
+        crate::model::Dataset {
+            dates: self.dates.clone(),
+            y: self.y.clone(),
+            channel_names: self.channel_names.clone(),
+            channels: self.channels.clone(),
+            control_names: self.control_names.clone(),
+            controls: self.controls.clone(),
+        }
+    }
+
     /// The truth as the model parametrises it, for comparing with a fit of these data.
     pub fn model_truth(&self) -> ModelTruth {
         let spec = &self.spec;
