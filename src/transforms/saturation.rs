@@ -59,9 +59,11 @@ pub fn check(kind: SaturationKind, x: f64, params: &[f64]) -> Result<(), Transfo
 pub fn evaluate(kind: SaturationKind, x: f64, p: &[f64]) -> Point {
     match kind {
         SaturationKind::Logistic => {
-            // (1 - e^{-λx}) / (1 + e^{-λx}) written with expm1 to keep precision near x = 0.
+            // (1 - e^{-λx}) / (1 + e^{-λx}) = -m / (2 + m) with m = e^{-λx} - 1: expm1 keeps the
+            // digits near x = 0; elsewhere exp is as exact and twice as fast.
             let (lam, beta) = (p[0], p[1]);
-            let m = (-lam * x).exp_m1();
+            let z = lam * x;
+            let m = if z < 0.5 { (-z).exp_m1() } else { (-z).exp() - 1.0 };
             let core = -m / (2.0 + m);
             let dcore = 0.5 * (1.0 - core * core);
             point(beta * core, beta * lam * dcore, [beta * x * dcore, core, 0.0])
