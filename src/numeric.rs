@@ -4,15 +4,15 @@
 /// sum is bound by the latency of each floating-point add, four keep the pipeline full.
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
+    let (ca, ra) = a[..n].as_chunks::<4>();
+    let (cb, rb) = b[..n].as_chunks::<4>();
     let mut acc = [0.0; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
-    for (x, y) in ca.zip(cb) {
+    for (x, y) in ca.iter().zip(cb) {
         for j in 0..4 {
             acc[j] += x[j] * y[j];
         }
     }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 

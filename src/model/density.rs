@@ -155,7 +155,8 @@ impl Model {
                     *r = y - m;
                 }
                 let ss = dot(&s.resid, &s.resid);
-                s.resid.iter_mut().for_each(|r| *r /= sigma * sigma);
+                let precision = 1.0 / (sigma * sigma);
+                s.resid.iter_mut().for_each(|r| *r *= precision);
                 s.grad_theta[l.y_sigma.offset] += -n / sigma + ss / (sigma * sigma * sigma);
                 -0.5 * n * (2.0 * PI).ln() - n * sigma.ln() - 0.5 * ss / (sigma * sigma)
             }
@@ -251,9 +252,9 @@ impl ChannelPass {
         // Saturation first: the saturation terms see r back-convolved with w, and the adstock
         // terms correlate r with the saturated spend.
         let (sensitivity, source): (&[f64], &[f64]) = if config.adstock_first {
-            for t in 0..x.len() {
+            for (((w, &a), &rt), &d) in self.work.iter_mut().zip(&self.inner).zip(r).zip(&self.dx) {
                 // Where nothing was spent the (possibly infinite) slope multiplies zero.
-                self.work[t] = if self.inner[t] == 0.0 { 0.0 } else { r[t] * self.dx[t] };
+                *w = if a == 0.0 { 0.0 } else { rt * d };
             }
             (&self.work, x)
         } else {
@@ -279,12 +280,23 @@ impl ChannelPass {
     }
 }
 
-/// Saturates `input` week by week, keeping the derivatives.
+/// Saturates `input` week by week, keeping the derivatives. Each arm passes its kind as a
+/// constant, so that the inlined formula is specialised and the loop carries no dispatch.
 fn saturate(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f64], dx: &mut [f64], dparams: &mut [[f64; 3]]) {
-    for t in 0..input.len() {
-        let at = saturation::evaluate(kind, input[t], params);
-        out[t] = at.value;
-        dx[t] = at.dx;
-        dparams[t] = at.dparams;
+    #[inline(always)]
+    fn run(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f64], dx: &mut [f64], dparams: &mut [[f64; 3]]) {
+        for (((&x, o), d), dp) in input.iter().zip(out.iter_mut()).zip(dx.iter_mut()).zip(dparams.iter_mut()) {
+            let at = saturation::evaluate(kind, x, params);
+            (*o, *d, *dp) = (at.value, at.dx, at.dparams);
+        }
+    }
+    use SaturationKind as K;
+    match kind {
+        K::Logistic => run(K::Logistic, input, params, out, dx, dparams),
+        K::Hill => run(K::Hill, input, params, out, dx, dparams),
+        K::MichaelisMenten => run(K::MichaelisMenten, input, params, out, dx, dparams),
+        K::Tanh => run(K::Tanh, input, params, out, dx, dparams),
+        K::Root => run(K::Root, input, params, out, dx, dparams),
+        K::None => run(K::None, input, params, out, dx, dparams),
     }
 }

@@ -131,11 +131,17 @@ pub fn weights(kind: AdstockKind, params: &[f64], l_max: usize, normalize: bool)
 /// channel at every gradient evaluation.
 pub fn weights_into(kind: AdstockKind, params: &[f64], normalize: bool, out: &mut Weights) {
     match kind {
-        AdstockKind::Geometric => fill(out, |k| {
+        AdstockKind::Geometric => {
+            // α^k by repeated multiplication (the sampler's hot path), d/dα α^k = k α^(k-1).
             let alpha = params[0];
-            let d = if k == 0.0 { 0.0 } else { k * alpha.powf(k - 1.0) };
-            (alpha.powf(k), [d, 0.0])
-        }),
+            let mut previous = 0.0;
+            let mut power = 1.0;
+            for (k, (w, dw)) in out.w.iter_mut().zip(out.dw.iter_mut()).enumerate() {
+                (*w, *dw) = (power, [k as f64 * previous, 0.0]);
+                previous = power;
+                power *= alpha;
+            }
+        }
         // α^((k-θ)²): the peak effect arrives θ weeks after the spend.
         AdstockKind::Delayed => fill(out, |k| {
             let (alpha, theta) = (params[0], params[1]);

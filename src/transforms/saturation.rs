@@ -56,6 +56,7 @@ pub fn check(kind: SaturationKind, x: f64, params: &[f64]) -> Result<(), Transfo
 
 /// Evaluates `kind` at `x >= 0`. At `x = 0` the derivative in `x` is the one-sided limit
 /// (infinite for hill slopes and root exponents below 1).
+#[inline(always)]
 pub fn evaluate(kind: SaturationKind, x: f64, p: &[f64]) -> Point {
     match kind {
         SaturationKind::Logistic => {
