@@ -1,6 +1,7 @@
 //! The one place where engine errors become PostgreSQL ERRORs: SQLSTATE, a message naming the
 //! argument, and a hint saying what is accepted.
 
+use crate::inference::{FitError, SampleError};
 use crate::transforms::TransformError;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
@@ -36,4 +37,25 @@ impl<T> OrRaise<T> for Result<T, TransformError> {
             unreachable!("ERROR does not return")
         })
     }
+}
+
+/// Raises the ERROR for a fit that could not run. A cancelled fit first gives PostgreSQL the
+/// chance to raise its own cancel or timeout ERROR.
+pub fn raise_fit(e: FitError) -> ! {
+    let code = match &e {
+        FitError::Spec(_) => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+        FitError::Data(_) => PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+        FitError::Sample(SampleError::Cancelled) => {
+            pgrx::check_for_interrupts!();
+            PgSqlErrorCode::ERRCODE_QUERY_CANCELED
+        }
+        FitError::Sample(_) => PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+    };
+    let hint = match &e {
+        FitError::Spec(s) => s.hint(),
+        FitError::Data(d) => d.hint().to_string(),
+        FitError::Sample(SampleError::Cancelled) => "The fit was interrupted; nothing was written.".to_string(),
+        FitError::Sample(_) => "Check the data's scale and the priors; mmm_summary of a working fit shows typical values.".to_string(),
+    };
+    raise(code, e.to_string(), &hint)
 }

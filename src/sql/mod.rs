@@ -1,5 +1,44 @@
 //! The SQL layer: the only code that talks to PostgreSQL. One file per SQL feature, each a thin
 //! wrapper over the pure engine modules.
 
+mod catalog;
+mod decomposition;
 mod error;
+mod fit;
+mod model_ref;
+mod predict;
+mod simulate;
+mod store;
+mod summary;
 mod transforms;
+
+use pgrx::prelude::*;
+
+/// Bands need a probability strictly between 0 and 1.
+fn check_hdi_prob(p: f64) {
+    if !(p > 0.0 && p < 1.0) {
+        error::raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("hdi_prob = {p} is out of range"), "hdi_prob accepts a number in (0, 1), e.g. 0.94.");
+    }
+}
+
+#[pg_extern(volatile, strict, parallel_unsafe, name = "mmm_drop_model")]
+fn mmm_drop_model_by_id(model: i64) -> bool {
+    drop_model(model_ref::by_id(model))
+}
+
+#[pg_extern(volatile, strict, parallel_unsafe, name = "mmm_drop_model")]
+fn mmm_drop_model_by_name(model: &str) -> bool {
+    drop_model(model_ref::by_name(model))
+}
+
+/// Removes a model and all its rows; a model the role cannot see is an ERROR.
+fn drop_model(id: i64) -> bool {
+    Spi::run_with_args(
+        "WITH p AS (DELETE FROM mmm.posterior WHERE model_id = $1),
+              d AS (DELETE FROM mmm.model_data WHERE model_id = $1)
+         DELETE FROM mmm.models WHERE id = $1",
+        &[id.into()],
+    )
+    .expect("delete model");
+    true
+}

@@ -1,0 +1,84 @@
+//! `mmm_contributions` (the weekly decomposition) and `mmm_roas`, in original units.
+
+use super::model_ref::by_model;
+use super::store::{load, to_pg_date};
+use crate::posterior::{decomposition, roas, Band};
+use pgrx::prelude::*;
+
+by_model!("mmm_contributions", mmm_contributions_by_id, mmm_contributions_by_name, (hdi_prob: [default!(f64, 0.94)]) -> TableIterator<
+    'static,
+    (
+        name!(date, pgrx::datum::Date),
+        name!(component, String),
+        name!(mean, f64),
+        name!(hdi_lower, f64),
+        name!(hdi_upper, f64),
+    ),
+>, contributions);
+by_model!("mmm_roas", mmm_roas_by_id, mmm_roas_by_name, (hdi_prob: [default!(f64, 0.94)]) -> TableIterator<
+    'static,
+    (
+        name!(channel, String),
+        name!(spend, f64),
+        name!(contribution, f64),
+        name!(contribution_lower, f64),
+        name!(contribution_upper, f64),
+        name!(roas, f64),
+        name!(roas_lower, f64),
+        name!(roas_upper, f64),
+    ),
+>, channel_roas);
+
+
+/// Mean and HDI of each component per week: intercept, each channel, each control and
+/// seasonality, which add up to the fitted mean.
+fn contributions(id: i64, hdi_prob: f64) -> TableIterator<
+    'static,
+    (
+        name!(date, pgrx::datum::Date),
+        name!(component, String),
+        name!(mean, f64),
+        name!(hdi_lower, f64),
+        name!(hdi_upper, f64),
+    ),
+> {
+    super::check_hdi_prob(hdi_prob);
+    let fit = load(id);
+    let mut rows = Vec::new();
+    for c in decomposition(&fit.model, &fit.trace) {
+        for (t, date) in fit.data.dates.iter().enumerate() {
+            let band = Band::of(&c.values.column(t).to_vec(), hdi_prob);
+            rows.push((to_pg_date(*date), c.component.clone(), band.mean, band.lower, band.upper));
+        }
+    }
+    TableIterator::new(rows)
+}
+
+
+/// In-sample return on ad spend per channel: total contribution over total spend.
+fn channel_roas(id: i64, hdi_prob: f64) -> TableIterator<
+    'static,
+    (
+        name!(channel, String),
+        name!(spend, f64),
+        name!(contribution, f64),
+        name!(contribution_lower, f64),
+        name!(contribution_upper, f64),
+        name!(roas, f64),
+        name!(roas_lower, f64),
+        name!(roas_upper, f64),
+    ),
+> {
+    super::check_hdi_prob(hdi_prob);
+    let fit = load(id);
+    let components = decomposition(&fit.model, &fit.trace);
+    let rows: Vec<_> = roas(&fit.data, &components)
+        .into_iter()
+        .map(|(channel, spend, per_draw)| {
+            let r = Band::of(&per_draw, hdi_prob);
+            let c = Band::of(&per_draw.iter().map(|v| v * spend).collect::<Vec<_>>(), hdi_prob);
+            (channel, spend, c.mean, c.lower, c.upper, r.mean, r.lower, r.upper)
+        })
+        .collect();
+    TableIterator::new(rows)
+}

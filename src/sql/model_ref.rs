@@ -1,0 +1,48 @@
+//! Model references: every read function takes a model id (bigint) or a name (text, meaning
+//! its latest version). `by_model!` declares both SQL overloads over one implementation.
+
+use super::error::raise;
+use pgrx::prelude::*;
+
+/// The id, if a model with it is visible to the current role.
+pub fn by_id(id: i64) -> i64 {
+    lookup("SELECT id FROM mmm.models WHERE id = $1", id.into(), &id.to_string())
+}
+
+/// The latest version of the named model visible to the current role.
+pub fn by_name(name: &str) -> i64 {
+    lookup(
+        "SELECT id FROM mmm.models WHERE name = $1 ORDER BY version DESC, created_at DESC LIMIT 1",
+        name.into(),
+        &format!("\"{name}\""),
+    )
+}
+
+fn lookup(query: &str, arg: pgrx::datum::DatumWithOid, shown: &str) -> i64 {
+    Spi::get_one_with_args::<i64>(query, &[arg]).ok().flatten().unwrap_or_else(|| {
+        raise(
+            PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
+            format!("model {shown} does not exist"),
+            "SELECT * FROM mmm_models lists the models you can see.",
+        )
+    })
+}
+
+/// `by_model!("sql_name", by_id_fn, by_name_fn, (arg: [type], ...) -> Ret, implementation)`
+/// declares the SQL function for `model bigint` and for `model text`, both calling
+/// `implementation(id, args)`. Types are bracketed so that `default!(..)` reaches pgrx as
+/// written.
+macro_rules! by_model {
+    ($sql:literal, $by_id:ident, $by_name:ident, ($($arg:ident : [$($ty:tt)+]),*) -> $ret:ty, $imp:path) => {
+        #[pg_extern(stable, strict, parallel_safe, name = $sql)]
+        fn $by_id(model: i64, $($arg: $($ty)+),*) -> $ret {
+            $imp($crate::sql::model_ref::by_id(model), $($arg),*)
+        }
+
+        #[pg_extern(stable, strict, parallel_safe, name = $sql)]
+        fn $by_name(model: &str, $($arg: $($ty)+),*) -> $ret {
+            $imp($crate::sql::model_ref::by_name(model), $($arg),*)
+        }
+    };
+}
+pub(crate) use by_model;

@@ -1,0 +1,39 @@
+//! `mmm_predict`: the target for new weeks of spend and controls.
+
+use super::fit::{check_columns, quote_ident, read_rows};
+use super::model_ref::by_model;
+use super::store::{load, to_pg_date};
+use crate::posterior::{predict, Band};
+use pgrx::prelude::*;
+use pgrx::PgRelation;
+
+by_model!("mmm_predict", mmm_predict_by_id, mmm_predict_by_name, (future: [PgRelation], hdi_prob: [default!(f64, 0.94)]) -> TableIterator<'static, (name!(date, pgrx::datum::Date), name!(mean, f64), name!(hdi_lower, f64), name!(hdi_upper, f64))>, prediction);
+
+
+/// Mean and HDI of the expected target for each row of `future`, which has the model's date,
+/// channel and control columns; adstock is carried in from the last `l_max` training weeks.
+fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> TableIterator<'static, (name!(date, pgrx::datum::Date), name!(mean, f64), name!(hdi_lower, f64), name!(hdi_upper, f64))> {
+    super::check_hdi_prob(hdi_prob);
+    let date_column: String = Spi::get_one_with_args("SELECT date_column FROM mmm.models WHERE id = $1", &[id.into()])
+        .expect("read mmm.models")
+        .expect("date_column");
+    let fit = load(id);
+    let (channels, controls) = (&fit.data.channel_names, &fit.data.control_names);
+    check_columns(&future, &date_column, None, channels, controls);
+    let relation = format!("{}.{}", quote_ident(future.namespace()), quote_ident(future.name()));
+    let new_weeks = read_rows(&relation, &date_column, None, channels, controls).sorted();
+    if new_weeks.dates.is_empty() {
+        return TableIterator::new(Vec::new());
+    }
+    let mean = predict(&fit.model, &fit.data, &fit.trace, &new_weeks);
+    let rows: Vec<_> = new_weeks
+        .dates
+        .iter()
+        .enumerate()
+        .map(|(t, d)| {
+            let band = Band::of(&mean.column(t).to_vec(), hdi_prob);
+            (to_pg_date(*d), band.mean, band.lower, band.upper)
+        })
+        .collect();
+    TableIterator::new(rows)
+}

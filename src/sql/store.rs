@@ -1,0 +1,226 @@
+//! Writing a fit into the catalog and reading it back, through SPI with parameters only.
+
+use super::error::raise;
+use crate::calendar::Date;
+use crate::inference::diagnostics::{ess_bulk, rhat};
+use crate::inference::sampler::{ChainTrace, Trace};
+use crate::inference::Fit;
+use crate::model::{Dataset, Model, ModelConfig};
+use pgrx::datum::DatumWithOid;
+use pgrx::prelude::*;
+use pgrx::JsonB;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Days between the Unix epoch and PostgreSQL's (2000-01-01).
+const PG_EPOCH_DAYS: i32 = 10_957;
+
+pub fn to_pg_date(d: Date) -> pgrx::datum::Date {
+    pgrx::datum::Date::saturating_from_raw(d.0 - PG_EPOCH_DAYS)
+}
+
+pub fn from_pg_date(d: pgrx::datum::Date) -> Date {
+    Date(d.to_unix_epoch_days())
+}
+
+/// Where a fit's data came from, as recorded with it.
+pub struct Provenance {
+    pub name: String,
+    pub source: String,
+    pub date_column: String,
+    pub target_column: String,
+    pub seconds: f64,
+}
+
+/// Inserts the model, its draws and its training rows; returns the new model id.
+pub fn save(fit: &Fit, p: &Provenance) -> i64 {
+    let model = &fit.model;
+    let stats = fit.trace.sampler_stats();
+    let (mut max_r_hat, mut min_ess) = (f64::NEG_INFINITY, f64::INFINITY);
+    for i in 0..fit.trace.dim {
+        let draws = fit.trace.parameter(i);
+        max_r_hat = max_r_hat.max(rhat(draws.view()));
+        min_ess = min_ess.min(ess_bulk(draws.view()));
+    }
+    let priors: serde_json::Map<String, serde_json::Value> = model
+        .layout
+        .blocks()
+        .filter(|b| !b.is_empty())
+        .map(|b| {
+            let per: Vec<_> = b.priors.iter().map(|p| p.to_json()).collect();
+            (b.name.clone(), json!(per))
+        })
+        .collect();
+    let scales = &model.design.scales;
+    let data = &fit.data;
+    let sampler = json!({
+        "divergences": stats.divergences,
+        "max_treedepth_hits": stats.max_treedepth_hits,
+        "bfmi": stats.bfmi,
+        "step_sizes": stats.step_sizes,
+        "mean_tree_depth": stats.mean_tree_depth,
+    });
+    let status = if stats.divergences == 0 && max_r_hat <= 1.01 { "ok" } else { "check_diagnostics" };
+    let args: Vec<DatumWithOid> = vec![
+        p.name.clone().into(),
+        p.source.clone().into(),
+        p.date_column.clone().into(),
+        p.target_column.clone().into(),
+        data.channel_names.clone().into(),
+        data.control_names.clone().into(),
+        JsonB(serde_json::to_value(&model.config).expect("config serialises")).into(),
+        JsonB(serde_json::Value::Object(priors)).into(),
+        JsonB(json!({"target": scales.target, "channels": data.channel_names.iter().zip(&scales.channels).map(|(n, s)| (n.clone(), json!(s))).collect::<serde_json::Map<_, _>>()})).into(),
+        to_pg_date(data.dates[0]).into(),
+        to_pg_date(*data.dates.last().expect("rows")).into(),
+        (data.dates.len() as i32).into(),
+        max_r_hat.into(),
+        min_ess.into(),
+        (stats.divergences as i32).into(),
+        JsonB(sampler).into(),
+        p.seconds.into(),
+        status.to_string().into(),
+    ];
+    let id = Spi::get_one_with_args::<i64>(
+        "INSERT INTO mmm.models (name, version, source, date_column, target_column, channel_columns,
+             control_columns, spec, priors, scales, first_date, last_date, n_rows, max_r_hat,
+             min_ess_bulk, divergences, sampler, fit_seconds, status)
+         SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                $13, $14, $15, $16, $17, $18
+         FROM mmm.models WHERE name = $1 AND owner = current_user
+         RETURNING id",
+        &args,
+    )
+    .expect("insert into mmm.models")
+    .expect("RETURNING id");
+    save_posterior(id, model, &fit.trace);
+    save_rows(id, data);
+    id
+}
+
+/// One row per scalar parameter per draw, in a single INSERT over arrays.
+fn save_posterior(id: i64, model: &Model, trace: &Trace) {
+    let n = trace.chains.len() * trace.draws_per_chain() * trace.dim;
+    let (mut chain, mut draw, mut parameter, mut coordinate, mut value) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let labels: Vec<(String, Option<String>)> = model
+        .layout
+        .blocks()
+        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).cloned())))
+        .collect();
+    for (c, ct) in trace.chains.iter().enumerate() {
+        for (d, theta) in ct.values.chunks_exact(trace.dim).enumerate() {
+            for ((name, coord), v) in labels.iter().zip(theta) {
+                chain.push(c as i32);
+                draw.push(d as i32);
+                parameter.push(name.clone());
+                coordinate.push(coord.clone());
+                value.push(*v);
+            }
+        }
+    }
+    Spi::run_with_args(
+        "INSERT INTO mmm.posterior (model_id, chain, draw, parameter, coordinate, value)
+         SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::float8[])",
+        &[id.into(), chain.into(), draw.into(), parameter.into(), coordinate.into(), value.into()],
+    )
+    .expect("insert into mmm.posterior");
+}
+
+/// The training rows, channels and controls as arrays in the model's column order.
+fn save_rows(id: i64, data: &Dataset) {
+    let row_array = |columns: &[Vec<f64>], t: usize| {
+        let values: Vec<String> = columns.iter().map(|c| c[t].to_string()).collect();
+        format!("{{{}}}", values.join(","))
+    };
+    let dates: Vec<pgrx::datum::Date> = data.dates.iter().map(|&d| to_pg_date(d)).collect();
+    let channels: Vec<String> = (0..data.dates.len()).map(|t| row_array(&data.channels, t)).collect();
+    let controls: Vec<String> = (0..data.dates.len()).map(|t| row_array(&data.controls, t)).collect();
+    Spi::run_with_args(
+        "INSERT INTO mmm.model_data (model_id, date, target, channels, controls)
+         SELECT $1, d, y, c::float8[], z::float8[] FROM unnest($2::date[], $3::float8[], $4::text[], $5::text[]) AS r(d, y, c, z)",
+        &[id.into(), dates.into(), data.y.clone().into(), channels.into(), controls.into()],
+    )
+    .expect("insert into mmm.model_data");
+}
+
+/// A stored model rebuilt for answering questions: config, rows and draws.
+pub fn load(id: i64) -> Fit {
+    Spi::connect(|client| {
+        let head = client
+            .select(
+                "SELECT spec, channel_columns, control_columns FROM mmm.models WHERE id = $1",
+                Some(1),
+                &[id.into()],
+            )
+            .expect("read mmm.models")
+            .first();
+        let spec: JsonB = head.get(1).expect("spec").expect("spec is not null");
+        let channel_names: Vec<String> = head.get(2).expect("channels").unwrap_or_default();
+        let control_names: Vec<String> = head.get(3).expect("controls").unwrap_or_default();
+        let config = ModelConfig::from_json(&spec.0).unwrap_or_else(|e| {
+            raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: stored spec is invalid: {e}"), "Refit the model.")
+        });
+
+        let mut data = Dataset {
+            dates: Vec::new(),
+            y: Vec::new(),
+            channels: vec![Vec::new(); channel_names.len()],
+            controls: vec![Vec::new(); control_names.len()],
+            channel_names,
+            control_names,
+        };
+        let rows = client
+            .select("SELECT date, target, channels, controls FROM mmm.model_data WHERE model_id = $1 ORDER BY date", None, &[id.into()])
+            .expect("read mmm.model_data");
+        for row in rows {
+            data.dates.push(from_pg_date(row.get(1).expect("date").expect("date")));
+            data.y.push(row.get(2).expect("target").expect("target"));
+            let channels: Vec<f64> = row.get(3).expect("channels").expect("channels");
+            let controls: Vec<f64> = row.get(4).expect("controls").expect("controls");
+            data.channels.iter_mut().zip(channels).for_each(|(c, v)| c.push(v));
+            data.controls.iter_mut().zip(controls).for_each(|(c, v)| c.push(v));
+        }
+        let model = Model::new(config, &data)
+            .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {e}"), "Refit the model."));
+
+        let (chains, draws, dim) = (model.config.chains, model.config.draws, model.dim());
+        let mut values = vec![vec![0.0; draws * dim]; chains];
+        let index: std::collections::HashMap<(String, Option<String>), usize> = model
+            .layout
+            .blocks()
+            .flat_map(|b| (0..b.len()).map(move |i| ((b.name.clone(), b.coords.get(i).cloned()), b.offset + i)))
+            .collect();
+        let columns = client
+            .select(
+                "SELECT parameter, coordinate, array_agg(value ORDER BY chain, draw)
+                 FROM mmm.posterior WHERE model_id = $1 GROUP BY parameter, coordinate",
+                None,
+                &[id.into()],
+            )
+            .expect("read mmm.posterior");
+        for row in columns {
+            let key = (row.get::<String>(1).expect("parameter").expect("parameter"), row.get::<String>(2).expect("coordinate"));
+            let column: Vec<f64> = row.get(3).expect("values").expect("values");
+            let Some(&i) = index.get(&key) else { continue };
+            for (j, v) in column.into_iter().enumerate().take(chains * draws) {
+                values[j / draws][(j % draws) * dim + i] = v;
+            }
+        }
+        let trace = Trace {
+            dim,
+            chains: values
+                .into_iter()
+                .map(|values| ChainTrace {
+                    values,
+                    diverging: vec![false; draws],
+                    tree_depth: vec![0; draws],
+                    max_treedepth_reached: vec![false; draws],
+                    energy: Vec::new(),
+                    step_size: f64::NAN,
+                })
+                .collect(),
+        };
+        Fit { model: Arc::new(model), data, trace }
+    })
+}

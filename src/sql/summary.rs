@@ -1,0 +1,95 @@
+//! `mmm_summary` (ArviZ's table of the posterior) and `mmm_fit_metrics`.
+
+use super::model_ref::by_model;
+use super::store::load;
+use crate::inference::diagnostics::summarize;
+use crate::posterior::{decomposition, fit_metrics, fitted_mean};
+use pgrx::prelude::*;
+use pgrx::JsonB;
+
+by_model!("mmm_summary", mmm_summary_by_id, mmm_summary_by_name, () -> TableIterator<
+    'static,
+    (
+        name!(parameter, String),
+        name!(coordinate, Option<String>),
+        name!(mean, f64),
+        name!(sd, f64),
+        name!(hdi_3, f64),
+        name!(hdi_97, f64),
+        name!(mcse_mean, f64),
+        name!(mcse_sd, f64),
+        name!(ess_bulk, f64),
+        name!(ess_tail, f64),
+        name!(r_hat, f64),
+    ),
+>, summary);
+by_model!("mmm_fit_metrics", mmm_fit_metrics_by_id, mmm_fit_metrics_by_name, () -> TableIterator<
+    'static,
+    (
+        name!(r2, f64),
+        name!(mape, f64),
+        name!(nrmse, f64),
+        name!(max_r_hat, Option<f64>),
+        name!(min_ess_bulk, Option<f64>),
+        name!(divergences, Option<i32>),
+        name!(sampler, Option<JsonB>),
+    ),
+>, fit_metrics_row);
+
+
+/// One row per scalar parameter, in the model's units, as ArviZ's `az.summary` prints them.
+fn summary(id: i64) -> TableIterator<
+    'static,
+    (
+        name!(parameter, String),
+        name!(coordinate, Option<String>),
+        name!(mean, f64),
+        name!(sd, f64),
+        name!(hdi_3, f64),
+        name!(hdi_97, f64),
+        name!(mcse_mean, f64),
+        name!(mcse_sd, f64),
+        name!(ess_bulk, f64),
+        name!(ess_tail, f64),
+        name!(r_hat, f64),
+    ),
+> {
+    let fit = load(id);
+    let rows: Vec<_> = fit
+        .model
+        .layout
+        .blocks()
+        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).cloned(), b.offset + i)))
+        .map(|(parameter, coordinate, i)| {
+            let s = summarize(fit.trace.parameter(i).view(), 0.94);
+            (parameter, coordinate, s.mean, s.sd, s.hdi_lower, s.hdi_upper, s.mcse_mean, s.mcse_sd, s.ess_bulk, s.ess_tail, s.r_hat)
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
+
+/// Goodness of fit of the posterior mean (original units) and the sampler's health.
+fn fit_metrics_row(id: i64) -> TableIterator<
+    'static,
+    (
+        name!(r2, f64),
+        name!(mape, f64),
+        name!(nrmse, f64),
+        name!(max_r_hat, Option<f64>),
+        name!(min_ess_bulk, Option<f64>),
+        name!(divergences, Option<i32>),
+        name!(sampler, Option<JsonB>),
+    ),
+> {
+    let fit = load(id);
+    let metrics = fit_metrics(&fit.data.y, &fitted_mean(&decomposition(&fit.model, &fit.trace)));
+    let (max_r_hat, min_ess, divergences, sampler) = Spi::connect(|client| {
+        let row = client
+            .select("SELECT max_r_hat, min_ess_bulk, divergences, sampler FROM mmm.models WHERE id = $1", Some(1), &[id.into()])
+            .expect("read mmm.models")
+            .first();
+        (row.get(1).unwrap(), row.get(2).unwrap(), row.get(3).unwrap(), row.get(4).unwrap())
+    });
+    TableIterator::once((metrics.r2, metrics.mape, metrics.nrmse, max_r_hat, min_ess, divergences, sampler))
+}
