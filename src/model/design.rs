@@ -98,6 +98,18 @@ impl Dataset {
                 return Err(DataError::ZeroChannel { column: name.clone() });
             }
         }
+        self.validate_dates()?;
+        if rows < min_rows {
+            return Err(DataError::TooFewRows { rows, min: min_rows });
+        }
+        if self.y.iter().all(|&v| v == self.y[0]) {
+            return Err(DataError::ConstantTarget { column: target_name.into() });
+        }
+        Ok(())
+    }
+
+    /// Dates unique and evenly spaced, in any order.
+    pub fn validate_dates(&self) -> Result<(), DataError> {
         let mut sorted = self.dates.clone();
         sorted.sort();
         if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
@@ -108,12 +120,6 @@ impl Dataset {
             if let Some(w) = sorted.windows(2).find(|w| w[1].0 - w[0].0 != step) {
                 return Err(DataError::IrregularSpacing { from: w[0], to: w[1], gap: w[1].0 - w[0].0, step });
             }
-        }
-        if rows < min_rows {
-            return Err(DataError::TooFewRows { rows, min: min_rows });
-        }
-        if self.y.iter().all(|&v| v == self.y[0]) {
-            return Err(DataError::ConstantTarget { column: target_name.into() });
         }
         Ok(())
     }

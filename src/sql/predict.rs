@@ -1,6 +1,7 @@
 //! `mmm_predict`: the target for new weeks of spend and controls.
 
 use super::fit::{check_columns, quote_ident, read_rows};
+use super::error::{raise, OrRaise};
 use super::model_ref::by_model;
 use super::store::{load, to_pg_date};
 use crate::posterior::{predict, Band};
@@ -24,6 +25,22 @@ fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> TableIterator<'stat
     let new_weeks = read_rows(&relation, &date_column, None, channels, controls).sorted();
     if new_weeks.dates.is_empty() {
         return TableIterator::new(Vec::new());
+    }
+    // Carry-in needs the new weeks to continue the training weeks without a gap.
+    let (last, step) = (fit.data.dates[fit.data.dates.len() - 1], fit.data.dates[1].0 - fit.data.dates[0].0);
+    let expected = last.plus_days(step);
+    if new_weeks.dates[0] != expected {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("future starts on {}, but the model's data end on {last}: the next week is {expected}", new_weeks.dates[0]),
+            "Predict the weeks right after training; fill skipped weeks with zero spend.",
+        );
+    }
+    for (name, x) in channels.iter().zip(&new_weeks.channels) {
+        crate::transforms::adstock::check_series(name, x).or_raise();
+    }
+    if let Err(e) = new_weeks.validate_dates() {
+        raise(PgSqlErrorCode::ERRCODE_DATA_EXCEPTION, format!("future: {e}"), e.hint());
     }
     let mean = predict(&fit.model, &fit.data, &fit.trace, &new_weeks);
     let rows: Vec<_> = new_weeks
