@@ -21,3 +21,38 @@ FROM series, unnest(weeks, x1_adstock, x2_adstock) AS w(date_week, x1_adstock, x
 JOIN example e USING (date_week)
 ORDER BY w.date_week
 LIMIT 12;
+
+\echo
+\echo 'Fitting the standard model: geometric adstock (l_max 8), logistic saturation, controls event_1, event_2, t,'
+\echo 'yearly seasonality with 2 modes; 4 chains x (1000 tune + 1000 draws), target_accept 0.9.'
+\timing on
+SELECT mmm_fit('example', 'date_week', 'y', ARRAY['x1', 'x2'], ARRAY['event_1', 'event_2', 't'],
+               '{"yearly_seasonality": 2, "target_accept": 0.9, "seed": 42}', name => 'example') AS model_id \gset
+\timing off
+SELECT name, version, status, round(fit_seconds::numeric, 2) AS fit_seconds, round(max_r_hat::numeric, 3) AS max_r_hat,
+       round(min_ess_bulk::numeric) AS min_ess_bulk, divergences
+FROM mmm_models WHERE id = :model_id;
+
+\echo 'Posterior summary (model units: target and spend scaled by their maxima):'
+SELECT parameter, coordinate, round(mean::numeric, 4) AS mean, round(sd::numeric, 4) AS sd,
+       round(hdi_3::numeric, 4) AS hdi_3, round(hdi_97::numeric, 4) AS hdi_97,
+       round(ess_bulk::numeric) AS ess_bulk, round(r_hat::numeric, 3) AS r_hat
+FROM mmm_summary('example');
+
+\echo 'Return on ad spend (original units):'
+SELECT channel, round(spend::numeric, 2) AS spend, round(contribution::numeric) AS contribution,
+       round(roas::numeric) AS roas, round(roas_lower::numeric) AS roas_hdi_3, round(roas_upper::numeric) AS roas_hdi_97
+FROM mmm_roas('example');
+
+\echo 'Fit:'
+SELECT round(r2::numeric, 3) AS r2, round(mape::numeric, 4) AS mape, round(nrmse::numeric, 4) AS nrmse FROM mmm_fit_metrics('example');
+
+\echo 'Weekly decomposition, first 4 weeks (mean contribution of each component):'
+SELECT date,
+       round(sum(mean) FILTER (WHERE component = 'intercept')) AS intercept,
+       round(sum(mean) FILTER (WHERE component = 'x1')) AS x1,
+       round(sum(mean) FILTER (WHERE component = 'x2')) AS x2,
+       round(sum(mean) FILTER (WHERE component IN ('event_1', 'event_2', 't'))) AS controls,
+       round(sum(mean) FILTER (WHERE component = 'seasonality')) AS seasonality,
+       round(sum(mean)) AS fitted
+FROM mmm_contributions('example') GROUP BY date ORDER BY date LIMIT 4;
