@@ -21,6 +21,8 @@ pub struct Summary {
 pub fn summarize(draws: ArrayView2<f64>, hdi_prob: f64) -> Summary {
     let flat: Vec<f64> = draws.iter().copied().collect();
     let (hdi_lower, hdi_upper) = hdi(&flat, hdi_prob);
+    // The rank-normalised split chains serve both R-hat and the bulk ESS.
+    let bulk = z_scale(split_chains(draws).view());
     Summary {
         mean: mean(&flat),
         sd: sd(&flat),
@@ -28,17 +30,22 @@ pub fn summarize(draws: ArrayView2<f64>, hdi_prob: f64) -> Summary {
         hdi_upper,
         mcse_mean: mcse_mean(draws),
         mcse_sd: mcse_sd(draws),
-        ess_bulk: ess_bulk(draws),
+        ess_bulk: ess(bulk.view()),
         ess_tail: ess_tail(draws),
-        r_hat: rhat(draws),
+        r_hat: split_rhat(&bulk).max(folded_rhat(draws)),
     }
 }
 
 /// Rank-normalised split R-hat: the larger of the bulk and the folded (tail) versions.
 pub fn rhat(draws: ArrayView2<f64>) -> f64 {
+    split_rhat(&z_scale(split_chains(draws).view())).max(folded_rhat(draws))
+}
+
+/// R-hat of the distances from the median: sensitive to chains that differ in spread.
+fn folded_rhat(draws: ArrayView2<f64>) -> f64 {
     let median = median(&sorted(draws.iter().copied().collect()));
     let folded = draws.mapv(|x| (x - median).abs());
-    split_rhat(&z_scale(split_chains(draws).view())).max(split_rhat(&z_scale(split_chains(folded.view()).view())))
+    split_rhat(&z_scale(split_chains(folded.view()).view()))
 }
 
 /// ESS of the rank-normalised split chains: efficiency for the centre of the distribution.

@@ -44,7 +44,8 @@ CREATE TABLE mmm.posterior (
     coordinate text,
     value      float8 NOT NULL
 );
-CREATE INDEX posterior_model_parameter ON mmm.posterior (model_id, parameter, coordinate);
+-- A model's draws are inserted together, so a BRIN index finds them at almost no write cost.
+CREATE INDEX posterior_model ON mmm.posterior USING brin (model_id) WITH (pages_per_range = 8);
 COMMENT ON TABLE mmm.posterior IS 'Posterior draws: one row per scalar parameter per draw, in the model''s units (scaled target and spend)';
 
 CREATE TABLE mmm.model_data (

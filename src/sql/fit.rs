@@ -246,3 +246,38 @@ COMMENT ON AGGREGATE mmm_fit_agg(anyelement, date, float8, float8[], float8[], j
     name = "fit_agg",
     requires = [fit_agg_final]
 );
+
+#[cfg(feature = "pg_test")]
+#[pg_schema]
+mod tests {
+    use crate::inference::{fit, Control};
+    use pgrx::prelude::*;
+
+    #[pg_test]
+    fn sql_fit_stores_exactly_the_engines_draws() {
+        Spi::run(
+            "CREATE TABLE w AS SELECT date AS week, y, (spend ->> 'tv')::float8 AS tv, (spend ->> 'social')::float8 AS social
+             FROM mmm_simulate('tv_social_search', seed => 2)",
+        )
+        .unwrap();
+        let id = Spi::get_one::<i64>(
+            r#"SELECT mmm_fit('w', 'week', 'y', ARRAY['tv', 'social'], config => '{"chains": 2, "tune": 100, "draws": 50, "seed": 9, "progress": false}')"#,
+        )
+        .unwrap()
+        .unwrap();
+        let stored = super::super::store::load(id);
+        let channels = ["tv".to_string(), "social".to_string()];
+        let data = super::read_rows("\"public\".\"w\"", "week", Some("y"), &channels, &[]);
+        let engine = fit(stored.model.config.clone(), data, "y", |_| Control::Continue).unwrap();
+        assert_eq!(engine.trace.dim, stored.trace.dim);
+        for (a, b) in engine.trace.chains.iter().zip(&stored.trace.chains) {
+            assert_eq!(a.values, b.values);
+        }
+    }
+
+    #[pg_test(error = "column \"nope\" (channel_columns) does not exist in relation \"w2\"")]
+    fn missing_column_is_an_error() {
+        Spi::run("CREATE TABLE w2 (week date, y float8)").unwrap();
+        Spi::run("SELECT mmm_fit('w2', 'week', 'y', ARRAY['nope'])").unwrap();
+    }
+}
