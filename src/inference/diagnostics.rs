@@ -20,8 +20,10 @@ pub struct Summary {
 
 pub fn summarize(draws: ArrayView2<f64>, hdi_prob: f64) -> Summary {
     let flat: Vec<f64> = draws.iter().copied().collect();
-    let (hdi_lower, hdi_upper) = hdi(&flat, hdi_prob);
-    // The rank-normalised split chains serve both R-hat and the bulk ESS.
+    // One sorted copy serves the HDI, the median of the folded R-hat and the tail quantiles;
+    // the rank-normalised split chains serve both R-hat and the bulk ESS.
+    let sorted_draws = sorted(flat.clone());
+    let (hdi_lower, hdi_upper) = hdi_of_sorted(&sorted_draws, hdi_prob);
     let bulk = z_scale(split_chains(draws).view());
     Summary {
         mean: mean(&flat),
@@ -31,19 +33,20 @@ pub fn summarize(draws: ArrayView2<f64>, hdi_prob: f64) -> Summary {
         mcse_mean: mcse_mean(draws),
         mcse_sd: mcse_sd(draws),
         ess_bulk: ess(bulk.view()),
-        ess_tail: ess_tail(draws),
-        r_hat: split_rhat(&bulk).max(folded_rhat(draws)),
+        ess_tail: tail_ess(draws, &sorted_draws),
+        r_hat: split_rhat(&bulk).max(folded_rhat(draws, &sorted_draws)),
     }
 }
 
 /// Rank-normalised split R-hat: the larger of the bulk and the folded (tail) versions.
 pub fn rhat(draws: ArrayView2<f64>) -> f64 {
-    split_rhat(&z_scale(split_chains(draws).view())).max(folded_rhat(draws))
+    let sorted_draws = sorted(draws.iter().copied().collect());
+    split_rhat(&z_scale(split_chains(draws).view())).max(folded_rhat(draws, &sorted_draws))
 }
 
 /// R-hat of the distances from the median: sensitive to chains that differ in spread.
-fn folded_rhat(draws: ArrayView2<f64>) -> f64 {
-    let median = median(&sorted(draws.iter().copied().collect()));
+fn folded_rhat(draws: ArrayView2<f64>, sorted_draws: &[f64]) -> f64 {
+    let median = median(sorted_draws);
     let folded = draws.mapv(|x| (x - median).abs());
     split_rhat(&z_scale(split_chains(folded.view()).view()))
 }
@@ -55,10 +58,13 @@ pub fn ess_bulk(draws: ArrayView2<f64>) -> f64 {
 
 /// The smaller ESS of the 5% and 95% quantile indicators: efficiency for the tails.
 pub fn ess_tail(draws: ArrayView2<f64>) -> f64 {
-    let s = sorted(draws.iter().copied().collect());
+    tail_ess(draws, &sorted(draws.iter().copied().collect()))
+}
+
+fn tail_ess(draws: ArrayView2<f64>, sorted_draws: &[f64]) -> f64 {
     [0.05, 0.95]
         .map(|p| {
-            let q = quantile(&s, p);
+            let q = quantile(sorted_draws, p);
             ess(split_chains(draws.mapv(|x| f64::from(u8::from(x <= q))).view()).view())
         })
         .into_iter()
@@ -81,9 +87,12 @@ pub fn mcse_sd(draws: ArrayView2<f64>) -> f64 {
     (varvar / evar / 4.0).sqrt()
 }
 
-/// Narrowest interval holding `prob` of the sorted sample (ArviZ's unimodal HDI).
+/// Narrowest interval holding `prob` of the sample (ArviZ's unimodal HDI).
 pub fn hdi(sample: &[f64], prob: f64) -> (f64, f64) {
-    let s = sorted(sample.to_vec());
+    hdi_of_sorted(&sorted(sample.to_vec()), prob)
+}
+
+fn hdi_of_sorted(s: &[f64], prob: f64) -> (f64, f64) {
     let n = s.len();
     let width = (prob * n as f64).floor() as usize;
     let start = (0..n - width)
@@ -145,23 +154,22 @@ fn split_chains(draws: ArrayView2<f64>) -> Array2<f64> {
 
 /// Ranks (ties averaged) mapped through the normal quantile: `Φ⁻¹((r - 3/8) / (S + 1/4))`.
 fn z_scale(draws: ArrayView2<f64>) -> Array2<f64> {
-    let flat: Vec<f64> = draws.iter().copied().collect();
-    let mut order: Vec<usize> = (0..flat.len()).collect();
-    order.sort_by(|&a, &b| flat[a].total_cmp(&flat[b]));
-    let mut ranks = vec![0.0; flat.len()];
+    let mut pairs: Vec<(f64, usize)> = draws.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut ranks = vec![0.0; pairs.len()];
     let mut i = 0;
-    while i < order.len() {
+    while i < pairs.len() {
         let mut j = i;
-        while j + 1 < order.len() && flat[order[j + 1]] == flat[order[i]] {
+        while j + 1 < pairs.len() && pairs[j + 1].0 == pairs[i].0 {
             j += 1;
         }
         let avg = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &order[i..=j] {
+        for &(_, k) in &pairs[i..=j] {
             ranks[k] = avg;
         }
         i = j + 1;
     }
-    let size = flat.len() as f64;
+    let size = pairs.len() as f64;
     Array2::from_shape_vec(draws.raw_dim(), ranks.iter().map(|r| normal_quantile((r - 0.375) / (size + 0.25))).collect())
         .expect("same shape")
 }

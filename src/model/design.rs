@@ -75,6 +75,26 @@ pub struct Design {
 }
 
 impl Dataset {
+    /// No rows yet, for the named channels and controls.
+    pub fn empty(channel_names: Vec<String>, control_names: Vec<String>) -> Dataset {
+        Dataset {
+            dates: Vec::new(),
+            y: Vec::new(),
+            channels: vec![Vec::new(); channel_names.len()],
+            controls: vec![Vec::new(); control_names.len()],
+            channel_names,
+            control_names,
+        }
+    }
+
+    /// Appends one week: its date, target, and values in channel and control order.
+    pub fn push(&mut self, date: Date, y: f64, channels: impl IntoIterator<Item = f64>, controls: impl IntoIterator<Item = f64>) {
+        self.dates.push(date);
+        self.y.push(y);
+        self.channels.iter_mut().zip(channels).for_each(|(c, v)| c.push(v));
+        self.controls.iter_mut().zip(controls).for_each(|(c, v)| c.push(v));
+    }
+
     /// Checks the rows: finite values, non-negative spend, unique and evenly spaced dates, a
     /// varying target, no all-zero channel, and at least `min_rows` rows.
     pub fn validate(&self, target_name: &str, min_rows: usize) -> Result<(), DataError> {

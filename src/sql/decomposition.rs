@@ -30,18 +30,11 @@ by_model!("mmm_roas", mmm_roas_by_id, mmm_roas_by_name, (hdi_prob: [default!(f64
 >, channel_roas);
 
 
+type ContributionRow = (pgrx::datum::Date, String, f64, f64, f64);
+
 /// Mean and HDI of each component per week: intercept, each channel, each control and
 /// seasonality, which add up to the fitted mean.
-fn contributions(id: i64, hdi_prob: f64) -> TableIterator<
-    'static,
-    (
-        name!(date, pgrx::datum::Date),
-        name!(component, String),
-        name!(mean, f64),
-        name!(hdi_lower, f64),
-        name!(hdi_upper, f64),
-    ),
-> {
+fn contributions(id: i64, hdi_prob: f64) -> Vec<ContributionRow> {
     super::check_hdi_prob(hdi_prob);
     let fit = load(id);
     let mut rows = Vec::new();
@@ -51,24 +44,14 @@ fn contributions(id: i64, hdi_prob: f64) -> TableIterator<
             rows.push((to_pg_date(*date), c.component.clone(), band.mean, band.lower, band.upper));
         }
     }
-    TableIterator::new(rows)
+    rows
 }
 
 
+type RoasRow = (String, f64, f64, f64, f64, f64, f64, f64);
+
 /// In-sample return on ad spend per channel: total contribution over total spend.
-fn channel_roas(id: i64, hdi_prob: f64) -> TableIterator<
-    'static,
-    (
-        name!(channel, String),
-        name!(spend, f64),
-        name!(contribution, f64),
-        name!(contribution_lower, f64),
-        name!(contribution_upper, f64),
-        name!(roas, f64),
-        name!(roas_lower, f64),
-        name!(roas_upper, f64),
-    ),
-> {
+fn channel_roas(id: i64, hdi_prob: f64) -> Vec<RoasRow> {
     super::check_hdi_prob(hdi_prob);
     let fit = load(id);
     let components = decomposition(&fit.model, &fit.trace);
@@ -80,5 +63,5 @@ fn channel_roas(id: i64, hdi_prob: f64) -> TableIterator<
             (channel, spend, c.mean, c.lower, c.upper, r.mean, r.lower, r.upper)
         })
         .collect();
-    TableIterator::new(rows)
+    rows
 }

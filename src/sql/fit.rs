@@ -52,8 +52,14 @@ fn fit_and_store(options: Options, data: Dataset, target_name: &str, provenance:
     let mut next_report = 0.1;
     let progress = options.progress;
     let on_progress = |p: Progress| {
-        // SAFETY: a plain read of the flag PostgreSQL's signal handlers set.
-        if unsafe { std::ptr::read_volatile(&raw const pg_sys::InterruptPending) } != 0 {
+        // A cancel request, statement_timeout or termination; other interrupts (catch-up,
+        // barriers) are left for PostgreSQL to process after the fit.
+        // SAFETY: plain reads of flags PostgreSQL's signal handlers set.
+        let cancel = unsafe {
+            std::ptr::read_volatile(&raw const pg_sys::QueryCancelPending) != 0
+                || std::ptr::read_volatile(&raw const pg_sys::ProcDiePending) != 0
+        };
+        if cancel {
             return Control::Cancel;
         }
         let share = p.done as f64 / p.total as f64;
@@ -138,14 +144,7 @@ pub fn read_rows(relation: &str, date: &str, target: Option<&str>, channels: &[S
         .chain(numeric.iter().map(|c| format!("{}::float8", quote_ident(c))))
         .collect();
     let query = format!("SELECT {} FROM {relation}", select.join(", "));
-    let mut data = Dataset {
-        dates: Vec::new(),
-        y: Vec::new(),
-        channel_names: channels.to_vec(),
-        channels: vec![Vec::new(); channels.len()],
-        control_names: controls.to_vec(),
-        controls: vec![Vec::new(); controls.len()],
-    };
+    let mut data = Dataset::empty(channels.to_vec(), controls.to_vec());
     Spi::connect(|client| {
         for row in client.select(&query, None, &[]).expect("read source rows") {
             let Some(d) = row.get::<pgrx::datum::Date>(1).expect("date") else {
@@ -161,9 +160,10 @@ pub fn read_rows(relation: &str, date: &str, target: Option<&str>, channels: &[S
                     )
                 })
             });
-            data.dates.push(d);
-            data.y.push(if target.is_some() { values.next().expect("target") } else { 0.0 });
-            data.channels.iter_mut().chain(data.controls.iter_mut()).for_each(|c| c.push(values.next().expect("column")));
+            let y = if target.is_some() { values.next().expect("target") } else { 0.0 };
+            let values: Vec<f64> = values.collect();
+            let (channel_values, control_values) = values.split_at(channels.len());
+            data.push(d, y, channel_values.iter().copied(), control_values.iter().copied());
         }
     });
     data
@@ -186,14 +186,7 @@ fn fit_agg_final(state: Option<JsonB>) -> Option<i64> {
     };
     let channel_names = names(&options.channel_names, "channel", width(2));
     let control_names = names(&options.control_names, "control", width(3));
-    let mut data = Dataset {
-        dates: Vec::new(),
-        y: Vec::new(),
-        channels: vec![Vec::new(); channel_names.len()],
-        controls: vec![Vec::new(); control_names.len()],
-        channel_names,
-        control_names,
-    };
+    let mut data = Dataset::empty(channel_names, control_names);
     for row in &rows {
         let date = row[0].as_str().and_then(crate::calendar::Date::parse);
         let values = |i: usize| -> Vec<Option<f64>> { row[i].as_array().map(|a| a.iter().map(serde_json::Value::as_f64).collect()).unwrap_or_default() };
@@ -208,10 +201,7 @@ fn fit_agg_final(state: Option<JsonB>) -> Option<i64> {
                 "Every row needs the same number of non-NULL channels and controls.",
             );
         }
-        data.dates.push(date);
-        data.y.push(y);
-        data.channels.iter_mut().zip(channels).for_each(|(c, v)| c.push(v.expect("checked")));
-        data.controls.iter_mut().zip(controls).for_each(|(c, v)| c.push(v.expect("checked")));
+        data.push(date, y, channels.into_iter().flatten(), controls.into_iter().flatten());
     }
     let name = state["name"].as_str().unwrap_or("group").to_string();
     Some(fit_and_store(options, data, "target", |seconds| Provenance {

@@ -13,7 +13,7 @@ by_model!("mmm_predict", mmm_predict_by_id, mmm_predict_by_name, (future: [PgRel
 
 /// Mean and HDI of the expected target for each row of `future`, which has the model's date,
 /// channel and control columns; adstock is carried in from the last `l_max` training weeks.
-fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> TableIterator<'static, (name!(date, pgrx::datum::Date), name!(mean, f64), name!(hdi_lower, f64), name!(hdi_upper, f64))> {
+fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> Vec<(pgrx::datum::Date, f64, f64, f64)> {
     super::check_hdi_prob(hdi_prob);
     let date_column: String = Spi::get_one_with_args("SELECT date_column FROM mmm.models WHERE id = $1", &[id.into()])
         .expect("read mmm.models")
@@ -24,7 +24,7 @@ fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> TableIterator<'stat
     let relation = format!("{}.{}", quote_ident(future.namespace()), quote_ident(future.name()));
     let new_weeks = read_rows(&relation, &date_column, None, channels, controls).sorted();
     if new_weeks.dates.is_empty() {
-        return TableIterator::new(Vec::new());
+        return Vec::new();
     }
     // Carry-in needs the new weeks to continue the training weeks without a gap.
     let (last, step) = (fit.data.dates[fit.data.dates.len() - 1], fit.data.dates[1].0 - fit.data.dates[0].0);
@@ -52,5 +52,5 @@ fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> TableIterator<'stat
             (to_pg_date(*d), band.mean, band.lower, band.upper)
         })
         .collect();
-    TableIterator::new(rows)
+    rows
 }

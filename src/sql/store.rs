@@ -162,50 +162,53 @@ pub fn load(id: i64) -> Fit {
             raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: stored spec is invalid: {e}"), "Refit the model.")
         });
 
-        let mut data = Dataset {
-            dates: Vec::new(),
-            y: Vec::new(),
-            channels: vec![Vec::new(); channel_names.len()],
-            controls: vec![Vec::new(); control_names.len()],
-            channel_names,
-            control_names,
-        };
+        let mut data = Dataset::empty(channel_names, control_names);
         let rows = client
             .select("SELECT date, target, channels, controls FROM mmm.model_data WHERE model_id = $1 ORDER BY date", None, &[id.into()])
             .expect("read mmm.model_data");
         for row in rows {
-            data.dates.push(from_pg_date(row.get(1).expect("date").expect("date")));
-            data.y.push(row.get(2).expect("target").expect("target"));
+            let date = from_pg_date(row.get(1).expect("date").expect("date"));
             let channels: Vec<f64> = row.get(3).expect("channels").expect("channels");
             let controls: Vec<f64> = row.get(4).expect("controls").expect("controls");
-            data.channels.iter_mut().zip(channels).for_each(|(c, v)| c.push(v));
-            data.controls.iter_mut().zip(controls).for_each(|(c, v)| c.push(v));
+            data.push(date, row.get(2).expect("target").expect("target"), channels, controls);
         }
         let model = Model::new(config, &data)
             .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {e}"), "Refit the model."));
 
         let (chains, draws, dim) = (model.config.chains, model.config.draws, model.dim());
         let mut values = vec![vec![0.0; draws * dim]; chains];
-        let index: std::collections::HashMap<(String, Option<String>), usize> = model
+        // One array per draw, its values in byte order of (parameter, coordinate) with NULL
+        // coordinates last: the order `labels` is sorted in. Aggregating per draw reads about
+        // twice as fast as per parameter.
+        let mut labels: Vec<(String, bool, Option<String>, usize)> = model
             .layout
             .blocks()
-            .flat_map(|b| (0..b.len()).map(move |i| ((b.name.clone(), b.coords.get(i).cloned()), b.offset + i)))
+            .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).is_none(), b.coords.get(i).cloned(), b.offset + i)))
             .collect();
-        let columns = client
+        labels.sort();
+        let rows = client
             .select(
-                "SELECT parameter, coordinate, array_agg(value ORDER BY chain, draw)
-                 FROM mmm.posterior WHERE model_id = $1 GROUP BY parameter, coordinate",
+                r#"SELECT chain, draw, array_agg(value ORDER BY parameter COLLATE "C", coordinate COLLATE "C")
+                   FROM mmm.posterior WHERE model_id = $1 GROUP BY chain, draw"#,
                 None,
                 &[id.into()],
             )
             .expect("read mmm.posterior");
-        for row in columns {
-            let key = (row.get::<String>(1).expect("parameter").expect("parameter"), row.get::<String>(2).expect("coordinate"));
-            let column: Vec<f64> = row.get(3).expect("values").expect("values");
-            let Some(&i) = index.get(&key) else { continue };
-            for (j, v) in column.into_iter().enumerate().take(chains * draws) {
-                values[j / draws][(j % draws) * dim + i] = v;
+        let mut seen = 0;
+        for row in rows {
+            let (chain, draw): (i32, i32) = (row.get(1).expect("chain").expect("chain"), row.get(2).expect("draw").expect("draw"));
+            let draw_values: Vec<f64> = row.get(3).expect("values").expect("values");
+            let (c, d) = (chain as usize, draw as usize);
+            if c >= chains || d >= draws || draw_values.len() != dim {
+                raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: mmm.posterior does not match its spec at chain {chain}, draw {draw}"), "Refit the model.");
             }
+            for (v, label) in draw_values.into_iter().zip(&labels) {
+                values[c][d * dim + label.3] = v;
+            }
+            seen += 1;
+        }
+        if seen != chains * draws {
+            raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: mmm.posterior has {seen} draws, its spec {}", chains * draws), "Refit the model.");
         }
         let trace = Trace {
             dim,

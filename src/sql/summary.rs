@@ -37,23 +37,10 @@ by_model!("mmm_fit_metrics", mmm_fit_metrics_by_id, mmm_fit_metrics_by_name, () 
 >, fit_metrics_row);
 
 
+type SummaryRow = (String, Option<String>, f64, f64, f64, f64, f64, f64, f64, f64, f64);
+
 /// One row per scalar parameter, in the model's units, as ArviZ's `az.summary` prints them.
-fn summary(id: i64) -> TableIterator<
-    'static,
-    (
-        name!(parameter, String),
-        name!(coordinate, Option<String>),
-        name!(mean, f64),
-        name!(sd, f64),
-        name!(hdi_3, f64),
-        name!(hdi_97, f64),
-        name!(mcse_mean, f64),
-        name!(mcse_sd, f64),
-        name!(ess_bulk, f64),
-        name!(ess_tail, f64),
-        name!(r_hat, f64),
-    ),
-> {
+fn summary(id: i64) -> Vec<SummaryRow> {
     let fit = load(id);
     let rows: Vec<_> = fit
         .model
@@ -65,23 +52,14 @@ fn summary(id: i64) -> TableIterator<
             (parameter, coordinate, s.mean, s.sd, s.hdi_lower, s.hdi_upper, s.mcse_mean, s.mcse_sd, s.ess_bulk, s.ess_tail, s.r_hat)
         })
         .collect();
-    TableIterator::new(rows)
+    rows
 }
 
 
+type MetricsRow = (f64, f64, f64, Option<f64>, Option<f64>, Option<i32>, Option<JsonB>);
+
 /// Goodness of fit of the posterior mean (original units) and the sampler's health.
-fn fit_metrics_row(id: i64) -> TableIterator<
-    'static,
-    (
-        name!(r2, f64),
-        name!(mape, f64),
-        name!(nrmse, f64),
-        name!(max_r_hat, Option<f64>),
-        name!(min_ess_bulk, Option<f64>),
-        name!(divergences, Option<i32>),
-        name!(sampler, Option<JsonB>),
-    ),
-> {
+fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
     let fit = load(id);
     let metrics = fit_metrics(&fit.data.y, &fitted_mean(&decomposition(&fit.model, &fit.trace)));
     let (max_r_hat, min_ess, divergences, sampler) = Spi::connect(|client| {
@@ -91,5 +69,5 @@ fn fit_metrics_row(id: i64) -> TableIterator<
             .first();
         (row.get(1).unwrap(), row.get(2).unwrap(), row.get(3).unwrap(), row.get(4).unwrap())
     });
-    TableIterator::once((metrics.r2, metrics.mape, metrics.nrmse, max_r_hat, min_ess, divergences, sampler))
+    vec![(metrics.r2, metrics.mape, metrics.nrmse, max_r_hat, min_ess, divergences, sampler)]
 }
