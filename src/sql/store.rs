@@ -186,6 +186,16 @@ pub fn load(id: i64) -> Fit {
             .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).is_none(), b.coords.get(i).cloned(), b.offset + i)))
             .collect();
         labels.sort();
+        // The sort behind the aggregate spills to disk at the default work_mem: give this read
+        // enough memory, and put the caller's setting back afterwards.
+        let work_mem: String = client
+            .select("SELECT current_setting('work_mem')", Some(1), &[])
+            .expect("read work_mem")
+            .first()
+            .get_one()
+            .expect("work_mem")
+            .expect("work_mem is set");
+        client.select("SELECT set_config('work_mem', '64MB', true)", Some(1), &[]).expect("set work_mem");
         let rows = client
             .select(
                 r#"SELECT chain, draw, array_agg(value ORDER BY parameter COLLATE "C", coordinate COLLATE "C")
@@ -207,6 +217,7 @@ pub fn load(id: i64) -> Fit {
             }
             seen += 1;
         }
+        client.select("SELECT set_config('work_mem', $1, true)", Some(1), &[work_mem.into()]).expect("restore work_mem");
         if seen != chains * draws {
             raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: mmm.posterior has {seen} draws, its spec {}", chains * draws), "Refit the model.");
         }
