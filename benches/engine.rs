@@ -79,5 +79,5 @@ fn simulated(weeks: usize, channels: usize) -> pg_mmm::model::Dataset {
             c
         })
         .collect();
-    simulate(&spec).unwrap().dataset()
+    simulate(&spec).unwrap().data
 }

@@ -13,6 +13,7 @@
 //! this crate's version of `rand`, whose `StdRng` stream may change between its releases).
 
 use crate::calendar::Date;
+use crate::model::Dataset;
 use crate::transforms::{adstock, saturation, AdstockKind, SaturationKind};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -213,19 +214,13 @@ pub struct SimulationError {
     pub problem: String,
 }
 
-/// The simulated data and the truth behind them. Columns are named as in the model's
-/// `Dataset`, so a test can fit them directly.
+/// The simulated data and the truth behind them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Simulated {
     pub spec: SimulationSpec,
-    pub dates: Vec<Date>,
-    pub y: Vec<f64>,
-    pub channel_names: Vec<String>,
-    /// Spend per channel, in the units of the spec's spend pattern.
-    pub channels: Vec<Vec<f64>>,
-    pub control_names: Vec<String>,
-    /// `z` per control.
-    pub controls: Vec<Vec<f64>>,
+    /// The weekly rows, ready to fit: spend in the units of the spec's spend patterns, `z` per
+    /// control.
+    pub data: Dataset,
     /// True contribution per channel and week, in units of `y`.
     pub contributions: Vec<Vec<f64>>,
     pub baseline: Baseline,
@@ -293,12 +288,14 @@ pub fn simulate(spec: &SimulationSpec) -> Result<Simulated, SimulationError> {
         .collect();
     Ok(Simulated {
         spec: spec.clone(),
-        dates,
-        y,
-        channel_names: spec.channels.iter().map(|c| c.name.clone()).collect(),
-        channels,
-        control_names: spec.controls.iter().map(|c| c.name.clone()).collect(),
-        controls,
+        data: Dataset {
+            dates,
+            y,
+            channel_names: spec.channels.iter().map(|c| c.name.clone()).collect(),
+            channels,
+            control_names: spec.controls.iter().map(|c| c.name.clone()).collect(),
+            controls,
+        },
         contributions,
         baseline,
         noise,
@@ -306,27 +303,15 @@ pub fn simulate(spec: &SimulationSpec) -> Result<Simulated, SimulationError> {
 }
 
 impl Simulated {
-    /// The weekly rows, ready to fit.
-    pub fn dataset(&self) -> crate::model::Dataset {
-        crate::model::Dataset {
-            dates: self.dates.clone(),
-            y: self.y.clone(),
-            channel_names: self.channel_names.clone(),
-            channels: self.channels.clone(),
-            control_names: self.control_names.clone(),
-            controls: self.controls.clone(),
-        }
-    }
-
     /// The truth as the model parametrises it, for comparing with a fit of these data.
     pub fn model_truth(&self) -> ModelTruth {
         let spec = &self.spec;
-        let target_scale = self.y.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let target_scale = self.data.y.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let per_max_y = spec.scale / target_scale;
         let saturation_params: Vec<Vec<f64>> = spec
             .channels
             .iter()
-            .zip(&self.channels)
+            .zip(&self.data.channels)
             .map(|(c, x)| {
                 let (_, unit) = transform_input(x, spec.scale_spend);
                 rescale_saturation(c.saturation.kind, &c.saturation.params, c.effect * per_max_y, unit)
@@ -749,8 +734,8 @@ mod tests {
             let (a, b, c) =
                 (simulate(&preset(7)).unwrap(), simulate(&preset(7)).unwrap(), simulate(&preset(8)).unwrap());
             assert_eq!(a, b);
-            assert!(a.y.iter().zip(&c.y).all(|(u, v)| u != v));
-            assert!(a.channels.iter().zip(&c.channels).all(|(u, v)| u != v));
+            assert!(a.data.y.iter().zip(&c.data.y).all(|(u, v)| u != v));
+            assert!(a.data.channels.iter().zip(&c.data.channels).all(|(u, v)| u != v));
         }
     }
 
@@ -758,14 +743,14 @@ mod tests {
     fn y_is_the_sum_of_its_parts() {
         for sim in [simulate(&example_process(1)).unwrap(), simulate(&tv_social_search(1)).unwrap()] {
             let b = &sim.baseline;
-            let tol = 1e-12 * summary(&sim.y).2;
-            for t in 0..sim.y.len() {
+            let tol = 1e-12 * summary(&sim.data.y).2;
+            for t in 0..sim.data.y.len() {
                 let parts = b.intercept
                     + b.trend[t]
                     + b.seasonality[t]
                     + b.controls.iter().chain(&sim.contributions).map(|c| c[t]).sum::<f64>()
                     + sim.noise[t];
-                assert!((sim.y[t] - parts).abs() <= tol, "week {t}: y {} vs parts {parts}", sim.y[t]);
+                assert!((sim.data.y[t] - parts).abs() <= tol, "week {t}: y {} vs parts {parts}", sim.data.y[t]);
             }
         }
     }
@@ -775,9 +760,9 @@ mod tests {
         let mut spec = tv_social_search(3);
         spec.channels[1].spend = SpendPattern::AlwaysOn { level: 0.0, noise: 0.2, burst_share: 0.5, burst: 3.0 };
         let sim = simulate(&spec).unwrap();
-        assert!(sim.channels[1].iter().all(|&x| x == 0.0));
+        assert!(sim.data.channels[1].iter().all(|&x| x == 0.0));
         assert!(sim.contributions[1].iter().all(|&c| c == 0.0));
-        assert!(sim.y.iter().all(|y| y.is_finite()));
+        assert!(sim.data.y.iter().all(|y| y.is_finite()));
     }
 
     /// The shipped CSV looks like one more draw of `example_process`: each of its summary
@@ -793,7 +778,7 @@ mod tests {
         let csv = stats(&example_csv("y"), &example_csv("x1"), &example_csv("x2"));
         let sims: Vec<[f64; 8]> = (0..100)
             .map(|seed| simulate(&example_process(seed)).unwrap())
-            .map(|s| stats(&s.y, &s.channels[0], &s.channels[1]))
+            .map(|s| stats(&s.data.y, &s.data.channels[0], &s.data.channels[1]))
             .collect();
         let names = ["y min", "y mean", "y max", "y sd", "x1 mean", "x1 max", "x2 mean", "x2 share > 0"];
         for (i, name) in names.iter().enumerate() {
@@ -854,7 +839,7 @@ mod tests {
                 let truth = sim.model_truth();
                 let mut model = spec.channels[0].clone();
                 model.saturation.params = truth.saturation_params[0].clone();
-                let (scaled, _) = transform_input(&sim.channels[0], true);
+                let (scaled, _) = transform_input(&sim.data.channels[0], true);
                 let fitted = response(&model, &scaled, adstock_first);
                 let tol = 1e-10 * summary(&sim.contributions[0]).2;
                 for (f, c) in fitted.iter().zip(&sim.contributions[0]) {
@@ -881,7 +866,7 @@ mod tests {
         .unwrap();
         assert_eq!((spec.weeks, spec.start.as_str(), spec.scale), (156, "2021-01-03", 1.0));
         assert_eq!(spec.channels[0].adstock, AdstockSpec::default());
-        assert_eq!(simulate(&spec).unwrap().y.len(), 156);
+        assert_eq!(simulate(&spec).unwrap().data.y.len(), 156);
         let round_trip = serde_json::to_value(tv_social_search(4)).unwrap();
         assert_eq!(serde_json::from_value::<SimulationSpec>(round_trip).unwrap(), tv_social_search(4));
         let typo = serde_json::json!({"noise_sd": 0.1, "channels": [{"name": "tv", "effect": 1,

@@ -46,7 +46,7 @@ fn ninety_percent_intervals_cover_the_truth() {
                 "chains": 2, "tune": 500, "draws": 500, "seed": seed,
             }))
             .unwrap();
-            let f = fit(config, sim.dataset(), "y", |_| Control::Continue).unwrap();
+            let f = fit(config, sim.data.clone(), "y", |_| Control::Continue).unwrap();
             let components = decomposition(&f.model, &f.trace);
             for (m, truth) in sim.contributions.iter().enumerate() {
                 let draws = &components[1 + m].values;

@@ -38,14 +38,14 @@ fn mmm_simulate(
     let by_name = |names: &[String], columns: &[Vec<f64>], t: usize| {
         JsonB(Value::Object(names.iter().zip(columns).map(|(n, c)| (n.clone(), Value::from(c[t]))).collect::<Map<_, _>>()))
     };
-    let rows: Vec<_> = (0..sim.dates.len())
+    let rows: Vec<_> = (0..sim.data.dates.len())
         .map(|t| {
             (
-                to_pg_date(sim.dates[t]),
-                sim.y[t],
-                by_name(&sim.channel_names, &sim.channels, t),
-                by_name(&sim.control_names, &sim.controls, t),
-                by_name(&sim.channel_names, &sim.contributions, t),
+                to_pg_date(sim.data.dates[t]),
+                sim.data.y[t],
+                by_name(&sim.data.channel_names, &sim.data.channels, t),
+                by_name(&sim.data.control_names, &sim.data.controls, t),
+                by_name(&sim.data.channel_names, &sim.contributions, t),
             )
         })
         .collect();
