@@ -7,6 +7,8 @@ pub mod calendar;
 pub mod inference;
 pub mod model;
 pub mod numeric;
+pub mod optimize;
+pub mod plot;
 pub mod posterior;
 pub mod simulate;
 pub mod transforms;

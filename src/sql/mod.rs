@@ -2,10 +2,13 @@
 //! wrapper over the pure engine modules.
 
 mod catalog;
+mod curves;
 mod decomposition;
 mod error;
 mod fit;
 mod model_ref;
+mod optimize;
+mod plot;
 mod predict;
 mod simulate;
 mod store;

@@ -31,15 +31,16 @@ fn lookup(query: &str, arg: pgrx::datum::DatumWithOid, shown: &str) -> i64 {
 /// `by_model!("sql_name", by_id_fn, by_name_fn, (arg: [type], ...) -> TableIterator<..>,
 /// implementation)` declares the set-returning SQL function for `model bigint` and for `model
 /// text`, both returning the rows of `implementation(id, args)`. Types are bracketed so that
-/// `default!(..)` reaches pgrx as written.
+/// `default!(..)` reaches pgrx as written. pgrx makes the functions STRICT unless an argument
+/// is an `Option` (a `DEFAULT NULL` argument).
 macro_rules! by_model {
     ($sql:literal, $by_id:ident, $by_name:ident, ($($arg:ident : [$($ty:tt)+]),*) -> $ret:ty, $imp:path) => {
-        #[pg_extern(stable, strict, parallel_safe, name = $sql)]
+        #[pg_extern(stable, parallel_safe, name = $sql)]
         fn $by_id(model: i64, $($arg: $($ty)+),*) -> $ret {
             TableIterator::new($imp($crate::sql::model_ref::by_id(model), $($arg),*))
         }
 
-        #[pg_extern(stable, strict, parallel_safe, name = $sql)]
+        #[pg_extern(stable, parallel_safe, name = $sql)]
         fn $by_name(model: &str, $($arg: $($ty)+),*) -> $ret {
             TableIterator::new($imp($crate::sql::model_ref::by_name(model), $($arg),*))
         }

@@ -114,6 +114,40 @@ pub fn evaluate(kind: SaturationKind, x: f64, p: &[f64]) -> Point {
     }
 }
 
+/// `d²f/dx²` at `x > 0`: the budget optimizer's Newton steps need the curvature of each
+/// channel's response. Concave kinds (all but hill with slope > 1 and root with exponent > 1)
+/// give values <= 0.
+pub fn curvature(kind: SaturationKind, x: f64, p: &[f64]) -> f64 {
+    match kind {
+        SaturationKind::Logistic => {
+            // f = β tanh(λx/2): f'' = -β λ² c (1 - c²) / 2 with c = tanh(λx/2).
+            let (lam, beta) = (p[0], p[1]);
+            let c = evaluate(kind, x, &[lam, 1.0]).value;
+            -0.5 * beta * lam * lam * c * (1.0 - c * c)
+        }
+        SaturationKind::Hill => {
+            // f' = β s u / (x (1+u)²) with u = (x/κ)^s; d ln f'/dx = ((s-1)(1+u) - 2su) / (x (1+u)).
+            let (slope, kappa) = (p[0], p[1]);
+            let u = (x / kappa).powf(slope);
+            evaluate(kind, x, p).dx * ((slope - 1.0) * (1.0 + u) - 2.0 * slope * u) / (x * (1.0 + u))
+        }
+        SaturationKind::MichaelisMenten => {
+            let (alpha, lam) = (p[0], p[1]);
+            -2.0 * alpha * lam / (lam + x).powi(3)
+        }
+        SaturationKind::Tanh => {
+            let (b, c) = (p[0], p[1]);
+            let th = (x / (b * c)).tanh();
+            -2.0 * th * (1.0 - th * th) / (b * c * c)
+        }
+        SaturationKind::Root => {
+            let (alpha, beta) = (p[0], p[1]);
+            beta * alpha * (alpha - 1.0) * x.powf(alpha - 2.0)
+        }
+        SaturationKind::None => 0.0,
+    }
+}
+
 fn point(value: f64, dx: f64, dparams: [f64; 3]) -> Point {
     Point { value, dx, dparams }
 }
@@ -146,6 +180,18 @@ mod tests {
                     let fd = (evaluate(kind, x, &up).value - evaluate(kind, x, &down).value) / (2.0 * h);
                     assert!((fd - at.dparams[j]).abs() < 1e-6 * fd.abs().max(1.0), "{kind:?} d{j} at {x}: {fd} vs {}", at.dparams[j]);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn curvature_matches_central_differences() {
+        for (kind, params) in KINDS {
+            for x in [0.05, 0.3, 1.0, 2.5] {
+                let h = 1e-5;
+                let fd = (evaluate(kind, x + h, &params).dx - evaluate(kind, x - h, &params).dx) / (2.0 * h);
+                let c = curvature(kind, x, &params);
+                assert!((fd - c).abs() < 1e-6 * fd.abs().max(1.0), "{kind:?} at {x}: {fd} vs {c}");
             }
         }
     }

@@ -1,0 +1,98 @@
+//! `mmm_response_curves` and `mmm_contribution_grid` (MODEL.md section 7).
+
+use super::error::raise;
+use super::model_ref::by_model;
+use super::store::load;
+use crate::optimize::curves::{response_curve, scaled_contribution};
+use crate::posterior::Band;
+use pgrx::prelude::*;
+
+by_model!("mmm_response_curves", mmm_response_curves_by_id, mmm_response_curves_by_name, (
+    channel: [default!(Option<&str>, "NULL")],
+    max_spend_multiplier: [default!(f64, 1.5)],
+    points: [default!(i32, 50)],
+    hdi_prob: [default!(f64, 0.94)]
+) -> TableIterator<'static, (
+    name!(channel, String),
+    name!(spend, f64),
+    name!(response, f64),
+    name!(response_lower, f64),
+    name!(response_upper, f64),
+    name!(marginal_response, f64),
+)>, curves);
+
+by_model!("mmm_contribution_grid", mmm_contribution_grid_by_id, mmm_contribution_grid_by_name, (
+    start: [default!(f64, 0.0)],
+    stop: [default!(f64, 1.5)],
+    num: [default!(i32, 16)],
+    hdi_prob: [default!(f64, 0.94)]
+) -> TableIterator<'static, (
+    name!(delta, f64),
+    name!(channel, String),
+    name!(spend, f64),
+    name!(contribution, f64),
+    name!(contribution_lower, f64),
+    name!(contribution_upper, f64),
+)>, grid);
+
+fn invalid(message: String, hint: &str) -> ! {
+    raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, message, hint)
+}
+
+/// Channel indices asked for: all, or the one named.
+fn channels_of(names: &[String], channel: Option<&str>) -> Vec<usize> {
+    match channel {
+        None => (0..names.len()).collect(),
+        Some(c) => vec![names.iter().position(|n| n == c).unwrap_or_else(|| {
+            invalid(format!("channel \"{c}\" is not a channel of this model"), &format!("channel accepts one of {}, or NULL for all.", names.join(", ")))
+        })],
+    }
+}
+
+type CurveRow = (String, f64, f64, f64, f64, f64);
+
+/// Each channel's weekly response to a constant weekly spend from 0 to `max_spend_multiplier`
+/// times its largest historical week.
+fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32, hdi_prob: f64) -> Vec<CurveRow> {
+    super::check_hdi_prob(hdi_prob);
+    if !(max_spend_multiplier > 0.0 && max_spend_multiplier.is_finite()) {
+        invalid(format!("max_spend_multiplier = {max_spend_multiplier} is out of range"), "max_spend_multiplier is a positive multiple of the largest historical weekly spend, e.g. 1.5.");
+    }
+    if !(2..=10_000).contains(&points) {
+        invalid(format!("points = {points} is out of range"), "points accepts 2 to 10000.");
+    }
+    let fit = load(id);
+    let mut rows = Vec::new();
+    for m in channels_of(&fit.data.channel_names, channel) {
+        let max_spend = max_spend_multiplier * fit.model.design.scales.channels[m];
+        for p in response_curve(&fit.model, &fit.trace, m, max_spend, points as usize, hdi_prob) {
+            rows.push((fit.data.channel_names[m].clone(), p.spend, p.response.mean, p.response.lower, p.response.upper, p.marginal));
+        }
+    }
+    rows
+}
+
+type GridRow = (f64, String, f64, f64, f64, f64);
+
+/// In-sample contribution of each channel with its whole historical spend multiplied by each
+/// of `num` values of δ from `start` to `stop`.
+fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow> {
+    super::check_hdi_prob(hdi_prob);
+    if !(start >= 0.0 && stop >= start && stop.is_finite()) {
+        invalid(format!("start = {start}, stop = {stop} is not a valid range"), "start and stop are spend multipliers with 0 <= start <= stop, e.g. 0 and 1.5.");
+    }
+    if !(1..=1000).contains(&num) {
+        invalid(format!("num = {num} is out of range"), "num accepts 1 to 1000.");
+    }
+    let fit = load(id);
+    let mut rows = Vec::new();
+    for i in 0..num {
+        let delta = if num > 1 { start + (stop - start) * i as f64 / (num - 1) as f64 } else { start };
+        for (m, name) in fit.data.channel_names.iter().enumerate() {
+            let band = Band::of(&scaled_contribution(&fit.model, &fit.trace, m, delta), hdi_prob);
+            let spend = delta * fit.data.channels[m].iter().sum::<f64>();
+            rows.push((delta, name.clone(), spend, band.mean, band.lower, band.upper));
+        }
+    }
+    rows
+}

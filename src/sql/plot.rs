@@ -1,0 +1,117 @@
+//! `mmm_plot`: SVG pictures of a model, ready to save or to embed in a report.
+
+use super::error::raise;
+use super::model_ref;
+use super::store::load;
+use crate::inference::Fit;
+use crate::optimize::allocate::historical_split;
+use crate::optimize::curves::response_curve;
+use crate::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
+use crate::plot::{self, AllocationBar, Band, Curve};
+use crate::posterior::decomposition;
+use pgrx::prelude::*;
+
+const KINDS: &str = "response_curves, contributions, allocation, posterior";
+
+#[pg_extern(stable, parallel_safe, name = "mmm_plot")]
+fn mmm_plot_by_id(model: i64, kind: &str, budget: default!(Option<f64>, "NULL"), num_periods: default!(i32, 8), hdi_prob: default!(f64, 0.94)) -> String {
+    render(model_ref::by_id(model), kind, budget, num_periods, hdi_prob)
+}
+
+#[pg_extern(stable, parallel_safe, name = "mmm_plot")]
+fn mmm_plot_by_name(model: &str, kind: &str, budget: default!(Option<f64>, "NULL"), num_periods: default!(i32, 8), hdi_prob: default!(f64, 0.94)) -> String {
+    render(model_ref::by_name(model), kind, budget, num_periods, hdi_prob)
+}
+
+/// The SVG document of one kind of picture.
+fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: f64) -> String {
+    super::check_hdi_prob(hdi_prob);
+    if !KINDS.split(", ").any(|k| k == kind) {
+        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("kind \"{kind}\" is not a plot kind"), &format!("kind accepts {KINDS}."));
+    }
+    if !(1..=520).contains(&num_periods) {
+        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("num_periods = {num_periods} is out of range"), "num_periods accepts 1 to 520 weeks.");
+    }
+    let fit = load(id);
+    let target: String = Spi::get_one_with_args("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
+        .expect("read mmm.models")
+        .expect("target_column");
+    match kind {
+        "response_curves" => response_curves(&fit, &target, hdi_prob),
+        "contributions" => contributions(&fit, &target, hdi_prob),
+        "allocation" => allocation(&fit, &target, budget, num_periods as usize, hdi_prob),
+        _ => posterior(&fit, hdi_prob),
+    }
+}
+
+/// Each channel's curve up to 1.5 times its largest week, marking its mean weekly spend.
+fn response_curves(fit: &Fit, target: &str, hdi_prob: f64) -> String {
+    let curves: Vec<Curve> = (0..fit.data.channels.len())
+        .map(|m| {
+            let points = response_curve(&fit.model, &fit.trace, m, 1.5 * fit.model.design.scales.channels[m], 60, hdi_prob);
+            let spend = &fit.data.channels[m];
+            Curve {
+                channel: fit.data.channel_names[m].clone(),
+                spend: points.iter().map(|p| p.spend).collect(),
+                response: points.iter().map(|p| p.response).collect(),
+                current_spend: Some(spend.iter().sum::<f64>() / spend.len() as f64),
+            }
+        })
+        .collect();
+    plot::response_curves(&curves, target)
+}
+
+/// The weekly decomposition (channels first, so they keep their colours) and the target.
+fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
+    let mut components = decomposition(&fit.model, &fit.trace);
+    let n = fit.data.channels.len();
+    components[..=n].rotate_left(1);
+    let series: Vec<(String, Vec<f64>)> = components
+        .iter()
+        .map(|c| (c.component.clone(), c.values.columns().into_iter().map(|col| Band::of(&col.to_vec(), hdi_prob).mean).collect()))
+        .collect();
+    let dates: Vec<String> = fit.data.dates.iter().map(|d| d.to_string()).collect();
+    plot::contributions(&dates, &series, &fit.data.y, target)
+}
+
+/// The optimal allocation of `budget` (default: the historical mean weekly total) against the
+/// historical mix of the last `num_periods` weeks.
+fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> String {
+    let weeks = fit.data.dates.len() as f64;
+    let budget = budget.unwrap_or_else(|| fit.data.channels.iter().map(|x| x.iter().sum::<f64>()).sum::<f64>() / weeks);
+    let responses = channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods, carry_in: false });
+    let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
+    let bounds = Bounds::parse(&fit.data.channel_names, None, budget).expect("default bounds");
+    let best = optimizer.solve(budget, &bounds, &[]).unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
+    let current = historical_split(&fit.data.channels, num_periods, budget);
+    let band_at = |b: &[f64]| -> Vec<Band> { optimizer.evaluate(b).samples.iter().map(|s| Band::of(s, hdi_prob)).collect() };
+    let (now, then) = (band_at(&current), band_at(&best.budgets));
+    let bars: Vec<AllocationBar> = (0..responses.len())
+        .map(|m| AllocationBar {
+            channel: fit.data.channel_names[m].clone(),
+            current_spend: current[m],
+            optimized_spend: best.budgets[m],
+            current_response: now[m],
+            optimized_response: then[m],
+        })
+        .collect();
+    plot::allocation(&bars, target)
+}
+
+/// Intervals of the channel parameters and the noise scale, which share a scale of about 0-10.
+fn posterior(fit: &Fit, hdi_prob: f64) -> String {
+    let layout = &fit.model.layout;
+    let blocks = layout.adstock.iter().chain(&layout.saturation).chain([&layout.y_sigma]);
+    let mut rows = Vec::new();
+    for block in blocks {
+        for (j, i) in block.range().enumerate() {
+            let label = match block.coords.get(j) {
+                Some(c) => format!("{}[{c}]", block.name),
+                None => block.name.clone(),
+            };
+            let draws: Vec<f64> = fit.trace.draws().map(|theta| theta[i]).collect();
+            rows.push((label, Band::of(&draws, hdi_prob)));
+        }
+    }
+    plot::posterior(&rows, hdi_prob)
+}
