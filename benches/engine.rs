@@ -8,7 +8,6 @@ mod common;
 use pg_mmm::inference::diagnostics::ess_bulk;
 use pg_mmm::inference::{fit, Control};
 use pg_mmm::model::{Model, ModelConfig};
-use pg_mmm::simulate::{simulate, tv_social_search};
 use serde_json::json;
 use std::time::Instant;
 
@@ -59,25 +58,9 @@ fn main() {
     println!("| weeks × channels | fit wall time (4 chains × 2000 iterations) |");
     println!("|---|---|");
     for (weeks, channels) in [(52, 2), (156, 2), (520, 2), (156, 5), (156, 10), (156, 20)] {
-        let data = simulated(weeks, channels);
+        let data = common::simulated(weeks, channels);
         let start = Instant::now();
         fit(ModelConfig::from_json(&json!({"seed": 1})).unwrap(), data, "y", |_| Control::Continue).unwrap();
         println!("| {weeks} × {channels} | {:.2} s |", start.elapsed().as_secs_f64());
     }
-}
-
-/// The tv/social/search process stretched to `weeks` and repeated to `channels` channels.
-fn simulated(weeks: usize, channels: usize) -> pg_mmm::model::Dataset {
-    let mut spec = tv_social_search(7);
-    spec.weeks = weeks;
-    let base = spec.channels.clone();
-    spec.channels = (0..channels)
-        .map(|i| {
-            let mut c = base[i % base.len()].clone();
-            c.name = format!("{}_{i}", c.name);
-            c.effect /= (channels as f64 / 3.0).max(1.0);
-            c
-        })
-        .collect();
-    simulate(&spec).unwrap().data
 }

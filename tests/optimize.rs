@@ -137,7 +137,7 @@ fn mean_optimum_is_global_and_matches_a_grid_search() {
     let budget = historical_budget(f);
     let bounds = Bounds::parse(&f.data.channel_names, None, budget).unwrap();
     let a = optimizer.solve(budget, &bounds, &[]).unwrap();
-    assert_eq!(a.method, Method::Multiplier);
+    assert_eq!(a.method, Method::Newton);
     assert!((a.budgets.iter().sum::<f64>() - budget).abs() <= 1e-9 * budget);
     assert!(a.kkt_residual < 1e-8, "KKT residual {}", a.kkt_residual);
 
@@ -184,10 +184,10 @@ fn grid_best(optimizer: &Optimizer, budget: f64, steps: usize) -> (f64, [f64; 3]
 
 #[test]
 fn three_channel_problems_match_grid_search() {
-    // Concave (logistic): the multiplier search; S-shaped (hill, slope 2.5): projected gradient.
+    // Concave (logistic): Newton on the KKT system; S-shaped (hill, slope 2.5): projected gradient.
     let logistic = synthetic(SaturationKind::Logistic, 50, |m, d| [1.0 + 0.5 * m as f64 + 0.01 * d as f64, 1.0 + 0.3 * m as f64, 0.0]);
     let hill = synthetic(SaturationKind::Hill, 50, |m, d| [2.5, 0.8 + 0.4 * m as f64 + 0.002 * d as f64, 1.0 + 0.2 * m as f64]);
-    for (responses, method) in [(logistic, Method::Multiplier), (hill, Method::ProjectedGradient)] {
+    for (responses, method) in [(logistic, Method::Newton), (hill, Method::ProjectedGradient)] {
         let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
         for budget in [500.0, 2000.0, 6000.0] {
             let bounds = Bounds::parse(&["a".into(), "b".into(), "c".into()], None, budget).unwrap();

@@ -13,7 +13,7 @@ SELECT mmm_fit('weekly_opt', 'week', 'sales', ARRAY['x1', 'x2'],
 SELECT avg(x1 + x2) AS budget FROM weekly_opt \gset
 
 -- The allocation spends the budget, beats the equal split and the historical mix, and is
--- certified optimal (mean utility, concave logistic responses: the multiplier method).
+-- certified optimal (mean utility, concave logistic responses: Newton on the KKT system).
 SELECT round(sum(budget_per_period)::numeric / :budget, 9) AS spent, round(sum(share)::numeric, 9) AS shares,
        bool_and(budget_total = 8 * budget_per_period) AS eight_weeks,
        bool_and(utility >= utility_equal AND utility >= utility_historical) AS beats_baselines,

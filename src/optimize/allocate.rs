@@ -4,14 +4,14 @@
 //! For the mean utility the response is separable by channel. When every channel's response is
 //! concave the optimum is global and characterised by one multiplier `λ`: interior channels
 //! have marginal response `λ`, channels at their lower bound at most `λ`, at their upper bound at
-//! least `λ`. It is found by a safeguarded Newton search on `λ` (bisection whenever Newton
-//! leaves the bracket), each channel's `b_m(λ)` by a safeguarded Newton search of its own.
+//! least `λ`. Newton steps on these conditions reach it in a handful of evaluations.
 //! Other utilities and non-concave responses (hill slope > 1) use spectral projected gradient
 //! from several starts. Every answer reports its KKT residual.
 
-use super::response::ChannelResponse;
+use super::response::{ChannelResponse, MeanResponse};
 use super::utility::Utility;
 use rand::{RngExt, SeedableRng};
+use rayon::prelude::*;
 
 /// Per-channel bounds on the per-period budget.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +41,8 @@ impl BoundStatus {
 /// How the allocation was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// Global optimum of a concave separable problem, by the multiplier search.
-    Multiplier,
+    /// Global optimum of a concave separable problem, by Newton steps on its KKT system.
+    Newton,
     /// Best of several spectral projected gradient runs.
     ProjectedGradient,
 }
@@ -50,7 +50,7 @@ pub enum Method {
 impl Method {
     pub fn as_str(self) -> &'static str {
         match self {
-            Method::Multiplier => "multiplier",
+            Method::Newton => "newton",
             Method::ProjectedGradient => "projected_gradient",
         }
     }
@@ -200,12 +200,17 @@ impl Optimizer<'_> {
     pub fn evaluate(&self, b: &[f64]) -> Evaluation {
         let n = self.draws();
         let total_budget: f64 = b.iter().sum();
-        let mut samples = vec![vec![0.0; n]; b.len()];
-        let mut slopes = vec![vec![0.0; n]; b.len()];
-        for (m, r) in self.responses.iter().enumerate() {
-            // Where a slope is infinite at zero spend, evaluate just inside (a 1e-12 share).
-            r.per_draw(b[m].max(total_budget * 1e-12), &mut samples[m], &mut slopes[m]);
-        }
+        let (samples, slopes): (Vec<Vec<f64>>, Vec<Vec<f64>>) = self
+            .responses
+            .par_iter()
+            .zip(b)
+            .map(|(r, &x)| {
+                let (mut values, mut slopes) = (vec![0.0; n], vec![0.0; n]);
+                // Where a slope is infinite at zero spend, evaluate just inside (a 1e-12 share).
+                r.per_draw(x.max(total_budget * 1e-12), &mut values, &mut slopes);
+                (values, slopes)
+            })
+            .unzip();
         let total: Vec<f64> = (0..n).map(|d| samples.iter().map(|s| s[d]).sum()).collect();
         let mut weights = vec![0.0; n];
         let utility = self.utility.evaluate(&total, total_budget, &mut weights);
@@ -218,12 +223,12 @@ impl Optimizer<'_> {
     }
 
     /// The best allocation of `budget` within `bounds`; `starts` (e.g. the equal split and the
-    /// historical mix) seed the search when it is not the concave multiplier case.
+    /// historical mix) seed the search when it is not the concave Newton case.
     pub fn solve(&self, budget: f64, bounds: &Bounds, starts: &[Vec<f64>]) -> Result<Allocation, AllocationError> {
         bounds.check(budget)?;
         let concave = self.utility == Utility::Mean && self.responses.iter().all(|r| r.is_concave());
         let (budgets, method) = if concave {
-            (self.by_multiplier(budget, bounds), Method::Multiplier)
+            (self.by_newton(budget, bounds), Method::Newton)
         } else {
             (self.by_projected_gradient(budget, bounds, starts), Method::ProjectedGradient)
         };
@@ -252,49 +257,56 @@ impl Optimizer<'_> {
         }
     }
 
-    /// Global optimum of the mean utility when every response is concave.
-    fn by_multiplier(&self, budget: f64, bounds: &Bounds) -> Vec<f64> {
-        let channels: Vec<Channel> = self
-            .responses
-            .iter()
-            .zip(bounds.lower.iter().zip(&bounds.upper))
-            .map(|(r, (&lo, &hi))| Channel { response: r, lo, hi, slope_lo: r.mean_at(lo).slope, slope_hi: r.mean_at(hi).slope })
-            .collect();
-        let mut b: Vec<f64> = channels.iter().map(|c| (budget / channels.len() as f64).clamp(c.lo, c.hi)).collect();
-        let mut curvature = vec![0.0; b.len()];
-        let total_at = |lambda: f64, b: &mut [f64], curvature: &mut [f64]| -> f64 {
-            for (m, c) in channels.iter().enumerate() {
-                (b[m], curvature[m]) = c.best_response(lambda, b[m]);
+    /// Global optimum of the mean utility when every response is concave: Newton steps on
+    /// the KKT system. Each step maximises the second-order model of the responses, which is
+    /// separable with a diagonal Hessian, so its multiplier is found by bisection without
+    /// evaluating the responses again; a backtracking line search keeps every step uphill.
+    fn by_newton(&self, budget: f64, bounds: &Bounds) -> Vec<f64> {
+        // Slopes may be infinite at zero spend: evaluate a 1e-12 share inside.
+        let floor = budget * 1e-12;
+        let at = |b: &[f64]| -> Vec<MeanResponse> { b.par_iter().zip(self.responses).map(|(&x, r)| r.mean_at(x.max(floor))).collect() };
+        let total = |e: &[MeanResponse]| -> f64 { e.iter().map(|e| e.value).sum() };
+        let mut b = bounds.project(&vec![budget / self.responses.len() as f64; self.responses.len()], budget);
+        let mut e = at(&b);
+        for _ in 0..100 {
+            // A linear response has no curvature: a tiny one makes its model step go to a bound.
+            let c: Vec<f64> = e.iter().map(|e| (-e.curvature).max(1e-12 * e.slope.abs() / budget).max(f64::MIN_POSITIVE)).collect();
+            let model_step = |lambda: f64| -> Vec<f64> {
+                (0..b.len()).map(|m| (b[m] + (e[m].slope - lambda) / c[m]).clamp(bounds.lower[m], bounds.upper[m])).collect()
+            };
+            let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+            for m in 0..b.len() {
+                low = low.min(e[m].slope - c[m] * (bounds.upper[m] - b[m]));
+                high = high.max(e[m].slope - c[m] * (bounds.lower[m] - b[m]));
             }
-            b.iter().sum()
-        };
-        // Bracket: at λ_low every channel spends at least as much as the budget allows in total,
-        // at λ_high at most. Slopes may be infinite at zero spend; then search upwards.
-        let mut low = channels.iter().map(|c| c.slope_hi).fold(f64::INFINITY, f64::min).max(0.0);
-        let mut high = channels.iter().map(|c| c.slope_lo).filter(|s| s.is_finite()).fold(low, f64::max).max(f64::MIN_POSITIVE);
-        while total_at(high, &mut b, &mut curvature) > budget && high < f64::MAX / 4.0 {
-            (low, high) = (high, high * 4.0);
-        }
-        let mean_slope = channels.iter().zip(&b).map(|(c, &x)| c.response.mean_at(x.max(budget * 1e-9)).slope).sum::<f64>() / b.len() as f64;
-        let mut lambda = if mean_slope > low && mean_slope < high { mean_slope } else { 0.5 * (low + high) };
-        for _ in 0..200 {
-            let total = total_at(lambda, &mut b, &mut curvature);
-            if (total - budget).abs() <= 1e-12 * budget {
+            for _ in 0..200 {
+                let mid = 0.5 * (low + high);
+                if mid <= low || mid >= high {
+                    break;
+                }
+                if model_step(mid).iter().sum::<f64>() > budget { low = mid } else { high = mid }
+            }
+            let mut target = model_step(0.5 * (low + high));
+            fix_total(&mut target, bounds, budget, |_| 0.0);
+            let d: Vec<f64> = target.iter().zip(&b).map(|(t, x)| t - x).collect();
+            if d.iter().all(|v| v.abs() <= 1e-13 * budget) {
                 break;
             }
-            if total > budget { low = lambda } else { high = lambda }
-            // dS/dλ = Σ_interior 1 / R''_m.
-            let ds: f64 = curvature.iter().filter(|c| **c < 0.0).map(|c| 1.0 / c).sum();
-            let newton = lambda - (total - budget) / ds;
-            let next = if ds < 0.0 && newton > low && newton < high { newton } else { 0.5 * (low + high) };
-            if next == lambda || high - low <= 1e-15 * high {
+            let mut t = 1.0;
+            let (next, next_e) = loop {
+                let candidate: Vec<f64> = b.iter().zip(&d).map(|(x, di)| x + t * di).collect();
+                let ce = at(&candidate);
+                if total(&ce) >= total(&e) || t < 1e-10 {
+                    break (candidate, ce);
+                }
+                t *= 0.5;
+            };
+            let gain = total(&next_e) - total(&e);
+            (b, e) = (next, next_e);
+            if gain <= 1e-15 * total(&e).abs() && t < 1.0 {
                 break;
             }
-            lambda = next;
         }
-        // What rounding leaves over goes to the channels whose marginal is closest to λ.
-        let gaps: Vec<f64> = channels.iter().zip(&b).map(|(c, &x)| (c.response.mean_at(x.max(budget * 1e-12)).slope - lambda).abs()).collect();
-        fix_total(&mut b, bounds, budget, |m| gaps[m]);
         b
     }
 
@@ -397,12 +409,12 @@ impl Optimizer<'_> {
     pub fn min_budget(&self, target: f64, bounds: &Bounds) -> Result<Allocation, AllocationError> {
         let mean = Optimizer { responses: self.responses, utility: Utility::Mean };
         let (floor, ceiling): (f64, f64) = (bounds.lower.iter().sum(), bounds.upper.iter().sum());
-        let top = mean.certify(bounds.upper.clone(), bounds, ceiling, Method::Multiplier);
+        let top = mean.certify(bounds.upper.clone(), bounds, ceiling, Method::Newton);
         if top.utility < target {
             return Err(AllocationError::Unreachable { target, max: top.utility });
         }
         if floor > 0.0 {
-            let bottom = mean.certify(bounds.lower.clone(), bounds, floor, Method::Multiplier);
+            let bottom = mean.certify(bounds.lower.clone(), bounds, floor, Method::Newton);
             if bottom.utility >= target {
                 return Ok(bottom);
             }
@@ -429,43 +441,6 @@ impl Optimizer<'_> {
             budget = if a.multiplier > 0.0 && newton > low && newton < high { newton } else { 0.5 * (low + high) };
         }
         Ok(best)
-    }
-}
-
-/// One channel in the multiplier search.
-struct Channel<'a> {
-    response: &'a ChannelResponse,
-    lo: f64,
-    hi: f64,
-    slope_lo: f64,
-    slope_hi: f64,
-}
-
-impl Channel<'_> {
-    /// The maximiser of `R(b) - λ b` on `[lo, hi]` and the curvature there (0 at a bound).
-    fn best_response(&self, lambda: f64, start: f64) -> (f64, f64) {
-        if self.slope_lo <= lambda || self.lo == self.hi {
-            return (self.lo, 0.0);
-        }
-        if self.slope_hi >= lambda {
-            return (self.hi, 0.0);
-        }
-        let (mut a, mut c) = (self.lo, self.hi);
-        let mut b = if start > a && start < c { start } else { 0.5 * (a + c) };
-        let mut curvature = 0.0;
-        for _ in 0..100 {
-            let at = self.response.mean_at(b);
-            curvature = at.curvature;
-            let phi = at.slope - lambda;
-            if phi > 0.0 { a = b } else { c = b }
-            let newton = b - phi / at.curvature;
-            let next = if at.curvature < 0.0 && newton > a && newton < c { newton } else { 0.5 * (a + c) };
-            if (next - b).abs() <= 1e-14 * b.abs().max(self.hi - self.lo) || c - a <= 1e-14 * c {
-                return (next, curvature);
-            }
-            b = next;
-        }
-        (b, curvature)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::inference::sampler::Trace;
 use crate::model::design::Dataset;
 use crate::model::Model;
 use crate::transforms::{adstock, saturation, SaturationKind};
+use rayon::prelude::*;
 
 /// The optimisation horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +152,7 @@ impl ChannelResponse {
                 value += a * at.value;
                 if p > 0.0 {
                     slope += a * p * at.dx;
-                    curvature += a * p * p * saturation::curvature(self.kind, x, params);
+                    curvature += a * p * p * saturation::curvature(self.kind, x, params, &at);
                 }
             }
         }
@@ -173,7 +174,7 @@ fn zero_safe(dx: f64, p: f64) -> f64 {
 
 /// Responses of every channel of a fitted model.
 pub fn channel_responses(model: &Model, data: &Dataset, trace: &Trace, horizon: Horizon) -> Vec<ChannelResponse> {
-    (0..data.channels.len()).map(|m| ChannelResponse::new(model, data, trace, m, horizon)).collect()
+    (0..data.channels.len()).into_par_iter().map(|m| ChannelResponse::new(model, data, trace, m, horizon)).collect()
 }
 
 impl ChannelResponse {

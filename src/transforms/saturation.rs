@@ -114,36 +114,25 @@ pub fn evaluate(kind: SaturationKind, x: f64, p: &[f64]) -> Point {
     }
 }
 
-/// `d²f/dx²` at `x > 0`: the budget optimizer's Newton steps need the curvature of each
-/// channel's response. Concave kinds (all but hill with slope > 1 and root with exponent > 1)
-/// give values <= 0.
-pub fn curvature(kind: SaturationKind, x: f64, p: &[f64]) -> f64 {
+/// `d²f/dx²` at `x > 0` from the point `at = evaluate(kind, x, p)`, which already holds the
+/// transcendental part: the budget optimizer's Newton steps need the curvature of every
+/// channel's response at every draw. Concave kinds (all but hill with slope > 1 and root with
+/// exponent > 1) give values <= 0.
+pub fn curvature(kind: SaturationKind, x: f64, p: &[f64], at: &Point) -> f64 {
     match kind {
-        SaturationKind::Logistic => {
-            // f = β tanh(λx/2): f'' = -β λ² c (1 - c²) / 2 with c = tanh(λx/2).
-            let (lam, beta) = (p[0], p[1]);
-            let c = evaluate(kind, x, &[lam, 1.0]).value;
-            -0.5 * beta * lam * lam * c * (1.0 - c * c)
-        }
+        // f = β tanh(λx/2), f' = βλ(1 - c²)/2 with c = f/β: f'' = -λ c f'.
+        SaturationKind::Logistic => -p[0] * (at.value / p[1]) * at.dx,
         SaturationKind::Hill => {
-            // f' = β s u / (x (1+u)²) with u = (x/κ)^s; d ln f'/dx = ((s-1)(1+u) - 2su) / (x (1+u)).
-            let (slope, kappa) = (p[0], p[1]);
-            let u = (x / kappa).powf(slope);
-            evaluate(kind, x, p).dx * ((slope - 1.0) * (1.0 + u) - 2.0 * slope * u) / (x * (1.0 + u))
+            // u = (x/κ)^s = f / (β - f); d ln f'/dx = ((s-1)(1+u) - 2su) / (x (1+u)).
+            let (slope, beta) = (p[0], p[2]);
+            let u = at.value / (beta - at.value);
+            at.dx * ((slope - 1.0) * (1.0 + u) - 2.0 * slope * u) / (x * (1.0 + u))
         }
-        SaturationKind::MichaelisMenten => {
-            let (alpha, lam) = (p[0], p[1]);
-            -2.0 * alpha * lam / (lam + x).powi(3)
-        }
-        SaturationKind::Tanh => {
-            let (b, c) = (p[0], p[1]);
-            let th = (x / (b * c)).tanh();
-            -2.0 * th * (1.0 - th * th) / (b * c * c)
-        }
-        SaturationKind::Root => {
-            let (alpha, beta) = (p[0], p[1]);
-            beta * alpha * (alpha - 1.0) * x.powf(alpha - 2.0)
-        }
+        SaturationKind::MichaelisMenten => -2.0 * at.dx / (p[1] + x),
+        // f = b tanh(z), z = x/(bc), f' = sech²(z)/c: f'' = -2 tanh(z) f' / (bc).
+        SaturationKind::Tanh => -2.0 * (at.value / p[0]) * at.dx / (p[0] * p[1]),
+        // f = β x^α: f'' = (α - 1) f' / x.
+        SaturationKind::Root => (p[0] - 1.0) * at.dx / x,
         SaturationKind::None => 0.0,
     }
 }
@@ -190,7 +179,7 @@ mod tests {
             for x in [0.05, 0.3, 1.0, 2.5] {
                 let h = 1e-5;
                 let fd = (evaluate(kind, x + h, &params).dx - evaluate(kind, x - h, &params).dx) / (2.0 * h);
-                let c = curvature(kind, x, &params);
+                let c = curvature(kind, x, &params, &evaluate(kind, x, &params));
                 assert!((fd - c).abs() < 1e-6 * fd.abs().max(1.0), "{kind:?} at {x}: {fd} vs {c}");
             }
         }

@@ -1,7 +1,10 @@
-//! Shared by the integration tests: the shipped example data set.
+//! Shared by the integration tests and benches: the shipped example data set and simulated
+//! data with many channels. Not every user needs every helper.
+#![allow(dead_code)]
 
 use pg_mmm::calendar::Date;
 use pg_mmm::model::Dataset;
+use pg_mmm::simulate::{simulate, tv_social_search};
 
 /// PyMC-Marketing's example data with the standard fit's columns: channels x1, x2 and controls
 /// event_1, event_2, t.
@@ -22,4 +25,20 @@ pub fn example_dataset() -> Dataset {
         control_names: vec!["event_1".into(), "event_2".into(), "t".into()],
         controls: vec![column("event_1"), column("event_2"), column("t")],
     }
+}
+
+/// The tv/social/search process stretched to `weeks` and repeated to `channels` channels.
+pub fn simulated(weeks: usize, channels: usize) -> Dataset {
+    let mut spec = tv_social_search(7);
+    spec.weeks = weeks;
+    let base = spec.channels.clone();
+    spec.channels = (0..channels)
+        .map(|i| {
+            let mut c = base[i % base.len()].clone();
+            c.name = format!("{}_{i}", c.name);
+            c.effect /= (channels as f64 / 3.0).max(1.0);
+            c
+        })
+        .collect();
+    simulate(&spec).unwrap().data
 }
