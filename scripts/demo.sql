@@ -56,3 +56,29 @@ SELECT date,
        round(sum(mean) FILTER (WHERE component = 'seasonality')) AS seasonality,
        round(sum(mean)) AS fitted
 FROM mmm_contributions('example') GROUP BY date ORDER BY date LIMIT 4;
+
+-- The budget-allocation notebook's story: optimize the historical mean weekly budget over 8
+-- weeks (plus l_max weeks of carry-over), against the equal split and the historical mix.
+SELECT avg(x1 + x2) AS budget FROM example \gset
+\echo
+\echo 'Optimal allocation of the historical mean weekly budget (' :budget ') over 8 weeks:'
+\timing on
+SELECT channel, round(budget_per_period::numeric, 4) AS per_week, round(share::numeric, 3) AS share,
+       round(contribution::numeric) AS contribution, round(contribution_lower::numeric) AS hdi_3,
+       round(contribution_upper::numeric) AS hdi_97, round(marginal_roas::numeric) AS marginal_roas, bound_status,
+       round(historical_budget_per_period::numeric, 4) AS historical_per_week, round(historical_contribution::numeric) AS historical_contribution
+FROM mmm_optimize_budget('example', :budget, num_periods => 8);
+\timing off
+SELECT round(utility::numeric) AS optimized, round(utility_historical::numeric) AS historical_mix,
+       round(utility_equal::numeric) AS equal_split,
+       round((100 * (utility / utility_historical - 1))::numeric, 1) AS gain_over_historical_pct,
+       kkt_residual < 1e-8 AS certified, method
+FROM mmm_optimize_budget('example', :budget) LIMIT 1;
+
+\echo 'Budget scenarios (0.6x, 0.8x, 1.2x, 1.8x the historical budget):'
+SELECT round((budget / :budget)::numeric, 1) AS scenario, round(budget::numeric, 4) AS budget,
+       string_agg(channel || ' ' || round((100 * share)::numeric) || '%', ', ' ORDER BY channel) AS split,
+       round(min(response)::numeric) AS expected_response, round(min(response_lower)::numeric) AS hdi_3,
+       round(min(response_upper)::numeric) AS hdi_97
+FROM mmm_budget_scenarios('example', (SELECT array_agg(f * :budget) FROM unnest(ARRAY[0.6, 0.8, 1.2, 1.8]) AS f))
+GROUP BY budget ORDER BY budget;

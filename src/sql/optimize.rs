@@ -11,6 +11,7 @@ use crate::optimize::{channel_responses, Allocation, AllocationError, Bounds, Ch
 use crate::posterior::Band;
 use pgrx::prelude::*;
 use pgrx::JsonB;
+use std::rc::Rc;
 
 by_model!("mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_by_name, (
     budget: [f64],
@@ -99,7 +100,7 @@ fn raise_allocation(e: AllocationError) -> ! {
 }
 
 /// The fit, its channel responses over `num_periods` weeks, and the parsed bounds.
-fn setup(id: i64, num_periods: i32, carry_in: bool, hdi_prob: f64) -> (Fit, Vec<ChannelResponse>) {
+fn setup(id: i64, num_periods: i32, carry_in: bool, hdi_prob: f64) -> (Rc<Fit>, Vec<ChannelResponse>) {
     super::check_hdi_prob(hdi_prob);
     if !(1..=520).contains(&num_periods) {
         raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("num_periods = {num_periods} is out of range"), "num_periods accepts 1 to 520 weeks.");

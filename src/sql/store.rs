@@ -10,6 +10,8 @@ use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::json;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Days between the Unix epoch and PostgreSQL's (2000-01-01).
@@ -144,8 +146,41 @@ fn save_rows(id: i64, data: &Dataset) {
     .expect("insert into mmm.model_data");
 }
 
-/// A stored model rebuilt for answering questions: config, rows and draws.
-pub fn load(id: i64) -> Fit {
+/// How many models a backend keeps in memory after reading them.
+const RECENT_MODELS: usize = 4;
+
+thread_local! {
+    /// Models this backend read recently, newest first, with their creation time: answering
+    /// several questions about one model (a report, a dashboard) reads its posterior once. Ids
+    /// are never reused, and the creation time tells a model restored under the same id apart.
+    static RECENT: RefCell<Vec<(i64, f64, Rc<Fit>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A stored model rebuilt for answering questions: config, rows and draws. The caller has
+/// checked that the current role sees model `id`.
+pub fn load(id: i64) -> Rc<Fit> {
+    let created: f64 = Spi::get_one_with_args("SELECT extract(epoch FROM created_at)::float8 FROM mmm.models WHERE id = $1", &[id.into()])
+        .expect("read mmm.models")
+        .expect("created_at is set");
+    let hit = RECENT.with_borrow_mut(|recent| {
+        let i = recent.iter().position(|(m, c, _)| *m == id && *c == created)?;
+        let entry = recent.remove(i);
+        let fit = Rc::clone(&entry.2);
+        recent.insert(0, entry);
+        Some(fit)
+    });
+    hit.unwrap_or_else(|| {
+        let fit = Rc::new(read(id));
+        RECENT.with_borrow_mut(|recent| {
+            recent.retain(|(m, _, _)| *m != id);
+            recent.insert(0, (id, created, Rc::clone(&fit)));
+            recent.truncate(RECENT_MODELS);
+        });
+        fit
+    })
+}
+
+fn read(id: i64) -> Fit {
     Spi::connect(|client| {
         let head = client
             .select(
