@@ -103,3 +103,9 @@ SELECT k, left(svg, 4) AS opens, right(svg, 6) AS closes, length(svg) > 2000 AS 
 FROM unnest(ARRAY['response_curves', 'contributions', 'allocation', 'posterior']) AS k,
      LATERAL mmm_plot('opt', k) AS svg ORDER BY k;
 SELECT mmm_plot('opt', 'pie');
+
+-- Long requests honour statement_timeout, and the session stays usable.
+SET statement_timeout = '100ms';
+SELECT count(*) FROM mmm_contribution_grid('opt', num => 1000);
+RESET statement_timeout;
+SELECT count(*) FROM mmm_contribution_grid('opt', num => 2);

@@ -64,6 +64,7 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
     let fit = load(id);
     let mut rows = Vec::new();
     for m in channels_of(&fit.data.channel_names, channel) {
+        pgrx::check_for_interrupts!();
         let max_spend = max_spend_multiplier * fit.model.design.scales.channels[m];
         for p in response_curve(&fit.model, &fit.trace, m, max_spend, points as usize, hdi_prob) {
             rows.push((fit.data.channel_names[m].clone(), p.spend, p.response.mean, p.response.lower, p.response.upper, p.marginal));
@@ -89,6 +90,7 @@ fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow>
     for i in 0..num {
         let delta = if num > 1 { start + (stop - start) * i as f64 / (num - 1) as f64 } else { start };
         for (m, name) in fit.data.channel_names.iter().enumerate() {
+            pgrx::check_for_interrupts!();
             let band = Band::of(&scaled_contribution(&fit.model, &fit.trace, m, delta), hdi_prob);
             let spend = delta * fit.data.channels[m].iter().sum::<f64>();
             rows.push((delta, name.clone(), spend, band.mean, band.lower, band.upper));

@@ -210,6 +210,7 @@ fn scenarios(id: i64, budgets: Vec<f64>, num_periods: i32, bounds: Option<JsonB>
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
     let mut rows = Vec::new();
     for budget in budgets {
+        pgrx::check_for_interrupts!();
         let bounds = bounds_of(&fit, &bounds, budget);
         let best = optimizer.solve(budget, &bounds, &[]).unwrap_or_else(|e| raise_allocation(e));
         let (per_channel, total) = bands(&optimizer, &best.budgets, hdi_prob);
