@@ -142,13 +142,19 @@ impl Bounds {
         Ok(())
     }
 
-    /// The closest point of `{lower <= b <= upper, Σ b = budget}` to `z`: `clamp(z - τ)` with the
-    /// shift `τ` found by bisection (the sum is monotone in it).
+    /// The closest point of `{lower <= b <= upper, Σ b = budget}` to `z`.
     pub fn project(&self, z: &[f64], budget: f64) -> Vec<f64> {
-        let at = |tau: f64| -> Vec<f64> { z.iter().zip(&self.lower).zip(&self.upper).map(|((v, l), u)| (v - tau).clamp(*l, *u)).collect() };
+        self.project_scaled(z, &vec![1.0; z.len()], budget)
+    }
+
+    /// `clamp(z_m - τ w_m)` with the shift `τ` that makes it add up to `budget`, found by
+    /// bisection (the sum falls as `τ` grows): the Euclidean projection for unit weights, and
+    /// the Newton step of a separable quadratic model for weights `1 / curvature`.
+    fn project_scaled(&self, z: &[f64], w: &[f64], budget: f64) -> Vec<f64> {
+        let at = |tau: f64| -> Vec<f64> { (0..z.len()).map(|m| (z[m] - tau * w[m]).clamp(self.lower[m], self.upper[m])).collect() };
         let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
-        for ((v, l), u) in z.iter().zip(&self.lower).zip(&self.upper) {
-            (a, b) = (a.min(v - u), b.max(v - l));
+        for m in 0..z.len() {
+            (a, b) = (a.min((z[m] - self.upper[m]) / w[m]), b.max((z[m] - self.lower[m]) / w[m]));
         }
         for _ in 0..200 {
             let mid = 0.5 * (a + b);
@@ -271,23 +277,10 @@ impl Optimizer<'_> {
         for _ in 0..100 {
             // A linear response has no curvature: a tiny one makes its model step go to a bound.
             let c: Vec<f64> = e.iter().map(|e| (-e.curvature).max(1e-12 * e.slope.abs() / budget).max(f64::MIN_POSITIVE)).collect();
-            let model_step = |lambda: f64| -> Vec<f64> {
-                (0..b.len()).map(|m| (b[m] + (e[m].slope - lambda) / c[m]).clamp(bounds.lower[m], bounds.upper[m])).collect()
-            };
-            let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
-            for m in 0..b.len() {
-                low = low.min(e[m].slope - c[m] * (bounds.upper[m] - b[m]));
-                high = high.max(e[m].slope - c[m] * (bounds.lower[m] - b[m]));
-            }
-            for _ in 0..200 {
-                let mid = 0.5 * (low + high);
-                if mid <= low || mid >= high {
-                    break;
-                }
-                if model_step(mid).iter().sum::<f64>() > budget { low = mid } else { high = mid }
-            }
-            let mut target = model_step(0.5 * (low + high));
-            fix_total(&mut target, bounds, budget, |_| 0.0);
+            // The model's maximiser: b_m + (g_m - λ) / c_m within the bounds, adding up.
+            let z: Vec<f64> = (0..b.len()).map(|m| b[m] + e[m].slope / c[m]).collect();
+            let w: Vec<f64> = c.iter().map(|c| 1.0 / c).collect();
+            let target = bounds.project_scaled(&z, &w, budget);
             let d: Vec<f64> = target.iter().zip(&b).map(|(t, x)| t - x).collect();
             if d.iter().all(|v| v.abs() <= 1e-13 * budget) {
                 break;
