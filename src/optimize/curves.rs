@@ -5,6 +5,7 @@ use crate::model::density::ChannelPass;
 use crate::model::Model;
 use crate::posterior::Band;
 use crate::transforms::saturation;
+use rayon::prelude::*;
 
 /// One point of a channel's response curve.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,10 +24,11 @@ pub fn response_curve(model: &Model, trace: &Trace, m: usize, max_spend: f64, po
     let (s_m, s_y) = (model.design.scales.channels[m], model.design.scales.target);
     let kind = model.config.saturation;
     let params: Vec<[f64; 3]> = trace.draws().map(|theta| model.channel_params(theta, m).saturation).collect();
-    let mut values = vec![0.0; params.len()];
     (0..points)
+        .into_par_iter()
         .map(|i| {
             let spend = if points > 1 { max_spend * i as f64 / (points - 1) as f64 } else { max_spend };
+            let mut values = vec![0.0; params.len()];
             let mut marginal = 0.0;
             for (v, p) in values.iter_mut().zip(&params) {
                 let at = saturation::evaluate(kind, spend / s_m, p);
