@@ -78,3 +78,10 @@ SELECT m.name, s.coordinate
 FROM mmm_models m, mmm_summary(m.id) s
 WHERE m.name ~ '^brand_[0-9]$' AND s.parameter = 'saturation_beta' ORDER BY 1, 2;
 SELECT mmm_drop_model(name) FROM mmm_models WHERE name ~ '^brand_[0-9]$' ORDER BY name;
+-- The fits happen even when nothing reads the aggregate's result.
+SELECT count(*) AS groups FROM (
+    SELECT brand, mmm_fit_agg(brand, week, sales, ARRAY[tv, social], ARRAY[demand],
+                              '{"chains": 1, "tune": 50, "draws": 20, "seed": 4, "progress": false}')
+    FROM brands GROUP BY brand) AS fits;
+SELECT count(*) AS models FROM mmm_models WHERE name ~ '^brand_[0-9]$';
+SELECT mmm_drop_model(name) FROM mmm_models WHERE name ~ '^brand_[0-9]$' ORDER BY name;

@@ -8,7 +8,7 @@ PyMC-Marketing's own budget optimizer once. Run from anywhere with
     $(scripts/reference/venv) scripts/reference/pymc_benchmark.py --runs 3 --sampler pymc --out pymc.json
     $(scripts/reference/venv) scripts/reference/pymc_benchmark.py --runs 1 --sampler nutpie --out t.json --tiny
 
-Run i (1..N) uses random_seed=i and a fresh model object; --tiny samples 1 chain of 50 tune + 50
+Run i (1..N) uses random_seed=seed+i-1 (--seed, default 1) and a fresh model object; --tiny samples 1 chain of 50 tune + 50
 draws (a smoke test). Timings include every compile: PyTensor caches compiled C modules in
 PYTENSOR_FLAGS' compiledir (default here ~/.cache/pg_mmm/pytensor; `pytensor_cache_warm` in the
 output says whether it held anything before this process started) and later runs in one
@@ -395,6 +395,7 @@ def versions():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1, help="seed of the first run; run i uses seed + i - 1")
     ap.add_argument("--sampler", choices=["nutpie", "pymc"], default="nutpie")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--tiny", action="store_true", help="1 chain, 50 tune + 50 draws")
@@ -419,7 +420,7 @@ def main():
         "runs": [],
         "optimizer": None,
     }
-    for seed in range(1, args.runs + 1):
+    for seed in range(args.seed, args.seed + args.runs):
         mmm, run = fit_once(X, y, seed, args.sampler, chains, tune, draws)
         out["runs"].append(run)
         print(
@@ -428,7 +429,7 @@ def main():
             f"{run['divergences']} divergences, peak RSS {run['peak_rss_mb']:.0f} MB",
             file=sys.stderr,
         )
-        if seed == 1 and not args.no_optimizer:
+        if seed == args.seed and not args.no_optimizer:
             out["optimizer"] = optimize(mmm, X)
             o = out["optimizer"]
             print(

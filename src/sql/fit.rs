@@ -232,6 +232,11 @@ CREATE AGGREGATE mmm_fit_agg(group_key anyelement, week date, target float8, cha
 );
 COMMENT ON AGGREGATE mmm_fit_agg(anyelement, date, float8, float8[], float8[], jsonb) IS
     'Fits one model per group (GROUP BY the key); the model is named by the group key';
+-- CREATE AGGREGATE records every aggregate as immutable, and the planner drops an immutable
+-- aggregate whose result nobody reads (SELECT count(*) FROM (SELECT mmm_fit_agg(...) ...)):
+-- the fits, which write models, would silently not happen. Mark it volatile.
+UPDATE pg_catalog.pg_proc SET provolatile = 'v'
+WHERE oid = 'mmm_fit_agg(anyelement, date, float8, float8[], float8[], jsonb)'::pg_catalog.regprocedure;
 "#,
     name = "fit_agg",
     requires = [fit_agg_final]
