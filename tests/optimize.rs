@@ -237,6 +237,7 @@ fn bounds_set_statuses_and_infeasible_bounds_are_errors() {
     assert!(matches!(parse(json!({"x1": [5, 1]})), Err(AllocationError::InvalidBound { .. })));
     assert!(matches!(parse(json!({"x1": [-1, 1]})), Err(AllocationError::InvalidBound { .. })));
     assert!(matches!(parse(json!({"x1": 3})), Err(AllocationError::BoundShape(_))));
+    assert_eq!(parse(json!([1, 2])), Err(AllocationError::BoundsNotObject));
     assert!(matches!(optimizer.solve(0.0, &bounds_for(channels, 1.0), &[]), Err(AllocationError::Budget(_))));
 }
 

@@ -87,6 +87,8 @@ pub enum AllocationError {
     UnknownChannel(String),
     #[error("bounds for channel \"{0}\" must be a JSON array [lower, upper] of two numbers")]
     BoundShape(String),
+    #[error("bounds must be a JSON object keyed by channel")]
+    BoundsNotObject,
     #[error("target response {target} is not reachable within the bounds: the largest reachable mean response is {max}")]
     Unreachable { target: f64, max: f64 },
 }
@@ -96,7 +98,7 @@ impl AllocationError {
     pub fn hint(&self) -> &'static str {
         match self {
             Self::Budget(_) => "Pass a positive, finite budget per period.",
-            Self::InvalidBound { .. } | Self::BoundShape(_) => "Write bounds as {\"channel\": [lower, upper]} with 0 <= lower <= upper, in money per period.",
+            Self::InvalidBound { .. } | Self::BoundShape(_) | Self::BoundsNotObject => "Write bounds as {\"channel\": [lower, upper]} with 0 <= lower <= upper, in money per period.",
             Self::LowerAboveBudget { .. } => "Lower the channels' minimums or raise the budget.",
             Self::UpperBelowBudget { .. } => "Raise the channels' maximums or lower the budget.",
             Self::UnknownChannel(_) => "Bounds are keyed by the model's channel names; mmm_roas(model) lists them.",
@@ -110,7 +112,7 @@ impl Bounds {
     pub fn parse(channels: &[String], json: Option<&serde_json::Value>, default_upper: f64) -> Result<Bounds, AllocationError> {
         let mut bounds = Bounds { lower: vec![0.0; channels.len()], upper: vec![default_upper; channels.len()] };
         let Some(json) = json else { return Ok(bounds) };
-        let object = json.as_object().ok_or_else(|| AllocationError::BoundShape("*".into()))?;
+        let object = json.as_object().ok_or(AllocationError::BoundsNotObject)?;
         for (name, value) in object {
             let m = channels.iter().position(|c| c == name).ok_or_else(|| AllocationError::UnknownChannel(name.clone()))?;
             let pair = value.as_array().filter(|a| a.len() == 2).ok_or_else(|| AllocationError::BoundShape(name.clone()))?;
