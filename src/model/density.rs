@@ -6,8 +6,8 @@
 //! that the draws mapped back follow the posterior of the constrained parameters.
 
 use super::design::{Dataset, Design};
-use super::prior::Support;
-use super::special::{digamma, ln_gamma};
+use super::prior::{student_t_constant, LogDensity};
+use super::special::digamma;
 use super::spec::{Layout, Likelihood, ModelConfig};
 use crate::numeric::dot;
 use crate::transforms::{adstock, saturation, SaturationKind, Weights};
@@ -19,7 +19,8 @@ pub struct Model {
     pub config: ModelConfig,
     pub layout: Layout,
     pub design: Design,
-    supports: Vec<Support>,
+    /// One per parameter, in vector order.
+    priors: Vec<LogDensity>,
 }
 
 /// Reusable buffers, so that evaluating the density allocates nothing.
@@ -38,8 +39,8 @@ impl Model {
     pub fn new(config: ModelConfig, data: &Dataset) -> Result<Model, super::spec::SpecError> {
         let layout = Layout::new(&config, &data.channel_names, &data.control_names)?;
         let design = data.design(&data.scales(), config.yearly_seasonality);
-        let supports = layout.priors().map(|p| p.support()).collect();
-        Ok(Model { config, layout, design, supports })
+        let priors = layout.priors().map(|p| p.log_density()).collect();
+        Ok(Model { config, layout, design, priors })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -65,15 +66,15 @@ impl Model {
 
     /// Maps an unconstrained point to parameter values.
     pub fn constrain(&self, u: &[f64], theta: &mut [f64]) {
-        for ((th, &ui), s) in theta.iter_mut().zip(u).zip(&self.supports) {
-            *th = s.constrain(ui).value;
+        for ((th, &ui), p) in theta.iter_mut().zip(u).zip(&self.priors) {
+            *th = p.support.constrain(ui).value;
         }
     }
 
     /// Maps parameter values to the unconstrained space the sampler moves in.
     pub fn unconstrain(&self, theta: &[f64], u: &mut [f64]) {
-        for ((ui, &th), s) in u.iter_mut().zip(theta).zip(&self.supports) {
-            *ui = s.unconstrain(th);
+        for ((ui, &th), p) in u.iter_mut().zip(theta).zip(&self.priors) {
+            *ui = p.support.unconstrain(th);
         }
     }
 
@@ -88,17 +89,11 @@ impl Model {
     /// `log p(u | data)` up to the evidence, with its gradient written to `grad`.
     pub fn logp_grad(&self, u: &[f64], grad: &mut [f64], s: &mut Scratch) -> f64 {
         let mut lp = 0.0;
-        for i in 0..u.len() {
-            let c = self.supports[i].constrain(u[i]);
-            s.theta[i] = c.value;
-            s.dtheta_du[i] = c.dvalue_du;
-            lp += c.log_jac;
-            grad[i] = c.dlog_jac_du;
-        }
-        for ((g, prior), &th) in s.grad_theta.iter_mut().zip(self.layout.priors()).zip(&s.theta) {
-            let (l, d) = prior.logp_dx(th);
-            lp += l;
-            *g = d;
+        for (i, prior) in self.priors.iter().enumerate() {
+            let c = prior.support.constrain(u[i]);
+            let (l, d) = prior.logp_dx(c.value);
+            (s.theta[i], s.dtheta_du[i], s.grad_theta[i], grad[i]) = (c.value, c.dvalue_du, d, c.dlog_jac_du);
+            lp += c.log_jac + l;
         }
         if !lp.is_finite() {
             return f64::NEG_INFINITY;
@@ -171,11 +166,10 @@ impl Model {
                     dsigma += (nu + 1.0) * z * z / (sigma * nu * q);
                     dnu += -0.5 * q.ln() + 0.5 * (nu + 1.0) * z * z / (nu * nu * q);
                 }
-                let constant = ln_gamma(0.5 * (nu + 1.0)) - ln_gamma(0.5 * nu) - 0.5 * (nu * PI).ln() - sigma.ln();
                 s.grad_theta[l.y_sigma.offset] += dsigma - n / sigma;
                 s.grad_theta[l.likelihood_nu.offset] +=
                     dnu + n * (0.5 * digamma(0.5 * (nu + 1.0)) - 0.5 * digamma(0.5 * nu) - 0.5 / nu);
-                ll + n * constant
+                ll + n * student_t_constant(nu, sigma)
             }
         }
     }
