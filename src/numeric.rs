@@ -6,6 +6,7 @@
 //! accumulators stay in registers.
 
 use std::array::from_fn;
+use std::f64::consts::LOG2_E;
 
 /// `Σ a_i b_i` over the shorter slice.
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -76,6 +77,44 @@ fn combine<const N: usize>(out: &mut [f64], coefs: [f64; N], columns: [&[f64]; N
     }
 }
 
+/// `e^v - 1` for `v <= 0`, within 2 ulp of `f64::exp_m1`, branch-free and inlined so that a
+/// loop over it vectorises (libm's `expm1` and `exp` are opaque calls, and dominated the
+/// logistic saturation). `v = n ln 2 + r` with `|r| <= ln 2 / 2`; then
+/// `e^v - 1 = 2^n (e^r - 1) + (2^n - 1)`, exact for `n = 0` and so precise near 0.
+#[inline(always)]
+pub fn exp_m1_nonpositive(v: f64) -> f64 {
+    // Below -40, e^v < 2^-57 and e^v - 1 rounds to -1; the bound keeps 2^n a normal number
+    // (the comparison keeps NaN).
+    let v = if v < -40.0 { -40.0 } else { v };
+    // Adding 1.5 · 2^52 rounds to an integer, held in the low bits of the sum.
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    let shifted = v * LOG2_E + SHIFT;
+    let n = shifted - SHIFT;
+    // ln 2 split so that `n · LN_2_HI` is exact for |n| < 2^11 (Cody and Waite).
+    const LN_2_HI: f64 = 0.693_147_180_369_123_8;
+    const LN_2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    let r = (v - n * LN_2_HI) - n * LN_2_LO;
+    // e^r - 1 = Σ_{k=1..13} r^k / k! (the first omitted term is below 2^-56 |r|), summed as
+    // r + r² (1/2 + r q(r)) so that the leading term is added last, with one rounding.
+    const C: [f64; 14] = {
+        let mut c = [1.0; 14];
+        let mut k = 1;
+        while k < 14 {
+            c[k] = c[k - 1] / k as f64;
+            k += 1;
+        }
+        c
+    };
+    // q by Estrin's scheme: a shallower chain of dependent operations than Horner's, so that
+    // the weeks of a loop overlap in the pipeline.
+    let (r2, pair) = (r * r, |k: usize| C[k] + C[k + 1] * r);
+    let r4 = r2 * r2;
+    let q = (pair(3) + pair(5) * r2) + (pair(7) + pair(9) * r2) * r4 + (pair(11) + C[13] * r2) * (r4 * r4);
+    let p = r + r2 * (C[2] + r * q);
+    let two_n = f64::from_bits(shifted.to_bits().wrapping_sub(SHIFT.to_bits()).wrapping_add(1023) << 52);
+    two_n * p + (two_n - 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +146,20 @@ mod tests {
             let expected = a[t] + (0..7).map(|j| coefs[j] * columns[j][t]).sum::<f64>();
             assert!((c - expected).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn exp_m1_is_within_two_ulp_of_libm() {
+        let mut v = -45.0;
+        while v < 0.0 {
+            for x in [v, v * 1e-9, v * 1e-17] {
+                let (ours, libm) = (exp_m1_nonpositive(x), x.exp_m1());
+                assert!((ours - libm).abs() <= 2.0 * f64::EPSILON * libm.abs(), "at {x}: {ours} vs {libm}");
+            }
+            v += 0.001_37;
+        }
+        assert_eq!(exp_m1_nonpositive(0.0), 0.0);
+        assert_eq!(exp_m1_nonpositive(-800.0), -1.0);
+        assert!(exp_m1_nonpositive(f64::NAN).is_nan());
     }
 }
