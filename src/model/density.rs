@@ -9,7 +9,7 @@ use super::design::{Dataset, Design};
 use super::prior::{student_t_constant, LogDensity};
 use super::special::digamma;
 use super::spec::{Layout, Likelihood, ModelConfig};
-use crate::numeric::{add_combination, add_dots, dot};
+use crate::numeric::{add_combination, add_dots, dot, wide};
 use crate::transforms::{adstock, saturation, SaturationKind, Weights};
 use std::f64::consts::PI;
 use std::ops::Range;
@@ -293,12 +293,12 @@ fn saturate(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f
         }
     }
     use SaturationKind as K;
-    match kind {
+    wide(#[inline(always)] || match kind {
         K::Logistic => run(K::Logistic, input, params, out, dx, dparams),
         K::Hill => run(K::Hill, input, params, out, dx, dparams),
         K::MichaelisMenten => run(K::MichaelisMenten, input, params, out, dx, dparams),
         K::Tanh => run(K::Tanh, input, params, out, dx, dparams),
         K::Root => run(K::Root, input, params, out, dx, dparams),
         K::None => run(K::None, input, params, out, dx, dparams),
-    }
+    })
 }
