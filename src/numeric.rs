@@ -71,20 +71,22 @@ pub fn wide<R>(kernel: impl FnOnce() -> R) -> R {
 fn dots_of<const N: usize>(a: &[f64], columns: [&[f64]; N]) -> [f64; N] {
     let n = columns.iter().fold(a.len(), |n, c| n.min(c.len()));
     let (a4, a_tail) = a[..n].as_chunks::<4>();
-    let columns = columns.map(|c| c[..n].as_chunks::<4>());
+    let m = a4.len();
+    // Cut to the same length as `a4`, so that the loop needs no bounds checks.
+    let c4 = columns.map(|c| &c.as_chunks::<4>().0[..m]);
     let mut acc = [[0.0; 4]; N];
-    for (i, x) in a4.iter().enumerate() {
-        for (acc, (c4, _)) in acc.iter_mut().zip(&columns) {
+    for i in 0..m {
+        for (acc, c4) in acc.iter_mut().zip(&c4) {
             for l in 0..4 {
-                acc[l] += x[l] * c4[i][l];
+                acc[l] += a4[i][l] * c4[i][l];
             }
         }
     }
-    from_fn(|j| {
-        let tail: f64 = a_tail.iter().zip(columns[j].1).map(|(x, y)| x * y).sum();
-        let acc = acc[j];
-        (acc[0] + acc[2]) + (acc[1] + acc[3]) + tail
-    })
+    let mut sums = acc.map(|s| (s[0] + s[2]) + (s[1] + s[3]));
+    for (sum, c) in sums.iter_mut().zip(columns) {
+        *sum += a_tail.iter().zip(&c[4 * m..]).map(|(x, y)| x * y).sum::<f64>();
+    }
+    sums
 }
 
 #[inline(always)]
