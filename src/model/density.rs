@@ -6,12 +6,13 @@
 //! that the draws mapped back follow the posterior of the constrained parameters.
 
 use super::design::{Dataset, Design};
-use super::prior::Support;
-use super::special::{digamma, ln_gamma};
+use super::prior::{student_t_constant, LogDensity};
+use super::special::digamma;
 use super::spec::{Layout, Likelihood, ModelConfig};
-use crate::numeric::dot;
+use crate::numeric::{add_combination, add_dots, dot, wide};
 use crate::transforms::{adstock, saturation, SaturationKind, Weights};
 use std::f64::consts::PI;
+use std::ops::Range;
 
 /// A model ready to evaluate: config, parameter layout and scaled data.
 #[derive(Debug, Clone)]
@@ -19,7 +20,8 @@ pub struct Model {
     pub config: ModelConfig,
     pub layout: Layout,
     pub design: Design,
-    supports: Vec<Support>,
+    /// One per parameter, in vector order.
+    priors: Vec<LogDensity>,
 }
 
 /// Reusable buffers, so that evaluating the density allocates nothing.
@@ -38,8 +40,8 @@ impl Model {
     pub fn new(config: ModelConfig, data: &Dataset) -> Result<Model, super::spec::SpecError> {
         let layout = Layout::new(&config, &data.channel_names, &data.control_names)?;
         let design = data.design(&data.scales(), config.yearly_seasonality);
-        let supports = layout.priors().map(|p| p.support()).collect();
-        Ok(Model { config, layout, design, supports })
+        let priors = layout.priors().map(|p| p.log_density()).collect();
+        Ok(Model { config, layout, design, priors })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -65,15 +67,15 @@ impl Model {
 
     /// Maps an unconstrained point to parameter values.
     pub fn constrain(&self, u: &[f64], theta: &mut [f64]) {
-        for ((th, &ui), s) in theta.iter_mut().zip(u).zip(&self.supports) {
-            *th = s.constrain(ui).value;
+        for ((th, &ui), p) in theta.iter_mut().zip(u).zip(&self.priors) {
+            *th = p.support.constrain(ui).value;
         }
     }
 
     /// Maps parameter values to the unconstrained space the sampler moves in.
     pub fn unconstrain(&self, theta: &[f64], u: &mut [f64]) {
-        for ((ui, &th), s) in u.iter_mut().zip(theta).zip(&self.supports) {
-            *ui = s.unconstrain(th);
+        for ((ui, &th), p) in u.iter_mut().zip(theta).zip(&self.priors) {
+            *ui = p.support.unconstrain(th);
         }
     }
 
@@ -88,17 +90,11 @@ impl Model {
     /// `log p(u | data)` up to the evidence, with its gradient written to `grad`.
     pub fn logp_grad(&self, u: &[f64], grad: &mut [f64], s: &mut Scratch) -> f64 {
         let mut lp = 0.0;
-        for i in 0..u.len() {
-            let c = self.supports[i].constrain(u[i]);
-            s.theta[i] = c.value;
-            s.dtheta_du[i] = c.dvalue_du;
-            lp += c.log_jac;
-            grad[i] = c.dlog_jac_du;
-        }
-        for ((g, prior), &th) in s.grad_theta.iter_mut().zip(self.layout.priors()).zip(&s.theta) {
-            let (l, d) = prior.logp_dx(th);
-            lp += l;
-            *g = d;
+        for (i, prior) in self.priors.iter().enumerate() {
+            let c = prior.support.constrain(u[i]);
+            let (l, d) = prior.logp_dx(c.value);
+            (s.theta[i], s.dtheta_du[i], s.grad_theta[i], grad[i]) = (c.value, c.dvalue_du, d, c.dlog_jac_du);
+            lp += c.log_jac + l;
         }
         if !lp.is_finite() {
             return f64::NEG_INFINITY;
@@ -116,11 +112,8 @@ impl Model {
     fn mean(&self, theta: &[f64], mu: &mut [f64], channels: &mut [ChannelPass]) {
         let l = &self.layout;
         mu.fill(theta[l.intercept.offset]);
-        let columns = self.design.controls.iter().zip(l.gamma_control.range());
-        for (column, i) in columns.chain(self.design.fourier.iter().zip(l.gamma_fourier.range())) {
-            for (m, z) in mu.iter_mut().zip(column) {
-                *m += theta[i] * z;
-            }
+        for (coefs, columns) in self.linear_blocks() {
+            add_combination(mu, &theta[coefs], |j| &columns[j]);
         }
         for (ch, pass) in channels.iter_mut().enumerate() {
             let params = self.channel_params(theta, ch);
@@ -129,6 +122,14 @@ impl Model {
                 *m += c;
             }
         }
+    }
+
+    /// The control and Fourier columns with the positions of their coefficients. A block
+    /// without columns still has one (unused) parameter, which this leaves out.
+    fn linear_blocks(&self) -> [(Range<usize>, &[Vec<f64>]); 2] {
+        let l = &self.layout;
+        [(&l.gamma_control, &self.design.controls), (&l.gamma_fourier, &self.design.fourier)]
+            .map(|(block, columns)| (block.offset..block.offset + columns.len(), columns.as_slice()))
     }
 
     /// Adstock and saturation parameters of one channel.
@@ -171,11 +172,10 @@ impl Model {
                     dsigma += (nu + 1.0) * z * z / (sigma * nu * q);
                     dnu += -0.5 * q.ln() + 0.5 * (nu + 1.0) * z * z / (nu * nu * q);
                 }
-                let constant = ln_gamma(0.5 * (nu + 1.0)) - ln_gamma(0.5 * nu) - 0.5 * (nu * PI).ln() - sigma.ln();
                 s.grad_theta[l.y_sigma.offset] += dsigma - n / sigma;
                 s.grad_theta[l.likelihood_nu.offset] +=
                     dnu + n * (0.5 * digamma(0.5 * (nu + 1.0)) - 0.5 * digamma(0.5 * nu) - 0.5 / nu);
-                ll + n * constant
+                ll + n * student_t_constant(nu, sigma)
             }
         }
     }
@@ -184,9 +184,8 @@ impl Model {
     fn backpropagate(&self, s: &mut Scratch) {
         let l = &self.layout;
         s.grad_theta[l.intercept.offset] += s.resid.iter().sum::<f64>();
-        let columns = self.design.controls.iter().zip(l.gamma_control.range());
-        for (column, i) in columns.chain(self.design.fourier.iter().zip(l.gamma_fourier.range())) {
-            s.grad_theta[i] += dot(&s.resid, column);
+        for (coefs, columns) in self.linear_blocks() {
+            add_dots(&s.resid, |j| &columns[j], &mut s.grad_theta[coefs]);
         }
         for (ch, pass) in s.channels.iter_mut().enumerate() {
             let (ga, gs) = pass.backward(&self.config, &self.design.channels[ch], &s.resid);
@@ -216,8 +215,11 @@ pub struct ChannelPass {
     pub contribution: Vec<f64>,
     /// `d saturation / dx` at each week's input.
     dx: Vec<f64>,
-    dparams: Vec<[f64; 3]>,
+    /// `d saturation / dθ_j` at each week's input, one series per parameter.
+    dparams: [Vec<f64>; 3],
     work: Vec<f64>,
+    /// `Σ_t sensitivity_{t+k} source_t` per lag `k`.
+    corr: Vec<f64>,
 }
 
 impl ChannelPass {
@@ -228,8 +230,9 @@ impl ChannelPass {
             inner: vec![0.0; weeks],
             contribution: vec![0.0; weeks],
             dx: vec![0.0; weeks],
-            dparams: vec![[0.0; 3]; weeks],
+            dparams: std::array::from_fn(|_| vec![0.0; weeks]),
             work: vec![0.0; weeks],
+            corr: vec![0.0; n],
         }
     }
 
@@ -253,26 +256,23 @@ impl ChannelPass {
         // terms correlate r with the saturated spend.
         let (sensitivity, source): (&[f64], &[f64]) = if config.adstock_first {
             for (((w, &a), &rt), &d) in self.work.iter_mut().zip(&self.inner).zip(r).zip(&self.dx) {
-                // Where nothing was spent the (possibly infinite) slope multiplies zero.
-                *w = if a == 0.0 { 0.0 } else { rt * d };
+                // Where nothing was spent the (possibly infinite) slope multiplies zero. The
+                // product is taken either way, so that the choice is a branch-free select.
+                let v = rt * d;
+                *w = if a == 0.0 { 0.0 } else { v };
             }
             (&self.work, x)
         } else {
-            for (t, h) in self.work.iter_mut().enumerate() {
-                *h = dot(&self.weights.w, &r[t..]);
-            }
+            adstock::convolve_adjoint(&self.weights.w, r, &mut self.work);
             (r, &self.inner)
         };
         let sat_weights: &[f64] = if config.adstock_first { r } else { &self.work };
         let mut gs = [0.0; 3];
-        for (d, s) in self.dparams.iter().zip(sat_weights) {
-            for j in 0..3 {
-                gs[j] += s * d[j];
-            }
-        }
+        let n_sat = config.saturation.param_names().len();
+        add_dots(sat_weights, |j| &self.dparams[j], &mut gs[..n_sat]);
+        adstock::correlate(sensitivity, source, &mut self.corr);
         let mut ga = [0.0; 2];
-        for (k, dw) in self.weights.dw.iter().enumerate() {
-            let corr = dot(&sensitivity[k..], source);
+        for (dw, corr) in self.weights.dw.iter().zip(&self.corr) {
             ga[0] += dw[0] * corr;
             ga[1] += dw[1] * corr;
         }
@@ -282,21 +282,23 @@ impl ChannelPass {
 
 /// Saturates `input` week by week, keeping the derivatives. Each arm passes its kind as a
 /// constant, so that the inlined formula is specialised and the loop carries no dispatch.
-fn saturate(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f64], dx: &mut [f64], dparams: &mut [[f64; 3]]) {
+fn saturate(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f64], dx: &mut [f64], dparams: &mut [Vec<f64>; 3]) {
     #[inline(always)]
-    fn run(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f64], dx: &mut [f64], dparams: &mut [[f64; 3]]) {
-        for (((&x, o), d), dp) in input.iter().zip(out.iter_mut()).zip(dx.iter_mut()).zip(dparams.iter_mut()) {
+    fn run(kind: SaturationKind, input: &[f64], params: &[f64; 3], out: &mut [f64], dx: &mut [f64], dparams: &mut [Vec<f64>; 3]) {
+        let [d0, d1, d2] = dparams;
+        let weeks = input.iter().zip(out.iter_mut()).zip(dx.iter_mut()).zip(d0.iter_mut().zip(d1.iter_mut()).zip(d2));
+        for (((&x, o), d), ((d0, d1), d2)) in weeks {
             let at = saturation::evaluate(kind, x, params);
-            (*o, *d, *dp) = (at.value, at.dx, at.dparams);
+            (*o, *d, *d0, *d1, *d2) = (at.value, at.dx, at.dparams[0], at.dparams[1], at.dparams[2]);
         }
     }
     use SaturationKind as K;
-    match kind {
+    wide(#[inline(always)] || match kind {
         K::Logistic => run(K::Logistic, input, params, out, dx, dparams),
         K::Hill => run(K::Hill, input, params, out, dx, dparams),
         K::MichaelisMenten => run(K::MichaelisMenten, input, params, out, dx, dparams),
         K::Tanh => run(K::Tanh, input, params, out, dx, dparams),
         K::Root => run(K::Root, input, params, out, dx, dparams),
         K::None => run(K::None, input, params, out, dx, dparams),
-    }
+    })
 }

@@ -436,58 +436,31 @@ impl Prior {
         self.logp_dx(x).0
     }
 
-    /// `ln p(x)` and `d ln p / dx`. Outside the support, and where the density is infinite or
-    /// undefined at an end of it (Gamma with `alpha < 1` at 0, InverseGamma at 0), this is
-    /// `(-inf, 0)`: PyMC's `logpow` makes those ends impossible too, and so a draw that
-    /// underflowed onto a bound is rejected rather than taken with infinite density.
+    /// `ln p(x)` and `d ln p / dx`; see [`LogDensity::logp_dx`].
     pub fn logp_dx(&self, x: f64) -> (f64, f64) {
-        let (lower, upper) = self.support().bounds();
-        if !(x >= lower && x <= upper) {
-            return (f64::NEG_INFINITY, 0.0);
-        }
-        let (lp, d) = match *self {
-            Prior::Normal { mu, sigma } => normal(x, mu, sigma),
-            Prior::HalfNormal { sigma } => {
-                let (lp, d) = normal(x, 0.0, sigma);
-                (LN_2 + lp, d)
-            }
+        self.log_density().logp_dx(x)
+    }
+
+    /// The prior prepared for repeated evaluation.
+    pub fn log_density(&self) -> LogDensity {
+        LogDensity { prior: *self, support: self.support(), constant: self.normalising_constant() }
+    }
+
+    /// The terms of `ln p(x)` that do not depend on `x` (`ln Γ`, a truncated mass): the
+    /// sampler evaluates each prior at every gradient, these only once.
+    fn normalising_constant(&self) -> f64 {
+        match *self {
+            Prior::Normal { sigma, .. } | Prior::LogNormal { sigma, .. } => -LN_SQRT_2PI - sigma.ln(),
+            Prior::HalfNormal { sigma } => LN_2 - LN_SQRT_2PI - sigma.ln(),
             Prior::TruncatedNormal { mu, sigma, lower, upper } => {
-                let (lp, d) = normal(x, mu, sigma);
-                (lp - ln_normal_mass((lower - mu) / sigma, (upper - mu) / sigma), d)
+                -LN_SQRT_2PI - sigma.ln() - ln_normal_mass((lower - mu) / sigma, (upper - mu) / sigma)
             }
-            Prior::LogNormal { mu, sigma } => {
-                let ln_x = x.ln();
-                let (lp, d) = normal(ln_x, mu, sigma);
-                (lp - ln_x, (d - 1.0) / x)
-            }
-            Prior::Beta { alpha, beta } => {
-                let (a, da) = power(alpha - 1.0, x);
-                let (b, db) = power(beta - 1.0, 1.0 - x);
-                (ln_gamma(alpha + beta) - ln_gamma(alpha) - ln_gamma(beta) + a + b, da - db)
-            }
-            Prior::Gamma { alpha, beta } => {
-                let (a, da) = power(alpha - 1.0, x);
-                (alpha * beta.ln() - ln_gamma(alpha) + a - beta * x, da - beta)
-            }
-            Prior::InverseGamma { alpha, beta } => {
-                let (a, da) = power(-(alpha + 1.0), x);
-                (alpha * beta.ln() - ln_gamma(alpha) + a - beta / x, da + beta / (x * x))
-            }
-            Prior::Exponential { lam } => (lam.ln() - lam * x, -lam),
-            Prior::Laplace { mu, b } => {
-                let slope = if x == mu { 0.0 } else { (mu - x).signum() / b };
-                (-(2.0 * b).ln() - (x - mu).abs() / b, slope)
-            }
-            Prior::StudentT { nu, mu, sigma } => student_t(x, nu, mu, sigma),
-            Prior::HalfStudentT { nu, sigma } => {
-                let (lp, d) = student_t(x, nu, 0.0, sigma);
-                (LN_2 + lp, d)
-            }
-        };
-        if lp.is_nan() || lp == f64::INFINITY {
-            (f64::NEG_INFINITY, 0.0)
-        } else {
-            (lp, d)
+            Prior::Beta { alpha, beta } => ln_gamma(alpha + beta) - ln_gamma(alpha) - ln_gamma(beta),
+            Prior::Gamma { alpha, beta } | Prior::InverseGamma { alpha, beta } => alpha * beta.ln() - ln_gamma(alpha),
+            Prior::Exponential { lam } => lam.ln(),
+            Prior::Laplace { b, .. } => -(2.0 * b).ln(),
+            Prior::StudentT { nu, sigma, .. } => student_t_constant(nu, sigma),
+            Prior::HalfStudentT { nu, sigma } => LN_2 + student_t_constant(nu, sigma),
         }
     }
 
@@ -551,20 +524,81 @@ impl fmt::Display for Prior {
     }
 }
 
+/// A prior with its support and normalising constant computed once, for the sampler's hot
+/// path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogDensity {
+    prior: Prior,
+    pub support: Support,
+    constant: f64,
+}
+
+impl LogDensity {
+    /// `ln p(x)` and `d ln p / dx`. Outside the support, and where the density is infinite or
+    /// undefined at an end of it (Gamma with `alpha < 1` at 0, InverseGamma at 0), this is
+    /// `(-inf, 0)`: PyMC's `logpow` makes those ends impossible too, and so a draw that
+    /// underflowed onto a bound is rejected rather than taken with infinite density.
+    pub fn logp_dx(&self, x: f64) -> (f64, f64) {
+        let (lower, upper) = self.support.bounds();
+        if !(x >= lower && x <= upper) {
+            return (f64::NEG_INFINITY, 0.0);
+        }
+        let (lp, d) = match self.prior {
+            Prior::Normal { mu, sigma } | Prior::TruncatedNormal { mu, sigma, .. } => normal(x, mu, sigma),
+            Prior::HalfNormal { sigma } => normal(x, 0.0, sigma),
+            Prior::LogNormal { mu, sigma } => {
+                let ln_x = x.ln();
+                let (lp, d) = normal(ln_x, mu, sigma);
+                (lp - ln_x, (d - 1.0) / x)
+            }
+            Prior::Beta { alpha, beta } => {
+                let (a, da) = power(alpha - 1.0, x);
+                let (b, db) = power(beta - 1.0, 1.0 - x);
+                (a + b, da - db)
+            }
+            Prior::Gamma { alpha, beta } => {
+                let (a, da) = power(alpha - 1.0, x);
+                (a - beta * x, da - beta)
+            }
+            Prior::InverseGamma { alpha, beta } => {
+                let (a, da) = power(-(alpha + 1.0), x);
+                (a - beta / x, da + beta / (x * x))
+            }
+            Prior::Exponential { lam } => (-lam * x, -lam),
+            Prior::Laplace { mu, b } => {
+                let slope = if x == mu { 0.0 } else { (mu - x).signum() / b };
+                (-(x - mu).abs() / b, slope)
+            }
+            Prior::StudentT { nu, mu, sigma } => student_t(x, nu, mu, sigma),
+            Prior::HalfStudentT { nu, sigma } => student_t(x, nu, 0.0, sigma),
+        };
+        let lp = self.constant + lp;
+        if lp.is_nan() || lp == f64::INFINITY {
+            (f64::NEG_INFINITY, 0.0)
+        } else {
+            (lp, d)
+        }
+    }
+}
+
 /// `ln √(2π)`.
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
-/// Normal log density at `x` and its derivative in `x`.
+/// The normal log density's terms in `x` (without its constant) and their derivative.
 fn normal(x: f64, mu: f64, sigma: f64) -> (f64, f64) {
     let z = (x - mu) / sigma;
-    (-LN_SQRT_2PI - sigma.ln() - 0.5 * z * z, -z / sigma)
+    (-0.5 * z * z, -z / sigma)
 }
 
-/// Student-t log density at `x` and its derivative in `x`.
+/// The Student-t log density's terms in `x` (without its constant) and their derivative.
 fn student_t(x: f64, nu: f64, mu: f64, sigma: f64) -> (f64, f64) {
     let z = (x - mu) / sigma;
-    let norm = ln_gamma(0.5 * (nu + 1.0)) - ln_gamma(0.5 * nu) - 0.5 * (nu * PI).ln() - sigma.ln();
-    (norm - 0.5 * (nu + 1.0) * (z * z / nu).ln_1p(), -(nu + 1.0) * z / (sigma * (nu + z * z)))
+    (-0.5 * (nu + 1.0) * (z * z / nu).ln_1p(), -(nu + 1.0) * z / (sigma * (nu + z * z)))
+}
+
+/// The Student-t log density's normalising constant, shared with the Student-t likelihood.
+pub(crate) fn student_t_constant(nu: f64, sigma: f64) -> f64 {
+    ln_gamma(0.5 * (nu + 1.0)) - ln_gamma(0.5 * nu) - 0.5 * (nu * PI).ln() - sigma.ln()
 }
 
 /// `m ln y` and its derivative `m / y`, taking `0 · ln 0 = 0` as PyMC's `logpow` and Beta's

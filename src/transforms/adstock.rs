@@ -7,6 +7,7 @@
 //! parameters: the model's gradient and the SQL functions share this one implementation.
 
 use super::{check_finite, TransformError};
+use crate::numeric::{add_combination, add_dots};
 
 /// Longest carry-over window accepted (ten years of weeks): a bound on memory and work per row.
 pub const MAX_L_MAX: usize = 520;
@@ -49,14 +50,45 @@ impl Weights {
     }
 }
 
-/// `out_t = Σ_{k=0}^{min(L-1, t)} w_k x_{t-k}`, accumulated lag by lag so that the inner loop
-/// runs over independent weeks and vectorises.
+/// `out_t = Σ_{k=0}^{min(L-1, t)} w_k x_{t-k}`. From week `L-1` on every lag applies and
+/// `out` is a combination of shifted copies of `x`, accumulated a few lags per pass over weeks
+/// that vectorise; the first `L-1` weeks are summed directly.
 pub fn convolve(w: &[f64], x: &[f64], out: &mut [f64]) {
-    out.fill(0.0);
-    for (k, &wk) in w.iter().enumerate().take(x.len()) {
-        for (o, xi) in out[k..].iter_mut().zip(x) {
-            *o += wk * xi;
-        }
+    let full = w.len().saturating_sub(1).min(x.len());
+    for (t, o) in out[..full].iter_mut().enumerate() {
+        *o = w.iter().zip(x[..=t].iter().rev()).map(|(w, x)| w * x).sum();
+    }
+    out[full..].fill(0.0);
+    if full < x.len() {
+        add_combination(&mut out[full..], w, |k| &x[full - k..]);
+    }
+}
+
+/// `out_t = Σ_{k: t+k < n} w_k r_{t+k}`, the adjoint of [`convolve`]: how much week `t`'s
+/// input moved the output weighted by `r`. Every lag applies up to week `n-L`.
+pub fn convolve_adjoint(w: &[f64], r: &[f64], out: &mut [f64]) {
+    let body = r.len().saturating_sub(w.len().saturating_sub(1));
+    out[..body].fill(0.0);
+    if body > 0 {
+        add_combination(&mut out[..body], w, |k| &r[k..]);
+    }
+    for (t, o) in out.iter_mut().enumerate().skip(body) {
+        *o = w.iter().zip(&r[t..]).map(|(w, r)| w * r).sum();
+    }
+}
+
+/// `c_k = Σ_t s_{t+k} x_t` for each lag `k < c.len()`: the derivative of `Σ_t s_t out_t` in
+/// `w_k` when `out` is [`convolve`]`(w, x)`. Weeks before `n-L+1` pair with every lag and are
+/// summed for all lags in a few passes; the rest directly.
+pub fn correlate(s: &[f64], x: &[f64], c: &mut [f64]) {
+    let n = x.len();
+    let body = n.saturating_sub(c.len().saturating_sub(1));
+    c.fill(0.0);
+    if body > 0 {
+        add_dots(&x[..body], |k| &s[k..], c);
+    }
+    for (k, ck) in c.iter_mut().enumerate() {
+        *ck += s.iter().skip(body + k).zip(&x[body..]).map(|(s, x)| s * x).sum::<f64>();
     }
 }
 
@@ -300,6 +332,29 @@ mod tests {
         let mut a = vec![0.0; 6];
         w.convolve(&[0.0, 0.0, 1.0, 0.0, 0.0, 0.0], &mut a);
         assert_eq!(a, vec![0.0, 0.0, 1.0, 0.5, 0.25, 0.125]);
+    }
+
+    #[test]
+    fn convolution_its_adjoint_and_correlation_match_their_definitions() {
+        let series = |n: usize, f: f64| (0..n).map(|i| ((i as f64 + 1.0) * f).sin()).collect::<Vec<f64>>();
+        for (n, l) in [(12, 1), (12, 5), (12, 12), (12, 13), (4, 9), (1, 3)] {
+            let (w, x, s) = (series(l, 0.9), series(n, 0.7), series(n, 1.3));
+            let (mut out, mut adjoint, mut c) = (vec![0.0; n], vec![0.0; n], vec![0.0; l]);
+            convolve(&w, &x, &mut out);
+            convolve_adjoint(&w, &s, &mut adjoint);
+            correlate(&s, &x, &mut c);
+            let lagged = |k: usize, t: usize| if k <= t { x[t - k] } else { 0.0 };
+            for t in 0..n {
+                let expected: f64 = (0..l).map(|k| w[k] * lagged(k, t)).sum();
+                assert!((out[t] - expected).abs() < 1e-14, "convolve n={n} l={l} t={t}");
+                let expected: f64 = (0..l).filter(|k| t + k < n).map(|k| w[k] * s[t + k]).sum();
+                assert!((adjoint[t] - expected).abs() < 1e-14, "adjoint n={n} l={l} t={t}");
+            }
+            for k in 0..l {
+                let expected: f64 = (0..n).map(|t| s[t] * lagged(k, t)).sum();
+                assert!((c[k] - expected).abs() < 1e-14, "correlate n={n} l={l} k={k}");
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! model's gradient).
 
 use super::{check_finite, TransformError};
+use crate::numeric::exp_m1_nonpositive;
 
 /// The saturation functions of PyMC-Marketing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -60,11 +61,10 @@ pub fn check(kind: SaturationKind, x: f64, params: &[f64]) -> Result<(), Transfo
 pub fn evaluate(kind: SaturationKind, x: f64, p: &[f64]) -> Point {
     match kind {
         SaturationKind::Logistic => {
-            // (1 - e^{-λx}) / (1 + e^{-λx}) = -m / (2 + m) with m = e^{-λx} - 1: expm1 keeps the
-            // digits near x = 0; elsewhere exp is as exact and twice as fast.
+            // (1 - e^{-λx}) / (1 + e^{-λx}) = -m / (2 + m) with m = e^{-λx} - 1, which keeps the
+            // digits near x = 0.
             let (lam, beta) = (p[0], p[1]);
-            let z = lam * x;
-            let m = if z < 0.5 { (-z).exp_m1() } else { (-z).exp() - 1.0 };
+            let m = exp_m1_nonpositive(-lam * x);
             let core = -m / (2.0 + m);
             let dcore = 0.5 * (1.0 - core * core);
             point(beta * core, beta * lam * dcore, [beta * x * dcore, core, 0.0])
