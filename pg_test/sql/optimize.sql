@@ -96,7 +96,7 @@ SELECT * FROM mmm_response_curves('opt', channel => 'radio');
 SELECT g.channel, round((g.contribution / r.contribution)::numeric, 9) AS same, g.spend = r.spend AS same_spend
 FROM mmm_contribution_grid('opt', start => 1, stop => 1, num => 1) g JOIN mmm_roas('opt') r USING (channel)
 ORDER BY channel;
-SELECT count(*), count(DISTINCT delta), max(contribution) FILTER (WHERE delta = 0) AS at_zero FROM mmm_contribution_grid('opt');
+SELECT count(*), count(DISTINCT delta), max(abs(contribution)) FILTER (WHERE delta = 0) = 0 AS zero_at_zero FROM mmm_contribution_grid('opt');
 
 -- Pictures: each kind is a whole SVG document.
 SELECT k, left(svg, 4) AS opens, right(svg, 6) AS closes, length(svg) > 2000 AS drawn

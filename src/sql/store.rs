@@ -100,31 +100,28 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     id
 }
 
-/// One row per scalar parameter per draw, in a single INSERT over arrays.
+/// One row per scalar parameter per draw, in a single INSERT over the values in draw order:
+/// chain, draw and label follow from each value's position, so only the values and the
+/// parameter labels cross into SQL.
 fn save_posterior(id: i64, model: &Model, trace: &Trace) {
-    let n = trace.chains.len() * trace.draws_per_chain() * trace.dim;
-    let (mut chain, mut draw, mut parameter, mut coordinate, mut value) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-    let labels: Vec<(String, Option<String>)> = model
+    let (parameters, coordinates): (Vec<String>, Vec<Option<String>>) = model
         .layout
         .blocks()
         .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).cloned())))
-        .collect();
-    for (c, ct) in trace.chains.iter().enumerate() {
-        for (d, theta) in ct.values.chunks_exact(trace.dim).enumerate() {
-            for ((name, coord), v) in labels.iter().zip(theta) {
-                chain.push(c as i32);
-                draw.push(d as i32);
-                parameter.push(name.clone());
-                coordinate.push(coord.clone());
-                value.push(*v);
-            }
-        }
-    }
+        .unzip();
+    let values: Vec<f64> = trace.chains.iter().flat_map(|c| c.values.iter().copied()).collect();
     Spi::run_with_args(
         "INSERT INTO mmm.posterior (model_id, chain, draw, parameter, coordinate, value)
-         SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::float8[])",
-        &[id.into(), chain.into(), draw.into(), parameter.into(), coordinate.into(), value.into()],
+         SELECT $1, (i - 1) / $5 / $4, (i - 1) / $5 % $4, ($2::text[])[(i - 1) % $5 + 1], ($3::text[])[(i - 1) % $5 + 1], v
+         FROM unnest($6::float8[]) WITH ORDINALITY AS d(v, i)",
+        &[
+            id.into(),
+            parameters.into(),
+            coordinates.into(),
+            (trace.draws_per_chain() as i64).into(),
+            (trace.dim as i64).into(),
+            values.into(),
+        ],
     )
     .expect("insert into mmm.posterior");
 }
