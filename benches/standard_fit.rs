@@ -16,7 +16,7 @@
 mod common;
 
 use pg_mmm::inference::diagnostics::summarize;
-use pg_mmm::inference::{fit, Control, Fit};
+use pg_mmm::inference::{fit, Control, Fit, FitError};
 use pg_mmm::model::{Dataset, ModelConfig};
 use pg_mmm::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
 use serde_json::{json, Value};
@@ -41,11 +41,11 @@ fn config(mut base: Value, overrides: &Value) -> Value {
 }
 
 /// A fit and its wall time in seconds.
-fn timed_fit(config: &Value, data: Dataset) -> (Fit, f64) {
+fn timed_fit(config: &Value, data: Dataset) -> Result<(Fit, f64), FitError> {
     let config = ModelConfig::from_json(config).expect("valid config");
     let start = Instant::now();
-    let f = fit(config, data, "y", |_| Control::Continue).expect("fit");
-    (f, start.elapsed().as_secs_f64())
+    let f = fit(config, data, "y", |_| Control::Continue)?;
+    Ok((f, start.elapsed().as_secs_f64()))
 }
 
 /// ArviZ's summary of every scalar parameter (model units), named as `mmm_summary` names them.
@@ -94,10 +94,18 @@ fn scale(weeks: &[usize], channels: &[usize], overrides: &Value) -> Value {
     let mut cells = Vec::new();
     for &w in weeks {
         for &c in channels {
-            let (f, secs) = timed_fit(&config(json!({"seed": 1}), overrides), common::simulated(w, c));
-            eprintln!("scale: {w} weeks x {c} channels: {secs:.2} s");
-            cells.push(json!({"weeks": w, "channels": c, "wall_s": secs, "divergences": f.trace.divergences(),
-                              "min_ess_bulk": min_ess_bulk(&params(&f))}));
+            // Too few weeks for the model (e.g. 52 weeks for 20 channels) is a cell without a time.
+            match timed_fit(&config(json!({"seed": 1}), overrides), common::simulated(w, c)) {
+                Ok((f, secs)) => {
+                    eprintln!("scale: {w} weeks x {c} channels: {secs:.2} s");
+                    cells.push(json!({"weeks": w, "channels": c, "wall_s": secs, "divergences": f.trace.divergences(),
+                                      "min_ess_bulk": min_ess_bulk(&params(&f))}));
+                }
+                Err(e) => {
+                    eprintln!("scale: {w} weeks x {c} channels: {e}");
+                    cells.push(json!({"weeks": w, "channels": c, "error": e.to_string()}));
+                }
+            }
         }
     }
     json!({"system": "pg_mmm engine", "scale": cells})
@@ -105,7 +113,7 @@ fn scale(weeks: &[usize], channels: &[usize], overrides: &Value) -> Value {
 
 fn standard(seed: u64, with_optimizer: bool, overrides: &Value) -> Value {
     let settings = config(json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": seed}), overrides);
-    let (f, secs) = timed_fit(&settings, common::example_dataset());
+    let (f, secs) = timed_fit(&settings, common::example_dataset()).expect("fit");
     let peak = peak_memory_mb();
     let params = params(&f);
     let min_ess = min_ess_bulk(&params);

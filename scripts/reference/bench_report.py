@@ -202,12 +202,13 @@ def scale_tables(systems):
     if scale:
         weeks = sorted({c["weeks"] for c in scale})
         channels = sorted({c["channels"] for c in scale})
-        cell = {(c["weeks"], c["channels"]): c["wall_s"] for c in scale}
-        print("Engine fit wall time in seconds, simulated data (default config, seed 1):\n")
+        cell = {(c["weeks"], c["channels"]): fmt(c["wall_s"]) if "wall_s" in c else "too few weeks" for c in scale}
+        print("Engine fit wall time in seconds, simulated data (default config, seed 1); "
+              "\"too few weeks\": the model has more parameters than the rows allow:\n")
         print("| weeks \\ channels | " + " | ".join(map(str, channels)) + " |")
         print("|---|" + "---|" * len(channels))
         for w in weeks:
-            print(f"| {w} | " + " | ".join(fmt(cell.get((w, c))) for c in channels) + " |")
+            print(f"| {w} | " + " | ".join(cell.get((w, c), "–") for c in channels) + " |")
         print()
 
 
