@@ -108,10 +108,6 @@ impl ChannelResponse {
         self.params.len()
     }
 
-    pub fn kind(&self) -> SaturationKind {
-        self.kind
-    }
-
     /// True when every draw's response is concave in `b`, which makes the mean-utility
     /// allocation a concave problem with a certifiable global optimum.
     pub fn is_concave(&self) -> bool {
