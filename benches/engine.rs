@@ -11,16 +11,6 @@ use pg_mmm::model::{Model, ModelConfig};
 use serde_json::json;
 use std::time::Instant;
 
-/// Peak resident memory of this process so far (VmHWM), in MB.
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 fn standard_config(seed: u64) -> ModelConfig {
     ModelConfig::from_json(&json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": seed})).unwrap()
 }
@@ -52,7 +42,7 @@ fn main() {
     times.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (secs, min_ess, divergences) = times[times.len() / 2];
     println!("| standard fit, 4 chains × (1000 tune + 1000 draws), median of 5 | {secs:.3} s wall, min ess_bulk {min_ess:.0} ({:.0}/s), {divergences} divergences |", min_ess / secs);
-    println!("| peak memory of the process | {:.1} MB |", peak_memory_mb());
+    println!("| peak memory of the process | {:.1} MB |", common::peak_memory_mb());
 
     println!();
     println!("| weeks × channels | fit wall time (4 chains × 2000 iterations) |");

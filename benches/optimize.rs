@@ -35,7 +35,7 @@ fn main() {
     let example = fitted(common::example_dataset(), json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": 1}));
     let ten = fitted(common::simulated(104, 10), json!({"tune": 500, "seed": 1}));
     for (label, f) in [("example, 2 channels", &example), ("simulated, 10 channels", &ten)] {
-        let budget = f.data.channels.iter().map(|x| x.iter().sum::<f64>()).sum::<f64>() / f.data.dates.len() as f64;
+        let budget = f.data.mean_weekly_spend();
         let bounds = Bounds::parse(&f.data.channel_names, None, budget).unwrap();
         let horizon = Horizon { num_periods: 8, carry_in: false };
         let mut method = "";

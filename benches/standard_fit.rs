@@ -22,16 +22,6 @@ use pg_mmm::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
 use serde_json::{json, Value};
 use std::time::Instant;
 
-/// Peak resident memory of this process so far (VmHWM), in MB.
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 /// `base` with the keys of `overrides` (a JSON object) replaced or added.
 fn config(mut base: Value, overrides: &Value) -> Value {
     if let (Some(b), Some(o)) = (base.as_object_mut(), overrides.as_object()) {
@@ -68,8 +58,7 @@ fn min_ess_bulk(params: &[Value]) -> f64 {
 /// Budget optimization as `mmm_optimize_budget(model, budget)` does it: responses over 8 weeks
 /// plus l_max of carry-over, mean utility; median of 11 timed repetitions.
 fn optimize(f: &Fit) -> Value {
-    let weeks = f.data.dates.len() as f64;
-    let budget = f.data.channels.iter().flatten().sum::<f64>() / weeks;
+    let budget = f.data.mean_weekly_spend();
     let bounds = Bounds::parse(&f.data.channel_names, None, budget).expect("bounds");
     let horizon = Horizon { num_periods: 8, carry_in: false };
     let mut times = Vec::new();
@@ -114,7 +103,7 @@ fn scale(weeks: &[usize], channels: &[usize], overrides: &Value) -> Value {
 fn standard(seed: u64, with_optimizer: bool, overrides: &Value) -> Value {
     let settings = config(json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": seed}), overrides);
     let (f, secs) = timed_fit(&settings, common::example_dataset()).expect("fit");
-    let peak = peak_memory_mb();
+    let peak = common::peak_memory_mb();
     let params = params(&f);
     let min_ess = min_ess_bulk(&params);
     eprintln!("engine run {seed}: wall {secs:.2} s, min ess_bulk {min_ess:.0}, {} divergences, peak RSS {peak:.1} MB",

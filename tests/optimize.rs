@@ -124,17 +124,12 @@ fn sampled_response_without_noise_is_the_horizon_response() {
     assert_ne!(sampled[0], noisy[0]);
 }
 
-/// Historical mean weekly spend of all channels together.
-fn historical_budget(f: &Fit) -> f64 {
-    f.data.channels.iter().map(|x| x.iter().sum::<f64>()).sum::<f64>() / f.data.dates.len() as f64
-}
-
 #[test]
 fn mean_optimum_is_global_and_matches_a_grid_search() {
     let f = example_fit();
     let responses = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let budget = historical_budget(f);
+    let budget = f.data.mean_weekly_spend();
     let bounds = Bounds::parse(&f.data.channel_names, None, budget).unwrap();
     let a = optimizer.solve(budget, &bounds, &[]).unwrap();
     assert_eq!(a.method, Method::Newton);
@@ -250,7 +245,7 @@ fn min_budget_reaches_the_target_and_no_less_does() {
     let f = example_fit();
     let responses = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let budget = historical_budget(f);
+    let budget = f.data.mean_weekly_spend();
     let wide = bounds_for(&f.data.channel_names, 10.0 * budget);
     let reference = optimizer.solve(budget, &wide, &[]).unwrap();
     let target = 0.9 * reference.utility;
@@ -274,7 +269,7 @@ fn scenario_responses_grow_with_the_budget() {
     let f = example_fit();
     let responses = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let budget = historical_budget(f);
+    let budget = f.data.mean_weekly_spend();
     let mut last = f64::NEG_INFINITY;
     for factor in [0.6, 0.8, 1.0, 1.2, 1.8] {
         let b = factor * budget;

@@ -155,6 +155,11 @@ impl Dataset {
         self
     }
 
+    /// The mean weekly spend of all channels together: the historical budget per period.
+    pub fn mean_weekly_spend(&self) -> f64 {
+        self.channels.iter().flatten().sum::<f64>() / self.dates.len() as f64
+    }
+
     /// Scales computed on these rows.
     pub fn scales(&self) -> Scales {
         let max = |v: &[f64]| v.iter().fold(0.0f64, |m, &x| m.max(x.abs()));

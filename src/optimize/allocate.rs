@@ -166,17 +166,15 @@ impl Bounds {
             if at(mid).iter().sum::<f64>() > budget { a = mid } else { b = mid }
         }
         let mut x = at(0.5 * (a + b));
-        fix_total(&mut x, self, budget, |_| 0.0);
+        fix_total(&mut x, self, budget);
         x
     }
 }
 
-/// Moves `x` onto `Σ x = budget` within the bounds, changing first the channels `priority`
-/// ranks lowest: the last rounding of a search, never more than a few ulps of the budget.
-fn fix_total(x: &mut [f64], bounds: &Bounds, budget: f64, priority: impl Fn(usize) -> f64) {
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_by(|&a, &b| priority(a).total_cmp(&priority(b)));
-    for m in order {
+/// Moves `x` onto `Σ x = budget` within the bounds, channel by channel: the last rounding of a
+/// bisection, never more than a few ulps of the budget.
+fn fix_total(x: &mut [f64], bounds: &Bounds, budget: f64) {
+    for m in 0..x.len() {
         let gap = budget - x.iter().sum::<f64>();
         if gap == 0.0 {
             break;

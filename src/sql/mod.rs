@@ -24,6 +24,13 @@ fn check_hdi_prob(p: f64) {
     }
 }
 
+/// Optimisation horizons are whole weeks, at most ten years.
+fn check_num_periods(n: i32) {
+    if !(1..=520).contains(&n) {
+        error::raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("num_periods = {n} is out of range"), "num_periods accepts 1 to 520 weeks.");
+    }
+}
+
 #[pg_extern(volatile, strict, parallel_unsafe, name = "mmm_drop_model")]
 fn mmm_drop_model_by_id(model: i64) -> bool {
     drop_model(model_ref::by_id(model))

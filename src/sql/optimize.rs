@@ -102,9 +102,7 @@ fn raise_allocation(e: AllocationError) -> ! {
 /// The fit, its channel responses over `num_periods` weeks, and the parsed bounds.
 fn setup(id: i64, num_periods: i32, carry_in: bool, hdi_prob: f64) -> (Rc<Fit>, Vec<ChannelResponse>) {
     super::check_hdi_prob(hdi_prob);
-    if !(1..=520).contains(&num_periods) {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("num_periods = {num_periods} is out of range"), "num_periods accepts 1 to 520 weeks.");
-    }
+    super::check_num_periods(num_periods);
     let fit = load(id);
     let responses = channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods: num_periods as usize, carry_in });
     (fit, responses)
@@ -114,11 +112,18 @@ fn bounds_of(fit: &Fit, bounds: &Option<JsonB>, default_upper: f64) -> Bounds {
     Bounds::parse(&fit.data.channel_names, bounds.as_ref().map(|b| &b.0), default_upper).unwrap_or_else(|e| raise_allocation(e))
 }
 
-/// Mean and HDI of each channel's response at `b`, and of their total.
-fn bands(optimizer: &Optimizer, b: &[f64], hdi_prob: f64) -> (Vec<Band>, Band) {
-    let samples = optimizer.evaluate(b).samples;
-    let total: Vec<f64> = (0..samples[0].len()).map(|d| samples.iter().map(|s| s[d]).sum()).collect();
-    (samples.iter().map(|s| Band::of(s, hdi_prob)).collect(), Band::of(&total, hdi_prob))
+/// An allocation as reported: each channel's response and their total (mean and HDI), and the
+/// utility, from one evaluation.
+pub struct Outcome {
+    pub channels: Vec<Band>,
+    pub total: Band,
+    pub utility: f64,
+}
+
+pub fn outcome(optimizer: &Optimizer, b: &[f64], hdi_prob: f64) -> Outcome {
+    let e = optimizer.evaluate(b);
+    let total: Vec<f64> = (0..e.samples[0].len()).map(|d| e.samples.iter().map(|s| s[d]).sum()).collect();
+    Outcome { channels: e.samples.iter().map(|s| Band::of(s, hdi_prob)).collect(), total: Band::of(&total, hdi_prob), utility: e.utility }
 }
 
 type OptimizeRow = (String, f64, f64, f64, f64, f64, f64, f64, String, f64, f64, f64, f64, f64, f64, f64, f64, String);
@@ -146,10 +151,9 @@ fn optimize_budget(
     let historical = historical_split(&fit.data.channels, num_periods as usize, budget);
     let optimizer = Optimizer { responses: &responses, utility };
     let best = optimizer.solve(budget, &bounds, &[equal.clone(), historical.clone()]).unwrap_or_else(|e| raise_allocation(e));
-    let (optimized, _) = bands(&optimizer, &best.budgets, hdi_prob);
-    let (at_equal, _) = bands(&optimizer, &equal, hdi_prob);
-    let (at_historical, _) = bands(&optimizer, &historical, hdi_prob);
-    let (u_equal, u_historical) = (optimizer.evaluate(&equal).utility, optimizer.evaluate(&historical).utility);
+    let optimized = outcome(&optimizer, &best.budgets, hdi_prob).channels;
+    let at_equal = outcome(&optimizer, &equal, hdi_prob);
+    let at_historical = outcome(&optimizer, &historical, hdi_prob);
     let periods = num_periods as f64;
     (0..n)
         .map(|m| {
@@ -166,12 +170,12 @@ fn optimize_budget(
                 responses[m].mean_at(b.max(budget * 1e-12)).slope / periods,
                 best.status[m].as_str().to_string(),
                 equal[m],
-                at_equal[m].mean,
+                at_equal.channels[m].mean,
                 historical[m],
-                at_historical[m].mean,
+                at_historical.channels[m].mean,
                 best.utility,
-                u_equal,
-                u_historical,
+                at_equal.utility,
+                at_historical.utility,
                 best.kkt_residual,
                 best.method.as_str().to_string(),
             )
@@ -192,7 +196,7 @@ fn min_budget(id: i64, target_response: f64, num_periods: i32, bounds: Option<Js
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
     let best: Allocation = optimizer.min_budget(target_response, &bounds).unwrap_or_else(|e| raise_allocation(e));
     let total: f64 = best.budgets.iter().sum();
-    let (per_channel, _) = bands(&optimizer, &best.budgets, hdi_prob);
+    let per_channel = outcome(&optimizer, &best.budgets, hdi_prob).channels;
     (0..responses.len())
         .map(|m| {
             let (b, c) = (best.budgets[m], per_channel[m]);
@@ -213,7 +217,7 @@ fn scenarios(id: i64, budgets: Vec<f64>, num_periods: i32, bounds: Option<JsonB>
         pgrx::check_for_interrupts!();
         let bounds = bounds_of(&fit, &bounds, budget);
         let best = optimizer.solve(budget, &bounds, &[]).unwrap_or_else(|e| raise_allocation(e));
-        let (per_channel, total) = bands(&optimizer, &best.budgets, hdi_prob);
+        let Outcome { channels: per_channel, total, .. } = outcome(&optimizer, &best.budgets, hdi_prob);
         for (m, c) in per_channel.iter().enumerate() {
             let b = best.budgets[m];
             rows.push((budget, fit.data.channel_names[m].clone(), b, b / budget, c.mean, c.lower, c.upper, total.mean, total.lower, total.upper));

@@ -9,6 +9,7 @@ use crate::optimize::curves::response_curve;
 use crate::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
 use crate::plot::{self, AllocationBar, Band, Curve};
 use crate::posterior::decomposition;
+use super::optimize::outcome;
 use pgrx::prelude::*;
 
 const KINDS: &str = "response_curves, contributions, allocation, posterior";
@@ -29,9 +30,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
     if !KINDS.split(", ").any(|k| k == kind) {
         raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("kind \"{kind}\" is not a plot kind"), &format!("kind accepts {KINDS}."));
     }
-    if !(1..=520).contains(&num_periods) {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("num_periods = {num_periods} is out of range"), "num_periods accepts 1 to 520 weeks.");
-    }
+    super::check_num_periods(num_periods);
     let fit = load(id);
     let target: String = Spi::get_one_with_args("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
         .expect("read mmm.models")
@@ -77,15 +76,13 @@ fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
 /// The optimal allocation of `budget` (default: the historical mean weekly total) against the
 /// historical mix of the last `num_periods` weeks.
 fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> String {
-    let weeks = fit.data.dates.len() as f64;
-    let budget = budget.unwrap_or_else(|| fit.data.channels.iter().map(|x| x.iter().sum::<f64>()).sum::<f64>() / weeks);
+    let budget = budget.unwrap_or_else(|| fit.data.mean_weekly_spend());
     let responses = channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods, carry_in: false });
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
     let bounds = Bounds::parse(&fit.data.channel_names, None, budget).expect("default bounds");
     let best = optimizer.solve(budget, &bounds, &[]).unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
     let current = historical_split(&fit.data.channels, num_periods, budget);
-    let band_at = |b: &[f64]| -> Vec<Band> { optimizer.evaluate(b).samples.iter().map(|s| Band::of(s, hdi_prob)).collect() };
-    let (now, then) = (band_at(&current), band_at(&best.budgets));
+    let (now, then) = (outcome(&optimizer, &current, hdi_prob).channels, outcome(&optimizer, &best.budgets, hdi_prob).channels);
     let bars: Vec<AllocationBar> = (0..responses.len())
         .map(|m| AllocationBar {
             channel: fit.data.channel_names[m].clone(),

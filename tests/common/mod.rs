@@ -42,3 +42,13 @@ pub fn simulated(weeks: usize, channels: usize) -> Dataset {
         .collect();
     simulate(&spec).unwrap().data
 }
+
+/// Peak resident memory of this process so far (VmHWM), in MB: the benches' memory figure.
+pub fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
