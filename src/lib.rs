@@ -1,17 +1,6 @@
-//! pg_mmm: Bayesian marketing-mix modelling inside PostgreSQL.
-//!
-//! The math (`transforms`, `model`, `inference`, `posterior`) never touches PostgreSQL; `sql` is
-//! the thin layer that does.
-
-pub mod calendar;
-pub mod inference;
-pub mod model;
-pub mod numeric;
-pub mod optimize;
-pub mod plot;
-pub mod posterior;
-pub mod simulate;
-pub mod transforms;
+//! pg_mmm: Bayesian marketing-mix modelling inside PostgreSQL. The math lives in the
+//! `mmm_engine` crate (`crates/engine`); this crate is the SQL layer that maps it to functions,
+//! aggregates and the catalog.
 
 mod sql;
 

@@ -3,7 +3,7 @@
 Draws a few (chains x draws) arrays with a seeded numpy RNG (independent, autocorrelated,
 shifted, heavy-tailed, skewed, tiny, odd-length) and records ArviZ's rank-normalised split
 R-hat, bulk and tail ESS, MCSE of mean and sd, the 94% HDI, mean, sd and E-BFMI, in
-tests/fixtures/arviz_diagnostics.json. Rerun from the repo root with
+crates/engine/tests/fixtures/arviz_diagnostics.json. Rerun from the repo root with
 
     $(scripts/reference/venv) scripts/reference/arviz_diagnostics.py
 
@@ -22,7 +22,7 @@ COLUMNS = {
     "mcse_mean": "mcse_mean", "mcse_sd": "mcse_sd", "ess_bulk": "ess_bulk",
     "ess_tail": "ess_tail", "r_hat": "r_hat",
 }
-OUT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "arviz_diagnostics.json"
+OUT = Path(__file__).resolve().parents[2] / "crates" / "engine" / "tests" / "fixtures" / "arviz_diagnostics.json"
 
 
 def ar1(rng, chains, draws, phi):

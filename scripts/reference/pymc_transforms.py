@@ -2,7 +2,7 @@
 
 Evaluates PyMC-Marketing's own transform functions (pymc_marketing.mmm.transformers, float64,
 default causal convolution ConvMode.After, one 1-D channel series) over a grid of parameters and
-inputs, and writes tests/fixtures/pymc_transforms.json for the Rust tests. Rerun from the repo
+inputs, and writes crates/engine/tests/fixtures/pymc_transforms.json for the Rust tests. Rerun from the repo
 root with
 
     $(scripts/reference/venv) scripts/reference/pymc_transforms.py
@@ -36,7 +36,7 @@ from pytensor.xtensor import as_xtensor  # noqa: E402
 warnings.filterwarnings("ignore")  # xtensor is "experimental"; 0/0 in dropped cases
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "tests" / "fixtures" / "pymc_transforms.json"
+OUT = ROOT / "crates" / "engine" / "tests" / "fixtures" / "pymc_transforms.json"
 DIM = "date"
 
 ALPHAS = [0.0, 0.01, 0.2, 0.5, 0.9, 0.999]

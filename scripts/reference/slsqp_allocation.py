@@ -4,7 +4,7 @@ PyMC-Marketing's BudgetOptimizer runs) from the equal split, on known allocation
 Each problem gives every draw a saturation curve and horizon slopes p_j, so a channel's response
 to budget b is target_scale * sum_j sat(p_j * b), exactly what pg_mmm's
 `ChannelResponse::from_terms` evaluates. Utilities follow pymc_marketing.mmm.utility. Writes
-tests/fixtures/slsqp_allocation.json; rerun from the repo root with
+crates/engine/tests/fixtures/slsqp_allocation.json; rerun from the repo root with
 
     $(scripts/reference/venv) scripts/reference/slsqp_allocation.py
 
@@ -112,7 +112,7 @@ def main():
                 "slsqp_budgets": b.tolist(),
                 "slsqp_utility": float(-objective(b)),
             })
-    out = Path("tests/fixtures/slsqp_allocation.json")
+    out = Path("crates/engine/tests/fixtures/slsqp_allocation.json")
     stored = [{
         "kind": prob["kind"],
         "target_scale": prob["target_scale"],

@@ -3,8 +3,8 @@
 use super::error::raise;
 use super::model_ref::by_model;
 use super::store::load;
-use crate::optimize::curves::{response_curve, scaled_contribution};
-use crate::posterior::Band;
+use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
+use mmm_engine::posterior::Band;
 use pgrx::prelude::*;
 
 by_model!("mmm_response_curves", mmm_response_curves_by_id, mmm_response_curves_by_name, (
@@ -44,7 +44,10 @@ fn channels_of(names: &[String], channel: Option<&str>) -> Vec<usize> {
     match channel {
         None => (0..names.len()).collect(),
         Some(c) => vec![names.iter().position(|n| n == c).unwrap_or_else(|| {
-            invalid(format!("channel \"{c}\" is not a channel of this model"), &format!("channel accepts one of {}, or NULL for all.", names.join(", ")))
+            invalid(
+                format!("channel \"{c}\" is not a channel of this model"),
+                &format!("channel accepts one of {}, or NULL for all.", names.join(", ")),
+            )
         })],
     }
 }
@@ -56,7 +59,10 @@ type CurveRow = (String, f64, f64, f64, f64, f64);
 fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32, hdi_prob: f64) -> Vec<CurveRow> {
     super::check_hdi_prob(hdi_prob);
     if !(max_spend_multiplier > 0.0 && max_spend_multiplier.is_finite()) {
-        invalid(format!("max_spend_multiplier = {max_spend_multiplier} is out of range"), "max_spend_multiplier is a positive multiple of the largest historical weekly spend, e.g. 1.5.");
+        invalid(
+            format!("max_spend_multiplier = {max_spend_multiplier} is out of range"),
+            "max_spend_multiplier is a positive multiple of the largest historical weekly spend, e.g. 1.5.",
+        );
     }
     if !(2..=10_000).contains(&points) {
         invalid(format!("points = {points} is out of range"), "points accepts 2 to 10000.");
@@ -67,7 +73,14 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
         pgrx::check_for_interrupts!();
         let max_spend = max_spend_multiplier * fit.model.design.scales.channels[m];
         for p in response_curve(&fit.model, &fit.trace, m, max_spend, points as usize, hdi_prob) {
-            rows.push((fit.data.channel_names[m].clone(), p.spend, p.response.mean, p.response.lower, p.response.upper, p.marginal));
+            rows.push((
+                fit.data.channel_names[m].clone(),
+                p.spend,
+                p.response.mean,
+                p.response.lower,
+                p.response.upper,
+                p.marginal,
+            ));
         }
     }
     rows
@@ -80,7 +93,10 @@ type GridRow = (f64, String, f64, f64, f64, f64);
 fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow> {
     super::check_hdi_prob(hdi_prob);
     if !(start >= 0.0 && stop >= start && stop.is_finite()) {
-        invalid(format!("start = {start}, stop = {stop} is not a valid range"), "start and stop are spend multipliers with 0 <= start <= stop, e.g. 0 and 1.5.");
+        invalid(
+            format!("start = {start}, stop = {stop} is not a valid range"),
+            "start and stop are spend multipliers with 0 <= start <= stop, e.g. 0 and 1.5.",
+        );
     }
     if !(1..=1000).contains(&num) {
         invalid(format!("num = {num} is out of range"), "num accepts 1 to 1000.");

@@ -2,7 +2,7 @@
 
 use super::model_ref::by_model;
 use super::store::{load, to_pg_date};
-use crate::posterior::{decomposition, roas, Band};
+use mmm_engine::posterior::{decomposition, roas, Band};
 use pgrx::prelude::*;
 
 by_model!("mmm_contributions", mmm_contributions_by_id, mmm_contributions_by_name, (hdi_prob: [default!(f64, 0.94)]) -> TableIterator<
@@ -29,7 +29,6 @@ by_model!("mmm_roas", mmm_roas_by_id, mmm_roas_by_name, (hdi_prob: [default!(f64
     ),
 >, channel_roas);
 
-
 type ContributionRow = (pgrx::datum::Date, String, f64, f64, f64);
 
 /// Mean and HDI of each component per week: intercept, each channel, each control and
@@ -46,7 +45,6 @@ fn contributions(id: i64, hdi_prob: f64) -> Vec<ContributionRow> {
     }
     rows
 }
-
 
 type RoasRow = (String, f64, f64, f64, f64, f64, f64, f64);
 

@@ -1,8 +1,8 @@
 //! The one place where engine errors become PostgreSQL ERRORs: SQLSTATE, a message naming the
 //! argument, and a hint saying what is accepted.
 
-use crate::inference::{FitError, SampleError};
-use crate::transforms::TransformError;
+use mmm_engine::inference::{FitError, SampleError};
+use mmm_engine::transforms::TransformError;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::*;
 
@@ -14,8 +14,11 @@ pub fn raise(code: PgSqlErrorCode, message: String, hint: &str) -> ! {
 
 impl From<TransformError> for ErrorReport {
     fn from(e: TransformError) -> Self {
-        ErrorReport::new(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), "pg_mmm")
-            .set_hint(format!("{} accepts {}.", arg_of(&e), e.allowed()))
+        ErrorReport::new(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), "pg_mmm").set_hint(format!(
+            "{} accepts {}.",
+            arg_of(&e),
+            e.allowed()
+        ))
     }
 }
 
@@ -55,7 +58,9 @@ pub fn raise_fit(e: FitError) -> ! {
         FitError::Spec(s) => s.hint(),
         FitError::Data(d) => d.hint().to_string(),
         FitError::Sample(SampleError::Cancelled) => "The fit was interrupted; nothing was written.".to_string(),
-        FitError::Sample(_) => "Check the data's scale and the priors; mmm_summary of a working fit shows typical values.".to_string(),
+        FitError::Sample(_) => {
+            "Check the data's scale and the priors; mmm_summary of a working fit shows typical values.".to_string()
+        }
     };
     raise(code, e.to_string(), &hint)
 }

@@ -2,8 +2,8 @@
 
 use super::error::{raise, raise_fit};
 use super::store::{self, Provenance};
-use crate::inference::{self, Control, Progress};
-use crate::model::{Dataset, ModelConfig};
+use mmm_engine::inference::{self, Control, Progress};
+use mmm_engine::model::{Dataset, ModelConfig};
 use pgrx::prelude::*;
 use pgrx::{JsonB, PgRelation};
 use std::time::Instant;
@@ -24,19 +24,31 @@ struct Options {
 
 fn options(config: &serde_json::Value) -> Options {
     let Some(obj) = config.as_object() else {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("config must be a JSON object, got {config}"), "For example '{\"seed\": 7}'.")
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("config must be a JSON object, got {config}"),
+            "For example '{\"seed\": 7}'.",
+        )
     };
     let mut engine = obj.clone();
     let mut take_bool = |key: &str| match engine.remove(key) {
         None => true,
         Some(serde_json::Value::Bool(b)) => b,
-        Some(other) => raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("config key \"{key}\" must be true or false, got {other}"), "For example '{\"progress\": false}'."),
+        Some(other) => raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("config key \"{key}\" must be true or false, got {other}"),
+            "For example '{\"progress\": false}'.",
+        ),
     };
     let progress = take_bool("progress");
     let mut take_names = |key: &str| {
         engine.remove(key).map(|v| {
             serde_json::from_value::<Vec<String>>(v.clone()).unwrap_or_else(|_| {
-                raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("config key \"{key}\" must be an array of names, got {v}"), "For example '{\"channel_names\": [\"tv\", \"radio\"]}'.")
+                raise(
+                    PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                    format!("config key \"{key}\" must be an array of names, got {v}"),
+                    "For example '{\"channel_names\": [\"tv\", \"radio\"]}'.",
+                )
             })
         })
     };
@@ -47,7 +59,12 @@ fn options(config: &serde_json::Value) -> Options {
 }
 
 /// Fits with interrupts forwarded to the sampler and progress as NOTICE lines, then stores.
-fn fit_and_store(options: Options, data: Dataset, target_name: &str, provenance: impl FnOnce(f64) -> Provenance) -> i64 {
+fn fit_and_store(
+    options: Options,
+    data: Dataset,
+    target_name: &str,
+    provenance: impl FnOnce(f64) -> Provenance,
+) -> i64 {
     let started = Instant::now();
     let mut next_report = 0.1;
     let progress = options.progress;
@@ -101,7 +118,11 @@ fn mmm_fit(
 /// Every named column exists, the date column holds dates and the others numbers.
 pub fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, channels: &[String], controls: &[String]) {
     if channels.is_empty() {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, "channel_columns is empty".into(), "Name at least one spend column, e.g. ARRAY['tv', 'radio'].");
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            "channel_columns is empty".into(),
+            "Name at least one spend column, e.g. ARRAY['tv', 'radio'].",
+        );
     }
     let columns: Vec<(String, String, String)> = Spi::connect(|client| {
         client
@@ -116,10 +137,14 @@ pub fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, chan
             .map(|r| (r.get(1).unwrap().unwrap(), r.get(2).unwrap().unwrap(), r.get(3).unwrap().unwrap()))
             .collect()
     });
-    let numeric = target.map(|t| ("target_column", t)).into_iter()
+    let numeric = target
+        .map(|t| ("target_column", t))
+        .into_iter()
         .chain(channels.iter().map(|c| ("channel_columns", c.as_str())))
         .chain(controls.iter().map(|c| ("control_columns", c.as_str())));
-    for (argument, column, category) in std::iter::once(("date_column", date, "D")).chain(numeric.map(|(a, c)| (a, c, "N"))) {
+    for (argument, column, category) in
+        std::iter::once(("date_column", date, "D")).chain(numeric.map(|(a, c)| (a, c, "N")))
+    {
         match columns.iter().find(|(name, _, _)| name == column) {
             None => raise(
                 PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
@@ -129,7 +154,11 @@ pub fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, chan
             Some((_, cat, ty)) if cat != category => raise(
                 PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
                 format!("column \"{column}\" ({argument}) has type {ty}"),
-                if category == "D" { "The date column must be of type date or timestamp." } else { "Spend, target and control columns must be numeric." },
+                if category == "D" {
+                    "The date column must be of type date or timestamp."
+                } else {
+                    "Spend, target and control columns must be numeric."
+                },
             ),
             Some(_) => {}
         }
@@ -138,7 +167,13 @@ pub fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, chan
 
 /// Reads the rows through SPI as the calling role, so its privileges apply. Without a target
 /// (new weeks to predict) `y` is left at zero.
-pub fn read_rows(relation: &str, date: &str, target: Option<&str>, channels: &[String], controls: &[String]) -> Dataset {
+pub fn read_rows(
+    relation: &str,
+    date: &str,
+    target: Option<&str>,
+    channels: &[String],
+    controls: &[String],
+) -> Dataset {
     let numeric: Vec<&str> = target.into_iter().chain(channels.iter().chain(controls).map(String::as_str)).collect();
     let select: Vec<String> = std::iter::once(format!("{}::date", quote_ident(date)))
         .chain(numeric.iter().map(|c| format!("{}::float8", quote_ident(c))))
@@ -148,7 +183,11 @@ pub fn read_rows(relation: &str, date: &str, target: Option<&str>, channels: &[S
     Spi::connect(|client| {
         for row in client.select(&query, None, &[]).expect("read source rows") {
             let Some(d) = row.get::<pgrx::datum::Date>(1).expect("date") else {
-                raise(PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED, format!("date column \"{date}\" has a NULL"), "Every row needs its week's date.")
+                raise(
+                    PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                    format!("date column \"{date}\" has a NULL"),
+                    "Every row needs its week's date.",
+                )
             };
             let d = store::from_pg_date(d);
             let mut values = numeric.iter().enumerate().map(|(i, column)| {
@@ -180,7 +219,11 @@ fn fit_agg_final(state: Option<JsonB>) -> Option<i64> {
     let names = |given: &Option<Vec<String>>, prefix: &str, n: usize| {
         let names = given.clone().unwrap_or_else(|| (1..=n).map(|i| format!("{prefix}_{i}")).collect());
         if names.len() != n {
-            raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("{prefix}_names has {} names for {n} columns", names.len()), "Give one name per array element.");
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("{prefix}_names has {} names for {n} columns", names.len()),
+                "Give one name per array element.",
+            );
         }
         names
     };
@@ -188,13 +231,22 @@ fn fit_agg_final(state: Option<JsonB>) -> Option<i64> {
     let control_names = names(&options.control_names, "control", width(3));
     let mut data = Dataset::empty(channel_names, control_names);
     for row in &rows {
-        let date = row[0].as_str().and_then(crate::calendar::Date::parse);
-        let values = |i: usize| -> Vec<Option<f64>> { row[i].as_array().map(|a| a.iter().map(serde_json::Value::as_f64).collect()).unwrap_or_default() };
+        let date = row[0].as_str().and_then(mmm_engine::calendar::Date::parse);
+        let values = |i: usize| -> Vec<Option<f64>> {
+            row[i].as_array().map(|a| a.iter().map(serde_json::Value::as_f64).collect()).unwrap_or_default()
+        };
         let (Some(date), Some(y)) = (date, row[1].as_f64()) else {
-            raise(PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED, "mmm_fit_agg: a row has a NULL date or target".into(), "Filter or fill NULLs before aggregating.")
+            raise(
+                PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                "mmm_fit_agg: a row has a NULL date or target".into(),
+                "Filter or fill NULLs before aggregating.",
+            )
         };
         let (channels, controls) = (values(2), values(3));
-        if channels.len() != data.channels.len() || controls.len() != data.controls.len() || channels.iter().chain(&controls).any(Option::is_none) {
+        if channels.len() != data.channels.len()
+            || controls.len() != data.controls.len()
+            || channels.iter().chain(&controls).any(Option::is_none)
+        {
             raise(
                 PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
                 format!("mmm_fit_agg: the row of {date} has NULL or missing channel or control values"),
@@ -245,7 +297,7 @@ WHERE oid = 'mmm_fit_agg(anyelement, date, float8, float8[], float8[], jsonb)'::
 #[cfg(feature = "pg_test")]
 #[pg_schema]
 mod tests {
-    use crate::inference::{fit, Control};
+    use mmm_engine::inference::{fit, Control};
     use pgrx::prelude::*;
 
     #[pg_test]

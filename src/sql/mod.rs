@@ -20,14 +20,22 @@ use pgrx::prelude::*;
 /// Bands need a probability strictly between 0 and 1.
 fn check_hdi_prob(p: f64) {
     if !(p > 0.0 && p < 1.0) {
-        error::raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("hdi_prob = {p} is out of range"), "hdi_prob accepts a number in (0, 1), e.g. 0.94.");
+        error::raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("hdi_prob = {p} is out of range"),
+            "hdi_prob accepts a number in (0, 1), e.g. 0.94.",
+        );
     }
 }
 
 /// Optimisation horizons are whole weeks, at most ten years.
 fn check_num_periods(n: i32) {
     if !(1..=520).contains(&n) {
-        error::raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("num_periods = {n} is out of range"), "num_periods accepts 1 to 520 weeks.");
+        error::raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("num_periods = {n} is out of range"),
+            "num_periods accepts 1 to 520 weeks.",
+        );
     }
 }
 

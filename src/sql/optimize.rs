@@ -4,11 +4,13 @@
 use super::error::raise;
 use super::model_ref::by_model;
 use super::store::{load, to_pg_date};
-use crate::inference::Fit;
-use crate::optimize::allocate::historical_split;
-use crate::optimize::sample::sample_response;
-use crate::optimize::{channel_responses, Allocation, AllocationError, Bounds, ChannelResponse, Horizon, Optimizer, Utility};
-use crate::posterior::Band;
+use mmm_engine::inference::Fit;
+use mmm_engine::optimize::allocate::historical_split;
+use mmm_engine::optimize::sample::sample_response;
+use mmm_engine::optimize::{
+    channel_responses, Allocation, AllocationError, Bounds, ChannelResponse, Horizon, Optimizer, Utility,
+};
+use mmm_engine::posterior::Band;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use std::rc::Rc;
@@ -104,12 +106,14 @@ fn setup(id: i64, num_periods: i32, carry_in: bool, hdi_prob: f64) -> (Rc<Fit>, 
     super::check_hdi_prob(hdi_prob);
     super::check_num_periods(num_periods);
     let fit = load(id);
-    let responses = channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods: num_periods as usize, carry_in });
+    let responses =
+        channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods: num_periods as usize, carry_in });
     (fit, responses)
 }
 
 fn bounds_of(fit: &Fit, bounds: &Option<JsonB>, default_upper: f64) -> Bounds {
-    Bounds::parse(&fit.data.channel_names, bounds.as_ref().map(|b| &b.0), default_upper).unwrap_or_else(|e| raise_allocation(e))
+    Bounds::parse(&fit.data.channel_names, bounds.as_ref().map(|b| &b.0), default_upper)
+        .unwrap_or_else(|e| raise_allocation(e))
 }
 
 /// An allocation as reported: each channel's response and their total (mean and HDI), and the
@@ -123,7 +127,11 @@ pub struct Outcome {
 pub fn outcome(optimizer: &Optimizer, b: &[f64], hdi_prob: f64) -> Outcome {
     let e = optimizer.evaluate(b);
     let total: Vec<f64> = (0..e.samples[0].len()).map(|d| e.samples.iter().map(|s| s[d]).sum()).collect();
-    Outcome { channels: e.samples.iter().map(|s| Band::of(s, hdi_prob)).collect(), total: Band::of(&total, hdi_prob), utility: e.utility }
+    Outcome {
+        channels: e.samples.iter().map(|s| Band::of(s, hdi_prob)).collect(),
+        total: Band::of(&total, hdi_prob),
+        utility: e.utility,
+    }
 }
 
 type OptimizeRow = (String, f64, f64, f64, f64, f64, f64, f64, String, f64, f64, f64, f64, f64, f64, f64, f64, String);
@@ -142,7 +150,14 @@ fn optimize_budget(
     hdi_prob: f64,
 ) -> Vec<OptimizeRow> {
     let utility = Utility::parse(utility, &utility_params.0).unwrap_or_else(|e| {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), &format!("utility accepts {}; see the README for each one's utility_params.", crate::optimize::utility::NAMES))
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            e.to_string(),
+            &format!(
+                "utility accepts {}; see the README for each one's utility_params.",
+                mmm_engine::optimize::utility::NAMES
+            ),
+        )
     });
     let (fit, responses) = setup(id, num_periods, carry_in, hdi_prob);
     let bounds = bounds_of(&fit, &bounds, budget);
@@ -150,7 +165,8 @@ fn optimize_budget(
     let equal = vec![budget / n as f64; n];
     let historical = historical_split(&fit.data.channels, num_periods as usize, budget);
     let optimizer = Optimizer { responses: &responses, utility };
-    let best = optimizer.solve(budget, &bounds, &[equal.clone(), historical.clone()]).unwrap_or_else(|e| raise_allocation(e));
+    let best =
+        optimizer.solve(budget, &bounds, &[equal.clone(), historical.clone()]).unwrap_or_else(|e| raise_allocation(e));
     let optimized = outcome(&optimizer, &best.budgets, hdi_prob).channels;
     let at_equal = outcome(&optimizer, &equal, hdi_prob);
     let at_historical = outcome(&optimizer, &historical, hdi_prob);
@@ -186,9 +202,19 @@ fn optimize_budget(
 type MinBudgetRow = (String, f64, f64, f64, f64, f64, f64, String, f64, f64);
 
 /// The cheapest allocation whose mean total response over the horizon reaches the target.
-fn min_budget(id: i64, target_response: f64, num_periods: i32, bounds: Option<JsonB>, hdi_prob: f64) -> Vec<MinBudgetRow> {
+fn min_budget(
+    id: i64,
+    target_response: f64,
+    num_periods: i32,
+    bounds: Option<JsonB>,
+    hdi_prob: f64,
+) -> Vec<MinBudgetRow> {
     if !(target_response > 0.0 && target_response.is_finite()) {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("target_response = {target_response} is out of range"), "target_response is a positive total response over the horizon, in the target's units.");
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("target_response = {target_response} is out of range"),
+            "target_response is a positive total response over the horizon, in the target's units.",
+        );
     }
     let (fit, responses) = setup(id, num_periods, false, hdi_prob);
     // Unbounded channels may spend up to a thousand times the largest historical week.
@@ -201,7 +227,18 @@ fn min_budget(id: i64, target_response: f64, num_periods: i32, bounds: Option<Js
         .map(|m| {
             let (b, c) = (best.budgets[m], per_channel[m]);
             let share = if total > 0.0 { b / total } else { 0.0 };
-            (fit.data.channel_names[m].clone(), b, b * num_periods as f64, share, c.mean, c.lower, c.upper, best.status[m].as_str().to_string(), total, best.utility)
+            (
+                fit.data.channel_names[m].clone(),
+                b,
+                b * num_periods as f64,
+                share,
+                c.mean,
+                c.lower,
+                c.upper,
+                best.status[m].as_str().to_string(),
+                total,
+                best.utility,
+            )
         })
         .collect()
 }
@@ -220,7 +257,18 @@ fn scenarios(id: i64, budgets: Vec<f64>, num_periods: i32, bounds: Option<JsonB>
         let Outcome { channels: per_channel, total, .. } = outcome(&optimizer, &best.budgets, hdi_prob);
         for (m, c) in per_channel.iter().enumerate() {
             let b = best.budgets[m];
-            rows.push((budget, fit.data.channel_names[m].clone(), b, b / budget, c.mean, c.lower, c.upper, total.mean, total.lower, total.upper));
+            rows.push((
+                budget,
+                fit.data.channel_names[m].clone(),
+                b,
+                b / budget,
+                c.mean,
+                c.lower,
+                c.upper,
+                total.mean,
+                total.lower,
+                total.upper,
+            ));
         }
     }
     rows
@@ -230,9 +278,20 @@ type SampledRow = (i32, pgrx::datum::Date, String, f64, f64, f64, f64);
 
 /// Week-by-week response of a given allocation, per channel and in total, with the spend
 /// perturbed by multiplicative noise.
-fn sampled_response(id: i64, allocation: JsonB, num_periods: i32, noise_level: f64, seed: i64, hdi_prob: f64) -> Vec<SampledRow> {
+fn sampled_response(
+    id: i64,
+    allocation: JsonB,
+    num_periods: i32,
+    noise_level: f64,
+    seed: i64,
+    hdi_prob: f64,
+) -> Vec<SampledRow> {
     if !(noise_level >= 0.0 && noise_level.is_finite()) {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("noise_level = {noise_level} is out of range"), "noise_level is the standard deviation of the relative spend noise, >= 0 (e.g. 0.01).");
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("noise_level = {noise_level} is out of range"),
+            "noise_level is the standard deviation of the relative spend noise, >= 0 (e.g. 0.01).",
+        );
     }
     let (fit, _) = setup(id, num_periods, false, hdi_prob);
     let budgets = allocation_of(&fit.data.channel_names, &allocation.0);
@@ -252,7 +311,15 @@ fn sampled_response(id: i64, allocation: JsonB, num_periods: i32, noise_level: f
                 _ => 0.0,
             };
             let band = Band::of(&column.to_vec(), hdi_prob);
-            rows.push((t as i32 + 1, to_pg_date(last.plus_days(step * (t as i32 + 1))), name.to_string(), spend, band.mean, band.lower, band.upper));
+            rows.push((
+                t as i32 + 1,
+                to_pg_date(last.plus_days(step * (t as i32 + 1))),
+                name.to_string(),
+                spend,
+                band.mean,
+                band.lower,
+                band.upper,
+            ));
         }
     }
     rows
@@ -261,14 +328,24 @@ fn sampled_response(id: i64, allocation: JsonB, num_periods: i32, noise_level: f
 /// `{"channel": spend per period, ...}`; channels left out spend nothing.
 fn allocation_of(channels: &[String], json: &serde_json::Value) -> Vec<f64> {
     let hint = "allocation is {\"channel\": spend per period, ...} with the model's channel names and numbers >= 0.";
-    let object = json.as_object().unwrap_or_else(|| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, "allocation must be a JSON object".into(), hint));
+    let object = json.as_object().unwrap_or_else(|| {
+        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, "allocation must be a JSON object".into(), hint)
+    });
     let mut budgets = vec![0.0; channels.len()];
     for (name, value) in object {
         let Some(m) = channels.iter().position(|c| c == name) else {
-            raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("allocation names unknown channel \"{name}\""), hint)
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("allocation names unknown channel \"{name}\""),
+                hint,
+            )
         };
         budgets[m] = value.as_f64().filter(|v| *v >= 0.0 && v.is_finite()).unwrap_or_else(|| {
-            raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("allocation for channel \"{name}\" must be a number >= 0, got {value}"), hint)
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("allocation for channel \"{name}\" must be a number >= 0, got {value}"),
+                hint,
+            )
         });
     }
     budgets

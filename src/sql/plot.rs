@@ -2,25 +2,37 @@
 
 use super::error::raise;
 use super::model_ref;
-use super::store::load;
-use crate::inference::Fit;
-use crate::optimize::allocate::historical_split;
-use crate::optimize::curves::response_curve;
-use crate::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
-use crate::plot::{self, AllocationBar, Band, Curve};
-use crate::posterior::decomposition;
 use super::optimize::outcome;
+use super::store::load;
+use mmm_engine::inference::Fit;
+use mmm_engine::optimize::allocate::historical_split;
+use mmm_engine::optimize::curves::response_curve;
+use mmm_engine::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
+use mmm_engine::plot::{self, AllocationBar, Band, Curve};
+use mmm_engine::posterior::decomposition;
 use pgrx::prelude::*;
 
 const KINDS: &str = "response_curves, contributions, allocation, posterior";
 
 #[pg_extern(stable, parallel_safe, name = "mmm_plot")]
-fn mmm_plot_by_id(model: i64, kind: &str, budget: default!(Option<f64>, "NULL"), num_periods: default!(i32, 8), hdi_prob: default!(f64, 0.94)) -> String {
+fn mmm_plot_by_id(
+    model: i64,
+    kind: &str,
+    budget: default!(Option<f64>, "NULL"),
+    num_periods: default!(i32, 8),
+    hdi_prob: default!(f64, 0.94),
+) -> String {
     render(model_ref::by_id(model), kind, budget, num_periods, hdi_prob)
 }
 
 #[pg_extern(stable, parallel_safe, name = "mmm_plot")]
-fn mmm_plot_by_name(model: &str, kind: &str, budget: default!(Option<f64>, "NULL"), num_periods: default!(i32, 8), hdi_prob: default!(f64, 0.94)) -> String {
+fn mmm_plot_by_name(
+    model: &str,
+    kind: &str,
+    budget: default!(Option<f64>, "NULL"),
+    num_periods: default!(i32, 8),
+    hdi_prob: default!(f64, 0.94),
+) -> String {
     render(model_ref::by_name(model), kind, budget, num_periods, hdi_prob)
 }
 
@@ -28,7 +40,11 @@ fn mmm_plot_by_name(model: &str, kind: &str, budget: default!(Option<f64>, "NULL
 fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: f64) -> String {
     super::check_hdi_prob(hdi_prob);
     if !KINDS.split(", ").any(|k| k == kind) {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("kind \"{kind}\" is not a plot kind"), &format!("kind accepts {KINDS}."));
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("kind \"{kind}\" is not a plot kind"),
+            &format!("kind accepts {KINDS}."),
+        );
     }
     super::check_num_periods(num_periods);
     let fit = load(id);
@@ -47,7 +63,8 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
 fn response_curves(fit: &Fit, target: &str, hdi_prob: f64) -> String {
     let curves: Vec<Curve> = (0..fit.data.channels.len())
         .map(|m| {
-            let points = response_curve(&fit.model, &fit.trace, m, 1.5 * fit.model.design.scales.channels[m], 60, hdi_prob);
+            let points =
+                response_curve(&fit.model, &fit.trace, m, 1.5 * fit.model.design.scales.channels[m], 60, hdi_prob);
             let spend = &fit.data.channels[m];
             Curve {
                 channel: fit.data.channel_names[m].clone(),
@@ -67,7 +84,12 @@ fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
     components[..=n].rotate_left(1);
     let series: Vec<(String, Vec<f64>)> = components
         .iter()
-        .map(|c| (c.component.clone(), c.values.columns().into_iter().map(|col| Band::of(&col.to_vec(), hdi_prob).mean).collect()))
+        .map(|c| {
+            (
+                c.component.clone(),
+                c.values.columns().into_iter().map(|col| Band::of(&col.to_vec(), hdi_prob).mean).collect(),
+            )
+        })
         .collect();
     let dates: Vec<String> = fit.data.dates.iter().map(|d| d.to_string()).collect();
     plot::contributions(&dates, &series, &fit.data.y, target)
@@ -80,9 +102,12 @@ fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, 
     let responses = channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods, carry_in: false });
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
     let bounds = Bounds::parse(&fit.data.channel_names, None, budget).expect("default bounds");
-    let best = optimizer.solve(budget, &bounds, &[]).unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
+    let best = optimizer
+        .solve(budget, &bounds, &[])
+        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
     let current = historical_split(&fit.data.channels, num_periods, budget);
-    let (now, then) = (outcome(&optimizer, &current, hdi_prob).channels, outcome(&optimizer, &best.budgets, hdi_prob).channels);
+    let (now, then) =
+        (outcome(&optimizer, &current, hdi_prob).channels, outcome(&optimizer, &best.budgets, hdi_prob).channels);
     let bars: Vec<AllocationBar> = (0..responses.len())
         .map(|m| AllocationBar {
             channel: fit.data.channel_names[m].clone(),

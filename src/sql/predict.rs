@@ -1,15 +1,14 @@
 //! `mmm_predict`: the target for new weeks of spend and controls.
 
-use super::fit::{check_columns, quote_ident, read_rows};
 use super::error::{raise, OrRaise};
+use super::fit::{check_columns, quote_ident, read_rows};
 use super::model_ref::by_model;
 use super::store::{load, to_pg_date};
-use crate::posterior::{predict, Band};
+use mmm_engine::posterior::{predict, Band};
 use pgrx::prelude::*;
 use pgrx::PgRelation;
 
 by_model!("mmm_predict", mmm_predict_by_id, mmm_predict_by_name, (future: [PgRelation], hdi_prob: [default!(f64, 0.94)]) -> TableIterator<'static, (name!(date, pgrx::datum::Date), name!(mean, f64), name!(hdi_lower, f64), name!(hdi_upper, f64))>, prediction);
-
 
 /// Mean and HDI of the expected target for each row of `future`, which has the model's date,
 /// channel and control columns; adstock is carried in from the last `l_max` training weeks.
@@ -32,12 +31,15 @@ fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> Vec<(pgrx::datum::D
     if new_weeks.dates[0] != expected {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("future starts on {}, but the model's data end on {last}: the next week is {expected}", new_weeks.dates[0]),
+            format!(
+                "future starts on {}, but the model's data end on {last}: the next week is {expected}",
+                new_weeks.dates[0]
+            ),
             "Predict the weeks right after training; fill skipped weeks with zero spend.",
         );
     }
     for (name, x) in channels.iter().zip(&new_weeks.channels) {
-        crate::transforms::adstock::check_series(name, x).or_raise();
+        mmm_engine::transforms::adstock::check_series(name, x).or_raise();
     }
     if let Err(e) = new_weeks.validate_dates() {
         raise(PgSqlErrorCode::ERRCODE_DATA_EXCEPTION, format!("future: {e}"), e.hint());

@@ -2,7 +2,7 @@
 
 use super::error::raise;
 use super::store::to_pg_date;
-use crate::simulate::{example_process, simulate, tv_social_search, SimulationSpec};
+use mmm_engine::simulate::{example_process, simulate, tv_social_search, SimulationSpec};
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::{Map, Value};
@@ -16,11 +16,21 @@ fn mmm_simulate(
     spec: default!(Option<JsonB>, "NULL"),
 ) -> TableIterator<
     'static,
-    (name!(date, pgrx::datum::Date), name!(y, f64), name!(spend, JsonB), name!(controls, JsonB), name!(contributions, JsonB)),
+    (
+        name!(date, pgrx::datum::Date),
+        name!(y, f64),
+        name!(spend, JsonB),
+        name!(controls, JsonB),
+        name!(contributions, JsonB),
+    ),
 > {
     let spec: SimulationSpec = match spec {
         Some(JsonB(v)) => serde_path_to_error::deserialize(&v).unwrap_or_else(|e| {
-            raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("spec: {e}"), "See the README's mmm_simulate section for the spec's fields.")
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("spec: {e}"),
+                "See the README's mmm_simulate section for the spec's fields.",
+            )
         }),
         None => match preset {
             "example" => example_process(seed as u64),
@@ -33,10 +43,16 @@ fn mmm_simulate(
         },
     };
     let sim = simulate(&spec).unwrap_or_else(|e| {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("spec: {e}"), "See the README's mmm_simulate section for the spec's fields.")
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("spec: {e}"),
+            "See the README's mmm_simulate section for the spec's fields.",
+        )
     });
     let by_name = |names: &[String], columns: &[Vec<f64>], t: usize| {
-        JsonB(Value::Object(names.iter().zip(columns).map(|(n, c)| (n.clone(), Value::from(c[t]))).collect::<Map<_, _>>()))
+        JsonB(Value::Object(
+            names.iter().zip(columns).map(|(n, c)| (n.clone(), Value::from(c[t]))).collect::<Map<_, _>>(),
+        ))
     };
     let rows: Vec<_> = (0..sim.data.dates.len())
         .map(|t| {

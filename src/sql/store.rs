@@ -1,11 +1,11 @@
 //! Writing a fit into the catalog and reading it back, through SPI with parameters only.
 
 use super::error::raise;
-use crate::calendar::Date;
-use crate::inference::diagnostics::{ess_bulk, rhat};
-use crate::inference::sampler::{ChainTrace, Trace};
-use crate::inference::Fit;
-use crate::model::{Dataset, Model, ModelConfig};
+use mmm_engine::calendar::Date;
+use mmm_engine::inference::diagnostics::{ess_bulk, rhat};
+use mmm_engine::inference::sampler::{ChainTrace, Trace};
+use mmm_engine::inference::Fit;
+use mmm_engine::model::{Dataset, Model, ModelConfig};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -156,9 +156,12 @@ thread_local! {
 /// A stored model rebuilt for answering questions: config, rows and draws. The caller has
 /// checked that the current role sees model `id`.
 pub fn load(id: i64) -> Rc<Fit> {
-    let created: f64 = Spi::get_one_with_args("SELECT extract(epoch FROM created_at)::float8 FROM mmm.models WHERE id = $1", &[id.into()])
-        .expect("read mmm.models")
-        .expect("created_at is set");
+    let created: f64 = Spi::get_one_with_args(
+        "SELECT extract(epoch FROM created_at)::float8 FROM mmm.models WHERE id = $1",
+        &[id.into()],
+    )
+    .expect("read mmm.models")
+    .expect("created_at is set");
     let hit = RECENT.with_borrow_mut(|recent| {
         let i = recent.iter().position(|(m, c, _)| *m == id && *c == created)?;
         let entry = recent.remove(i);
@@ -191,12 +194,20 @@ fn read(id: i64) -> Fit {
         let channel_names: Vec<String> = head.get(2).expect("channels").unwrap_or_default();
         let control_names: Vec<String> = head.get(3).expect("controls").unwrap_or_default();
         let config = ModelConfig::from_json(&spec.0).unwrap_or_else(|e| {
-            raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: stored spec is invalid: {e}"), "Refit the model.")
+            raise(
+                PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
+                format!("model {id}: stored spec is invalid: {e}"),
+                "Refit the model.",
+            )
         });
 
         let mut data = Dataset::empty(channel_names, control_names);
         let rows = client
-            .select("SELECT date, target, channels, controls FROM mmm.model_data WHERE model_id = $1 ORDER BY date", None, &[id.into()])
+            .select(
+                "SELECT date, target, channels, controls FROM mmm.model_data WHERE model_id = $1 ORDER BY date",
+                None,
+                &[id.into()],
+            )
             .expect("read mmm.model_data");
         for row in rows {
             let date = from_pg_date(row.get(1).expect("date").expect("date"));
@@ -204,8 +215,9 @@ fn read(id: i64) -> Fit {
             let controls: Vec<f64> = row.get(4).expect("controls").expect("controls");
             data.push(date, row.get(2).expect("target").expect("target"), channels, controls);
         }
-        let model = Model::new(config, &data)
-            .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {e}"), "Refit the model."));
+        let model = Model::new(config, &data).unwrap_or_else(|e| {
+            raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {e}"), "Refit the model.")
+        });
 
         let (chains, draws, dim) = (model.config.chains, model.config.draws, model.dim());
         let mut values = vec![vec![0.0; draws * dim]; chains];
@@ -215,7 +227,10 @@ fn read(id: i64) -> Fit {
         let mut labels: Vec<(String, bool, Option<String>, usize)> = model
             .layout
             .blocks()
-            .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).is_none(), b.coords.get(i).cloned(), b.offset + i)))
+            .flat_map(|b| {
+                (0..b.len())
+                    .map(move |i| (b.name.clone(), b.coords.get(i).is_none(), b.coords.get(i).cloned(), b.offset + i))
+            })
             .collect();
         labels.sort();
         // The sort behind the aggregate spills to disk at the default work_mem: give this read
@@ -238,20 +253,31 @@ fn read(id: i64) -> Fit {
             .expect("read mmm.posterior");
         let mut seen = 0;
         for row in rows {
-            let (chain, draw): (i32, i32) = (row.get(1).expect("chain").expect("chain"), row.get(2).expect("draw").expect("draw"));
+            let (chain, draw): (i32, i32) =
+                (row.get(1).expect("chain").expect("chain"), row.get(2).expect("draw").expect("draw"));
             let draw_values: Vec<f64> = row.get(3).expect("values").expect("values");
             let (c, d) = (chain as usize, draw as usize);
             if c >= chains || d >= draws || draw_values.len() != dim {
-                raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: mmm.posterior does not match its spec at chain {chain}, draw {draw}"), "Refit the model.");
+                raise(
+                    PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
+                    format!("model {id}: mmm.posterior does not match its spec at chain {chain}, draw {draw}"),
+                    "Refit the model.",
+                );
             }
             for (v, label) in draw_values.into_iter().zip(&labels) {
                 values[c][d * dim + label.3] = v;
             }
             seen += 1;
         }
-        client.select("SELECT set_config('work_mem', $1, true)", Some(1), &[work_mem.into()]).expect("restore work_mem");
+        client
+            .select("SELECT set_config('work_mem', $1, true)", Some(1), &[work_mem.into()])
+            .expect("restore work_mem");
         if seen != chains * draws {
-            raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: mmm.posterior has {seen} draws, its spec {}", chains * draws), "Refit the model.");
+            raise(
+                PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
+                format!("model {id}: mmm.posterior has {seen} draws, its spec {}", chains * draws),
+                "Refit the model.",
+            );
         }
         let trace = Trace {
             dim,

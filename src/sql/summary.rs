@@ -2,8 +2,8 @@
 
 use super::model_ref::by_model;
 use super::store::load;
-use crate::inference::diagnostics::summarize;
-use crate::posterior::{decomposition, fit_metrics, fitted_mean};
+use mmm_engine::inference::diagnostics::summarize;
+use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean};
 use pgrx::prelude::*;
 use pgrx::JsonB;
 
@@ -36,7 +36,6 @@ by_model!("mmm_fit_metrics", mmm_fit_metrics_by_id, mmm_fit_metrics_by_name, () 
     ),
 >, fit_metrics_row);
 
-
 type SummaryRow = (String, Option<String>, f64, f64, f64, f64, f64, f64, f64, f64, f64);
 
 /// One row per scalar parameter, in the model's units, as ArviZ's `az.summary` prints them.
@@ -49,12 +48,23 @@ fn summary(id: i64) -> Vec<SummaryRow> {
         .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).cloned(), b.offset + i)))
         .map(|(parameter, coordinate, i)| {
             let s = summarize(fit.trace.parameter(i).view(), 0.94);
-            (parameter, coordinate, s.mean, s.sd, s.hdi_lower, s.hdi_upper, s.mcse_mean, s.mcse_sd, s.ess_bulk, s.ess_tail, s.r_hat)
+            (
+                parameter,
+                coordinate,
+                s.mean,
+                s.sd,
+                s.hdi_lower,
+                s.hdi_upper,
+                s.mcse_mean,
+                s.mcse_sd,
+                s.ess_bulk,
+                s.ess_tail,
+                s.r_hat,
+            )
         })
         .collect();
     rows
 }
-
 
 type MetricsRow = (f64, f64, f64, Option<f64>, Option<f64>, Option<i32>, Option<JsonB>);
 
@@ -64,7 +74,11 @@ fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
     let metrics = fit_metrics(&fit.data.y, &fitted_mean(&decomposition(&fit.model, &fit.trace)));
     let (max_r_hat, min_ess, divergences, sampler) = Spi::connect(|client| {
         let row = client
-            .select("SELECT max_r_hat, min_ess_bulk, divergences, sampler FROM mmm.models WHERE id = $1", Some(1), &[id.into()])
+            .select(
+                "SELECT max_r_hat, min_ess_bulk, divergences, sampler FROM mmm.models WHERE id = $1",
+                Some(1),
+                &[id.into()],
+            )
             .expect("read mmm.models")
             .first();
         (row.get(1).unwrap(), row.get(2).unwrap(), row.get(3).unwrap(), row.get(4).unwrap())

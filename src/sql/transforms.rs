@@ -1,7 +1,7 @@
 //! `mmm_*_adstock` and `mmm_*_saturation`: the transform library as SQL functions.
 
 use super::error::{raise, OrRaise};
-use crate::transforms::{adstock, saturation, AdstockKind, SaturationKind};
+use mmm_engine::transforms::{adstock, saturation, AdstockKind, SaturationKind};
 use pgrx::prelude::*;
 
 /// Validates one channel's series and parameters, then convolves it with the kernel's weights.
@@ -29,7 +29,12 @@ fn adstock_sql(kind: AdstockKind, x: Vec<Option<f64>>, params: &[f64], l_max: i3
 
 /// Geometric adstock: weights `alpha^k`.
 #[pg_extern(immutable, strict, parallel_safe)]
-fn mmm_geometric_adstock(x: Vec<Option<f64>>, alpha: f64, l_max: default!(i32, 8), normalize: default!(bool, true)) -> Vec<f64> {
+fn mmm_geometric_adstock(
+    x: Vec<Option<f64>>,
+    alpha: f64,
+    l_max: default!(i32, 8),
+    normalize: default!(bool, true),
+) -> Vec<f64> {
     adstock_sql(AdstockKind::Geometric, x, &[alpha], l_max, normalize)
 }
 
@@ -47,7 +52,12 @@ fn mmm_delayed_adstock(
 
 /// Binomial adstock: weights `(1 - k/(l_max+1))^(1/alpha - 1)`.
 #[pg_extern(immutable, strict, parallel_safe)]
-fn mmm_binomial_adstock(x: Vec<Option<f64>>, alpha: f64, l_max: default!(i32, 8), normalize: default!(bool, true)) -> Vec<f64> {
+fn mmm_binomial_adstock(
+    x: Vec<Option<f64>>,
+    alpha: f64,
+    l_max: default!(i32, 8),
+    normalize: default!(bool, true),
+) -> Vec<f64> {
     adstock_sql(AdstockKind::Binomial, x, &[alpha], l_max, normalize)
 }
 

@@ -1,0 +1,285 @@
+//! NUTS over the model's log density with nuts-rs (the sampler behind nutpie): diagonal
+//! mass-matrix adaptation, one thread per chain, cancellation and progress.
+//!
+//! Each chain's random stream is derived from the fit seed and the chain index alone, so a seed
+//! gives bit-identical draws whatever the number of cores.
+
+use crate::model::density::Scratch;
+use crate::model::Model;
+use nuts_rs::{Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings};
+use rand::{Rng, RngExt, SeedableRng};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Sampler settings (PyMC's defaults: 4 chains, 1000 tune, 1000 draws, target_accept 0.8).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SamplerSettings {
+    pub chains: usize,
+    pub tune: usize,
+    pub draws: usize,
+    pub target_accept: f64,
+    pub max_treedepth: u64,
+    pub seed: u64,
+}
+
+/// One chain's kept draws (constrained parameter values) and per-draw sampler statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainTrace {
+    /// `draws × dim`, row-major.
+    pub values: Vec<f64>,
+    pub diverging: Vec<bool>,
+    pub tree_depth: Vec<u64>,
+    pub max_treedepth_reached: Vec<bool>,
+    pub energy: Vec<f64>,
+    /// Step size after adaptation.
+    pub step_size: f64,
+}
+
+/// All chains of a fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    pub dim: usize,
+    pub chains: Vec<ChainTrace>,
+}
+
+impl Trace {
+    pub fn draws_per_chain(&self) -> usize {
+        self.chains.first().map_or(0, |c| c.diverging.len())
+    }
+
+    /// Parameter `i` across chains: `chains × draws`.
+    pub fn parameter(&self, i: usize) -> ndarray::Array2<f64> {
+        let n = self.draws_per_chain();
+        ndarray::Array2::from_shape_fn((self.chains.len(), n), |(c, d)| self.chains[c].values[d * self.dim + i])
+    }
+
+    /// Every draw of every chain, chain-major: the order all derived quantities use.
+    pub fn draws(&self) -> impl Iterator<Item = &[f64]> {
+        self.chains.iter().flat_map(|c| c.values.chunks_exact(self.dim))
+    }
+
+    pub fn divergences(&self) -> usize {
+        self.chains.iter().map(|c| c.diverging.iter().filter(|&&d| d).count()).sum()
+    }
+
+    /// Sampler health over all chains.
+    pub fn sampler_stats(&self) -> SamplerStats {
+        SamplerStats {
+            divergences: self.divergences(),
+            max_treedepth_hits: self
+                .chains
+                .iter()
+                .map(|c| c.max_treedepth_reached.iter().filter(|&&m| m).count())
+                .sum(),
+            bfmi: self.chains.iter().map(|c| super::diagnostics::bfmi(&c.energy)).collect(),
+            step_sizes: self.chains.iter().map(|c| c.step_size).collect(),
+            mean_tree_depth: self.chains.iter().flat_map(|c| &c.tree_depth).sum::<u64>() as f64
+                / (self.chains.len() * self.draws_per_chain()) as f64,
+        }
+    }
+}
+
+/// What the sampler reports about itself, beyond the draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplerStats {
+    pub divergences: usize,
+    pub max_treedepth_hits: usize,
+    /// E-BFMI per chain; below 0.3 the momentum resampling explores energy poorly.
+    pub bfmi: Vec<f64>,
+    /// Adapted step size per chain.
+    pub step_sizes: Vec<f64>,
+    pub mean_tree_depth: f64,
+}
+
+/// How far sampling has got, reported to the caller's thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Iterations (tuning and draws) done over all chains.
+    pub done: u64,
+    pub total: u64,
+    /// Divergences among kept draws so far.
+    pub divergences: u64,
+}
+
+/// What the progress callback asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Continue,
+    Cancel,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SampleError {
+    #[error("sampling was cancelled")]
+    Cancelled,
+    #[error("chain {chain}: found no starting point with a finite log density in 100 tries")]
+    NoInitialPoint { chain: usize },
+    #[error("chain {chain}: {message}")]
+    Sampler { chain: usize, message: String },
+}
+
+/// Samples the posterior. `on_progress` runs on the calling thread about every 20 ms; it may
+/// cancel, and chains stop within one draw.
+pub fn sample(
+    model: Arc<Model>,
+    settings: &SamplerSettings,
+    mut on_progress: impl FnMut(Progress) -> Control,
+) -> Result<Trace, SampleError> {
+    let cancel = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let divergences = AtomicU64::new(0);
+    let total = (settings.chains * (settings.tune + settings.draws)) as u64;
+    let shared = Shared { cancel: &cancel, done: &done, divergences: &divergences };
+    let results = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..settings.chains)
+            .map(|chain| {
+                let model = Arc::clone(&model);
+                scope.spawn(move || run_chain(model, settings, chain, shared))
+            })
+            .collect();
+        while !handles.iter().all(|h| h.is_finished()) {
+            let progress = Progress {
+                done: done.load(Ordering::Relaxed),
+                total,
+                divergences: divergences.load(Ordering::Relaxed),
+            };
+            if on_progress(progress) == Control::Cancel {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        handles.into_iter().map(|h| h.join().expect("sampler thread panicked")).collect::<Vec<_>>()
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(SampleError::Cancelled);
+    }
+    let chains = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Trace { dim: model.dim(), chains })
+}
+
+/// Counters the chains update and the cancel flag they watch.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    cancel: &'a AtomicBool,
+    done: &'a AtomicU64,
+    divergences: &'a AtomicU64,
+}
+
+/// A stream seed for `chain` from the fit seed (SplitMix64 finaliser, so neighbouring chains
+/// get unrelated streams).
+fn chain_seed(seed: u64, chain: usize) -> u64 {
+    let mut z = seed ^ (chain as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn run_chain(model: Arc<Model>, s: &SamplerSettings, chain: usize, shared: Shared) -> Result<ChainTrace, SampleError> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(chain_seed(s.seed, chain));
+    let mut nuts = DiagNutsSettings {
+        num_tune: s.tune as u64,
+        num_draws: s.draws as u64,
+        maxdepth: s.max_treedepth,
+        num_chains: s.chains,
+        ..Default::default()
+    };
+    nuts.adapt_options.step_size_settings.target_accept = s.target_accept;
+    let start = initial_position(&model, &mut rng).ok_or(SampleError::NoInitialPoint { chain })?;
+    let fail = |e: anyhow::Error| SampleError::Sampler { chain, message: e.to_string() };
+    let math = CpuMath::new(Posterior { scratch: model.scratch(), model: Arc::clone(&model) });
+    let mut sampler = nuts.new_chain(chain as u64, math, &mut rng).map_err(fail)?;
+    sampler.set_position(&start).map_err(fail)?;
+
+    let dim = model.dim();
+    let mut trace = ChainTrace {
+        values: Vec::with_capacity(s.draws * dim),
+        diverging: Vec::with_capacity(s.draws),
+        tree_depth: Vec::with_capacity(s.draws),
+        max_treedepth_reached: Vec::with_capacity(s.draws),
+        energy: Vec::with_capacity(s.draws),
+        step_size: f64::NAN,
+    };
+    let mut theta = vec![0.0; dim];
+    for iteration in 0..s.tune + s.draws {
+        if shared.cancel.load(Ordering::Relaxed) {
+            return Err(SampleError::Cancelled);
+        }
+        let (position, _, stats, _) = sampler.expanded_draw().map_err(fail)?;
+        shared.done.fetch_add(1, Ordering::Relaxed);
+        if iteration < s.tune {
+            continue;
+        }
+        model.constrain(&position, &mut theta);
+        trace.values.extend_from_slice(&theta);
+        trace.diverging.push(stats.divergence.diverging);
+        trace.tree_depth.push(stats.depth);
+        trace.max_treedepth_reached.push(stats.maxdepth_reached);
+        trace.energy.push(stats.point.energy);
+        trace.step_size = stats.hamiltonian.step_size;
+        if stats.divergence.diverging {
+            shared.divergences.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    Ok(trace)
+}
+
+/// PyMC's `jitter+adapt_diag` start: the priors' central point plus uniform(-1, 1) noise in
+/// unconstrained space, retried until the log density and gradient are finite.
+fn initial_position(model: &Model, rng: &mut impl Rng) -> Option<Vec<f64>> {
+    let center = model.initial_point();
+    let mut scratch = model.scratch();
+    let mut grad = vec![0.0; model.dim()];
+    (0..100).find_map(|_| {
+        let u: Vec<f64> = center.iter().map(|c| c + rng.random_range(-1.0..1.0)).collect();
+        let lp = model.logp_grad(&u, &mut grad, &mut scratch);
+        (lp.is_finite() && grad.iter().all(|g| g.is_finite())).then_some(u)
+    })
+}
+
+/// The model as nuts-rs sees it.
+struct Posterior {
+    model: Arc<Model>,
+    scratch: Scratch,
+}
+
+/// A point where the density is not finite: NUTS treats it as a divergence and carries on.
+#[derive(Debug, thiserror::Error)]
+#[error("log density is not finite")]
+struct NonFinite;
+
+impl LogpError for NonFinite {
+    fn is_recoverable(&self) -> bool {
+        true
+    }
+}
+
+impl HasDims for Posterior {
+    fn dim_sizes(&self) -> HashMap<String, u64> {
+        HashMap::from([("unconstrained_parameter".to_string(), self.model.dim() as u64)])
+    }
+}
+
+impl CpuLogpFunc for Posterior {
+    type LogpError = NonFinite;
+    type FlowParameters = ();
+    type ExpandedVector = ();
+
+    fn dim(&self) -> usize {
+        self.model.dim()
+    }
+
+    fn logp(&mut self, position: &[f64], gradient: &mut [f64]) -> Result<f64, NonFinite> {
+        let lp = self.model.logp_grad(position, gradient, &mut self.scratch);
+        if lp.is_finite() && gradient.iter().all(|g| g.is_finite()) {
+            Ok(lp)
+        } else {
+            Err(NonFinite)
+        }
+    }
+
+    fn expand_vector<R: Rng + ?Sized>(&mut self, _rng: &mut R, _array: &[f64]) -> Result<(), CpuMathError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,63 @@
+//! Response curves and the contribution grid (MODEL.md section 7), in original units.
+
+use crate::inference::sampler::Trace;
+use crate::model::density::ChannelPass;
+use crate::model::Model;
+use crate::posterior::Band;
+use crate::transforms::saturation;
+use rayon::prelude::*;
+
+/// One point of a channel's response curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurvePoint {
+    /// Spend per week, original units.
+    pub spend: f64,
+    /// Weekly response to that spend held constant (steady state of normalised adstock).
+    pub response: Band,
+    /// Mean of `d response / d spend`.
+    pub marginal: f64,
+}
+
+/// The saturation of channel `m` alone on `points` spends from 0 to `max_spend`, with bands
+/// over the draws: the direct response curve.
+pub fn response_curve(
+    model: &Model,
+    trace: &Trace,
+    m: usize,
+    max_spend: f64,
+    points: usize,
+    hdi_prob: f64,
+) -> Vec<CurvePoint> {
+    let (s_m, s_y) = (model.design.scales.channels[m], model.design.scales.target);
+    let kind = model.config.saturation;
+    let params: Vec<[f64; 3]> = trace.draws().map(|theta| model.channel_params(theta, m).saturation).collect();
+    (0..points)
+        .into_par_iter()
+        .map(|i| {
+            let spend = if points > 1 { max_spend * i as f64 / (points - 1) as f64 } else { max_spend };
+            let mut values = vec![0.0; params.len()];
+            let mut marginal = 0.0;
+            for (v, p) in values.iter_mut().zip(&params) {
+                let at = saturation::evaluate(kind, spend / s_m, p);
+                *v = at.value * s_y;
+                marginal += at.dx * s_y / s_m;
+            }
+            CurvePoint { spend, response: Band::of(&values, hdi_prob), marginal: marginal / params.len() as f64 }
+        })
+        .collect()
+}
+
+/// Total in-sample contribution of channel `m` for every draw when its whole historical spend
+/// is multiplied by `delta`.
+pub fn scaled_contribution(model: &Model, trace: &Trace, m: usize, delta: f64) -> Vec<f64> {
+    let x: Vec<f64> = model.design.channels[m].iter().map(|v| v * delta).collect();
+    let s_y = model.design.scales.target;
+    let mut pass = ChannelPass::new(x.len(), &model.config);
+    trace
+        .draws()
+        .map(|theta| {
+            pass.forward(&model.config, &x, &model.channel_params(theta, m));
+            pass.contribution.iter().sum::<f64>() * s_y
+        })
+        .collect()
+}

@@ -1,0 +1,155 @@
+//! Quantities derived from posterior draws, in original units: the decomposition of the mean
+//! into intercept, channels, controls and seasonality; posterior predictive draws; ROAS; fit
+//! metrics; and prediction for new weeks with adstock carried in from training.
+
+use crate::inference::diagnostics::hdi;
+use crate::inference::sampler::Trace;
+use crate::model::density::ChannelPass;
+use crate::model::design::Dataset;
+use crate::model::{Likelihood, Model};
+use rand::SeedableRng;
+use rand_distr::{Distribution, Normal, StudentT};
+
+/// A component's series for every draw: `draws × weeks`, original units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentDraws {
+    /// `intercept`, a channel name, a control name, or `seasonality`.
+    pub component: String,
+    pub values: ndarray::Array2<f64>,
+}
+
+/// Mean and highest-density interval of a sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub mean: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl Band {
+    pub fn of(sample: &[f64], hdi_prob: f64) -> Band {
+        let (lower, upper) = hdi(sample, hdi_prob);
+        Band { mean: sample.iter().sum::<f64>() / sample.len() as f64, lower, upper }
+    }
+}
+
+/// Every component of `mu_t` per draw, times `s_y`: they sum to the fitted mean.
+pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
+    let (weeks, draws) = (model.design.y.len(), trace.chains.len() * trace.draws_per_chain());
+    let layout = &model.layout;
+    let s_y = model.design.scales.target;
+    let mut names = vec!["intercept".to_string()];
+    names.extend(layout.saturation[0].coords.iter().cloned());
+    names.extend(layout.gamma_control.coords.iter().cloned());
+    let seasonal = !layout.gamma_fourier.is_empty();
+    if seasonal {
+        names.push("seasonality".into());
+    }
+    let mut out: Vec<ndarray::Array2<f64>> = vec![ndarray::Array2::zeros((draws, weeks)); names.len()];
+    let mut pass = ChannelPass::new(weeks, &model.config);
+    let n_channels = model.design.channels.len();
+    for (d, theta) in trace.draws().enumerate() {
+        out[0].row_mut(d).fill(theta[layout.intercept.offset] * s_y);
+        for (m, x) in model.design.channels.iter().enumerate() {
+            pass.forward(&model.config, x, &model.channel_params(theta, m));
+            out[1 + m].row_mut(d).assign(&ndarray::ArrayView1::from(&pass.contribution).mapv(|c| c * s_y));
+        }
+        for (c, (z, i)) in model.design.controls.iter().zip(layout.gamma_control.range()).enumerate() {
+            out[1 + n_channels + c].row_mut(d).assign(&ndarray::ArrayView1::from(z).mapv(|z| theta[i] * z * s_y));
+        }
+        if seasonal {
+            let mut row = out[names.len() - 1].row_mut(d);
+            for (f, i) in model.design.fourier.iter().zip(layout.gamma_fourier.range()) {
+                row.zip_mut_with(&ndarray::ArrayView1::from(f), |acc, z| *acc += theta[i] * z * s_y);
+            }
+        }
+    }
+    names.into_iter().zip(out).map(|(component, values)| ComponentDraws { component, values }).collect()
+}
+
+/// The fitted mean `mu_t · s_y` per draw: the sum of the decomposition.
+pub fn fitted_mean(components: &[ComponentDraws]) -> ndarray::Array2<f64> {
+    components.iter().fold(ndarray::Array2::zeros(components[0].values.raw_dim()), |acc, c| acc + &c.values)
+}
+
+/// Posterior predictive draws of the target (original units), reproducible from `seed`.
+pub fn posterior_predictive(
+    model: &Model,
+    trace: &Trace,
+    mean: &ndarray::Array2<f64>,
+    seed: u64,
+) -> ndarray::Array2<f64> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let layout = &model.layout;
+    let s_y = model.design.scales.target;
+    let mut out = mean.clone();
+    for (mut row, theta) in out.rows_mut().into_iter().zip(trace.draws()) {
+        let sigma = theta[layout.y_sigma.offset] * s_y;
+        match model.config.likelihood {
+            Likelihood::Normal => {
+                let noise = Normal::new(0.0, sigma).expect("sigma is positive");
+                row.iter_mut().for_each(|v| *v += noise.sample(&mut rng));
+            }
+            Likelihood::StudentT => {
+                let t = StudentT::new(theta[layout.likelihood_nu.offset]).expect("nu is positive");
+                row.iter_mut().for_each(|v| *v += sigma * t.sample(&mut rng));
+            }
+        }
+    }
+    out
+}
+
+/// In-sample ROAS per channel and draw: `Σ_t contribution / Σ_t spend`.
+pub fn roas(data: &Dataset, components: &[ComponentDraws]) -> Vec<(String, f64, Vec<f64>)> {
+    data.channel_names
+        .iter()
+        .zip(&data.channels)
+        .map(|(name, spend)| {
+            let total: f64 = spend.iter().sum();
+            let c = components.iter().find(|c| &c.component == name).expect("every channel is a component");
+            (name.clone(), total, c.values.sum_axis(ndarray::Axis(1)).mapv(|v| v / total).to_vec())
+        })
+        .collect()
+}
+
+/// Goodness of fit of the posterior mean prediction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitMetrics {
+    pub r2: f64,
+    pub mape: f64,
+    /// RMSE over the target's range.
+    pub nrmse: f64,
+}
+
+pub fn fit_metrics(y: &[f64], mean: &ndarray::Array2<f64>) -> FitMetrics {
+    let prediction = mean.mean_axis(ndarray::Axis(0)).expect("at least one draw");
+    let n = y.len() as f64;
+    let y_mean = y.iter().sum::<f64>() / n;
+    let ss_res: f64 = y.iter().zip(&prediction).map(|(a, p)| (a - p).powi(2)).sum();
+    let ss_tot: f64 = y.iter().map(|a| (a - y_mean).powi(2)).sum();
+    let (lo, hi) = y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+    FitMetrics {
+        r2: 1.0 - ss_res / ss_tot,
+        mape: y.iter().zip(&prediction).map(|(a, p)| ((a - p) / a).abs()).sum::<f64>() / n,
+        nrmse: (ss_res / n).sqrt() / (hi - lo),
+    }
+}
+
+/// The mean `mu_t · s_y` per draw for new weeks `future` (same channels and controls), with
+/// adstock carried in from the last `l_max` training weeks.
+pub fn predict(model: &Model, training: &Dataset, trace: &Trace, future: &Dataset) -> ndarray::Array2<f64> {
+    let carry = model.config.l_max.min(training.dates.len());
+    let history = training.dates.len() - carry;
+    let mut joined = future.clone();
+    joined.dates = training.dates[history..].iter().chain(&future.dates).copied().collect();
+    for (x, past) in joined.channels.iter_mut().zip(&training.channels) {
+        *x = past[history..].iter().chain(x.iter()).copied().collect();
+    }
+    for (z, past) in joined.controls.iter_mut().zip(&training.controls) {
+        *z = past[history..].iter().chain(z.iter()).copied().collect();
+    }
+    joined.y = vec![0.0; joined.dates.len()];
+    let extended = model.with_design(joined.design(&model.design.scales, model.config.yearly_seasonality));
+    let components = decomposition(&extended, trace);
+    fitted_mean(&components).slice_move(ndarray::s![.., carry..])
+}

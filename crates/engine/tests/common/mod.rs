@@ -1,0 +1,54 @@
+//! Shared by the integration tests and benches: the shipped example data set and simulated
+//! data with many channels. Not every user needs every helper.
+#![allow(dead_code)]
+
+use mmm_engine::calendar::Date;
+use mmm_engine::model::Dataset;
+use mmm_engine::simulate::{simulate, tv_social_search};
+
+/// PyMC-Marketing's example data with the standard fit's columns: channels x1, x2 and controls
+/// event_1, event_2, t.
+pub fn example_dataset() -> Dataset {
+    let csv = include_str!("../../../../data/pymc_mmm_example.csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| {
+        let i = header.iter().position(|h| *h == name).unwrap();
+        rows.iter().map(|r| r[i].parse::<f64>().unwrap()).collect::<Vec<_>>()
+    };
+    Dataset {
+        dates: rows.iter().map(|r| Date::parse(r[0]).unwrap()).collect(),
+        y: column("y"),
+        channel_names: vec!["x1".into(), "x2".into()],
+        channels: vec![column("x1"), column("x2")],
+        control_names: vec!["event_1".into(), "event_2".into(), "t".into()],
+        controls: vec![column("event_1"), column("event_2"), column("t")],
+    }
+}
+
+/// The tv/social/search process stretched to `weeks` and repeated to `channels` channels.
+pub fn simulated(weeks: usize, channels: usize) -> Dataset {
+    let mut spec = tv_social_search(7);
+    spec.weeks = weeks;
+    let base = spec.channels.clone();
+    spec.channels = (0..channels)
+        .map(|i| {
+            let mut c = base[i % base.len()].clone();
+            c.name = format!("{}_{i}", c.name);
+            c.effect /= (channels as f64 / 3.0).max(1.0);
+            c
+        })
+        .collect();
+    simulate(&spec).unwrap().data
+}
+
+/// Peak resident memory of this process so far (VmHWM), in MB: the benches' memory figure.
+pub fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
