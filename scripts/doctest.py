@@ -37,7 +37,8 @@ def parse(text):
                 i += 1
                 body.append(lines[i])
             body[-1] = body[-1].rstrip()[:-3]
-            kind, _, rest = "\n".join(body).strip().partition(" ")
+            kind, *rest = "\n".join(body).split(None, 1)
+            rest = rest[0] if rest else ""
             if kind == "setup":
                 pending["setup"].append(rest.strip())
             elif kind in ("skip", "shape"):
