@@ -222,3 +222,54 @@ impl crate::inference::sampler::Target for Model {
         Model::initial_point(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Date;
+    use serde_json::json;
+
+    fn weekly(n: usize) -> Dataset {
+        let start = Date::from_ymd(2024, 1, 1);
+        Dataset {
+            dates: (0..n).map(|i| start.plus_days(7 * i as i32)).collect(),
+            y: (0..n).map(|i| 10.0 + (i % 5) as f64).collect(),
+            channel_names: vec!["tv".into(), "radio".into()],
+            channels: vec![(0..n).map(|i| (i % 3) as f64).collect(), (0..n).map(|i| (i % 4) as f64).collect()],
+            control_names: vec!["promo".into()],
+            controls: vec![(0..n).map(|i| (i % 2) as f64).collect()],
+        }
+    }
+
+    #[test]
+    fn components_and_terms_are_found_by_name() {
+        let config = ModelConfig::from_json(&json!({"yearly_seasonality": 1, "likelihood": "student_t"})).unwrap();
+        let model = Model::new(config, &weekly(30)).unwrap();
+        let names: Vec<_> = model.mean().report_order().iter().map(|c| c.name().to_string()).collect();
+        assert_eq!(names, ["intercept", "channels", "controls", "seasonality"]);
+        assert_eq!(model.mean().get("channels").unwrap().parts(), ["tv", "radio"]);
+        let terms: Vec<_> = model.density.terms.iter().map(|t| t.name()).collect();
+        assert_eq!(terms, ["priors", "likelihood"]);
+        // Channel parameters come from the blocks of that name, at the channel's coordinate.
+        let theta: Vec<f64> = (0..model.dim()).map(|i| i as f64).collect();
+        let radio = model.channel_params(&theta, 1);
+        let at = |name: &str| model.space().find(name).unwrap().range().start as f64 + 1.0;
+        assert_eq!(radio.adstock[0], at("adstock_alpha"));
+        assert_eq!(radio.saturation[..2], [at("saturation_lam"), at("saturation_beta")]);
+    }
+
+    #[test]
+    fn a_model_can_be_built_from_stored_scales() {
+        let data = weekly(30);
+        let config = ModelConfig::default();
+        let own = Model::new(config.clone(), &data).unwrap();
+        let same = Model::with_scales(config.clone(), &data, data.scales()).unwrap();
+        assert_eq!(own.design, same.design);
+        let mut scales = data.scales();
+        scales.target *= 2.0;
+        let other = Model::with_scales(config.clone(), &data, scales).unwrap();
+        assert_eq!(other.design.y[3] * 2.0, own.design.y[3]);
+        let wrong = Scales { target: 1.0, channels: vec![1.0] };
+        assert!(Model::with_scales(config, &data, wrong).unwrap_err().to_string().contains("scales"));
+    }
+}
