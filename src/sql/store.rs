@@ -225,7 +225,8 @@ fn read(id: i64) -> Fit {
             .space()
             .blocks()
             .flat_map(|b| {
-                (0..b.len()).map(move |i| (b.name.clone(), b.coordinate(i).is_none(), b.coordinate(i), b.offset() + i))
+                (0..b.len())
+                    .map(move |i| (b.name.clone(), b.coordinate(i).is_none(), b.coordinate(i), b.handle().index(i)))
             })
             .collect();
         labels.sort();

@@ -45,7 +45,7 @@ fn summary(id: i64) -> Vec<SummaryRow> {
         .model
         .space()
         .blocks()
-        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coordinate(i), b.offset() + i)))
+        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coordinate(i), b.handle().index(i))))
         .map(|(parameter, coordinate, i)| {
             let s = summarize(fit.trace.parameter(i).view(), 0.94);
             (

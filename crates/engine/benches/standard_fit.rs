@@ -44,7 +44,7 @@ fn params(f: &Fit) -> Vec<Value> {
     let elements = blocks.flat_map(|b| (0..b.len()).map(move |i| (b, i)));
     elements
         .map(|(b, i)| {
-            let s = summarize(f.trace.parameter(b.offset() + i).view(), 0.94);
+            let s = summarize(f.trace.parameter(b.handle().index(i)).view(), 0.94);
             json!({"parameter": b.name, "coordinate": b.coordinate(i), "mean": s.mean, "sd": s.sd,
                    "mcse_mean": s.mcse_mean, "ess_bulk": s.ess_bulk, "r_hat": s.r_hat})
         })
