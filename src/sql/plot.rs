@@ -80,8 +80,7 @@ fn response_curves(fit: &Fit, target: &str, hdi_prob: f64) -> String {
 /// The weekly decomposition (channels first, so they keep their colours) and the target.
 fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
     let mut components = decomposition(&fit.model, &fit.trace);
-    let n = fit.data.channels.len();
-    components[..=n].rotate_left(1);
+    components.sort_by_key(|c| c.group != "channels");
     let series: Vec<(String, Vec<f64>)> = components
         .iter()
         .map(|c| {
@@ -122,12 +121,15 @@ fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, 
 
 /// Intervals of the channel parameters and the noise scale, which share a scale of about 0-10.
 fn posterior(fit: &Fit, hdi_prob: f64) -> String {
-    let layout = &fit.model.layout;
-    let blocks = layout.adstock.iter().chain(&layout.saturation).chain([&layout.y_sigma]);
+    let blocks = fit
+        .model
+        .space()
+        .blocks()
+        .filter(|b| b.name.starts_with("adstock_") || b.name.starts_with("saturation_") || b.name == "y_sigma");
     let mut rows = Vec::new();
     for block in blocks {
         for (j, i) in block.range().enumerate() {
-            let label = match block.coords.get(j) {
+            let label = match block.coordinate(j) {
                 Some(c) => format!("{}[{c}]", block.name),
                 None => block.name.clone(),
             };

@@ -45,7 +45,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         min_ess = min_ess.min(ess_bulk(draws.view()));
     }
     let priors: serde_json::Map<String, serde_json::Value> = model
-        .layout
+        .space()
         .blocks()
         .filter(|b| !b.is_empty())
         .map(|b| {
@@ -104,11 +104,8 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
 /// chain, draw and label follow from each value's position, so only the values and the
 /// parameter labels cross into SQL.
 fn save_posterior(id: i64, model: &Model, trace: &Trace) {
-    let (parameters, coordinates): (Vec<String>, Vec<Option<String>>) = model
-        .layout
-        .blocks()
-        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).cloned())))
-        .unzip();
+    let (parameters, coordinates): (Vec<String>, Vec<Option<String>>) =
+        model.space().blocks().flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coordinate(i)))).unzip();
     let values: Vec<f64> = trace.chains.iter().flat_map(|c| c.values.iter().copied()).collect();
     Spi::run_with_args(
         "INSERT INTO mmm.posterior (model_id, chain, draw, parameter, coordinate, value)
@@ -225,11 +222,11 @@ fn read(id: i64) -> Fit {
         // coordinates last: the order `labels` is sorted in. Aggregating per draw reads about
         // twice as fast as per parameter.
         let mut labels: Vec<(String, bool, Option<String>, usize)> = model
-            .layout
+            .space()
             .blocks()
             .flat_map(|b| {
                 (0..b.len())
-                    .map(move |i| (b.name.clone(), b.coords.get(i).is_none(), b.coords.get(i).cloned(), b.offset + i))
+                    .map(move |i| (b.name.clone(), b.coordinate(i).is_none(), b.coordinate(i), b.handle().index(i)))
             })
             .collect();
         labels.sort();

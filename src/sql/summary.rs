@@ -43,9 +43,9 @@ fn summary(id: i64) -> Vec<SummaryRow> {
     let fit = load(id);
     let rows: Vec<_> = fit
         .model
-        .layout
+        .space()
         .blocks()
-        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coords.get(i).cloned(), b.offset + i)))
+        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coordinate(i), b.handle().index(i))))
         .map(|(parameter, coordinate, i)| {
             let s = summarize(fit.trace.parameter(i).view(), 0.94);
             (

@@ -40,12 +40,12 @@ fn timed_fit(config: &Value, data: Dataset) -> Result<(Fit, f64), FitError> {
 
 /// ArviZ's summary of every scalar parameter (model units), named as `mmm_summary` names them.
 fn params(f: &Fit) -> Vec<Value> {
-    let blocks = f.model.layout.blocks();
+    let blocks = f.model.space().blocks();
     let elements = blocks.flat_map(|b| (0..b.len()).map(move |i| (b, i)));
     elements
         .map(|(b, i)| {
-            let s = summarize(f.trace.parameter(b.offset + i).view(), 0.94);
-            json!({"parameter": b.name, "coordinate": b.coords.get(i), "mean": s.mean, "sd": s.sd,
+            let s = summarize(f.trace.parameter(b.handle().index(i)).view(), 0.94);
+            json!({"parameter": b.name, "coordinate": b.coordinate(i), "mean": s.mean, "sd": s.sd,
                    "mcse_mean": s.mcse_mean, "ess_bulk": s.ess_bulk, "r_hat": s.r_hat})
         })
         .collect()

@@ -49,7 +49,8 @@ fn ninety_percent_intervals_cover_the_truth() {
             let f = fit(config, sim.data.clone(), "y", |_| Control::Continue).unwrap();
             let components = decomposition(&f.model, &f.trace);
             for (m, truth) in sim.contributions.iter().enumerate() {
-                let draws = &components[1 + m].values;
+                let name = &sim.data.channel_names[m];
+                let draws = &components.iter().find(|c| &c.component == name).unwrap().values;
                 for (t, &true_value) in truth.iter().enumerate() {
                     let band = Band::of(&draws.column(t).to_vec(), 0.90);
                     covered += usize::from((band.lower..=band.upper).contains(&true_value));

@@ -35,7 +35,8 @@ fn derived_quantities_are_consistent() {
     assert_eq!(names, ["intercept", "x1", "x2", "event_1", "event_2", "t", "seasonality"]);
     let mean = fitted_mean(&components);
     assert_eq!(mean.dim(), (600, 179));
-    assert!(components[1].values.iter().chain(components[2].values.iter()).all(|&c| c >= 0.0));
+    let channels = components.iter().filter(|c| c.group == "channels");
+    assert!(channels.flat_map(|c| c.values.iter()).all(|&c| c >= 0.0));
 
     // The fit explains the data: R² of the posterior mean, and 94% predictive bands that
     // cover about 94% of the weeks.

@@ -35,9 +35,9 @@ pub fn fit(
 ) -> Result<Fit, FitError> {
     let config = config.with_seed();
     let data = data.sorted();
-    let layout = crate::model::spec::Layout::new(&config, &data.channel_names, &data.control_names)?;
+    let space = crate::model::spec::parameter_space(&config, &data.channel_names, &data.control_names)?;
     // More rows than parameters, and at least one full adstock window beyond the first.
-    data.validate(target_name, (layout.dim + 2).max(config.l_max + 1))?;
+    data.validate(target_name, (space.dim() + 2).max(config.l_max + 1))?;
     let settings = SamplerSettings {
         chains: config.chains,
         tune: config.tune,

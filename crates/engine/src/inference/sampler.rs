@@ -1,17 +1,37 @@
-//! NUTS over the model's log density with nuts-rs (the sampler behind nutpie): diagonal
-//! mass-matrix adaptation, one thread per chain, cancellation and progress.
+//! NUTS with nuts-rs (the sampler behind nutpie) over any [`Target`]: diagonal mass-matrix
+//! adaptation, one thread per chain, cancellation and progress. The MMM is one target; a test
+//! samples a known multivariate normal through the same glue.
 //!
 //! Each chain's random stream is derived from the fit seed and the chain index alone, so a seed
 //! gives bit-identical draws whatever the number of cores.
 
-use crate::model::density::Scratch;
-use crate::model::Model;
 use nuts_rs::{Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings};
 use rand::{Rng, RngExt, SeedableRng};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What the sampler needs of a model, as nuts-rs's `CpuLogpFunc`: the dimension, the log
+/// density with its gradient in unconstrained coordinates, the map back to parameter values
+/// (the draws recorded), and a central starting point.
+pub trait Target: Send + Sync {
+    /// Buffers one chain reuses between evaluations.
+    type Scratch: Send;
+
+    fn dim(&self) -> usize;
+
+    fn scratch(&self) -> Self::Scratch;
+
+    /// `log p(u)` up to a constant, with its gradient written to `grad`.
+    fn logp_grad(&self, u: &[f64], grad: &mut [f64], scratch: &mut Self::Scratch) -> f64;
+
+    /// Parameter values (`dim` of them) at an unconstrained point.
+    fn constrain(&self, u: &[f64], theta: &mut [f64]);
+
+    /// The unconstrained point chains start around.
+    fn initial_point(&self) -> Vec<f64>;
+}
 
 /// Sampler settings (PyMC's defaults: 4 chains, 1000 tune, 1000 draws, target_accept 0.8).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -122,8 +142,8 @@ pub enum SampleError {
 
 /// Samples the posterior. `on_progress` runs on the calling thread about every 20 ms; it may
 /// cancel, and chains stop within one draw.
-pub fn sample(
-    model: Arc<Model>,
+pub fn sample<T: Target>(
+    model: Arc<T>,
     settings: &SamplerSettings,
     mut on_progress: impl FnMut(Progress) -> Control,
 ) -> Result<Trace, SampleError> {
@@ -176,7 +196,12 @@ fn chain_seed(seed: u64, chain: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-fn run_chain(model: Arc<Model>, s: &SamplerSettings, chain: usize, shared: Shared) -> Result<ChainTrace, SampleError> {
+fn run_chain<T: Target>(
+    model: Arc<T>,
+    s: &SamplerSettings,
+    chain: usize,
+    shared: Shared,
+) -> Result<ChainTrace, SampleError> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(chain_seed(s.seed, chain));
     let mut nuts = DiagNutsSettings {
         num_tune: s.tune as u64,
@@ -186,7 +211,7 @@ fn run_chain(model: Arc<Model>, s: &SamplerSettings, chain: usize, shared: Share
         ..Default::default()
     };
     nuts.adapt_options.step_size_settings.target_accept = s.target_accept;
-    let start = initial_position(&model, &mut rng).ok_or(SampleError::NoInitialPoint { chain })?;
+    let start = initial_position(model.as_ref(), &mut rng).ok_or(SampleError::NoInitialPoint { chain })?;
     let fail = |e: anyhow::Error| SampleError::Sampler { chain, message: e.to_string() };
     let math = CpuMath::new(Posterior { scratch: model.scratch(), model: Arc::clone(&model) });
     let mut sampler = nuts.new_chain(chain as u64, math, &mut rng).map_err(fail)?;
@@ -227,7 +252,7 @@ fn run_chain(model: Arc<Model>, s: &SamplerSettings, chain: usize, shared: Share
 
 /// PyMC's `jitter+adapt_diag` start: the priors' central point plus uniform(-1, 1) noise in
 /// unconstrained space, retried until the log density and gradient are finite.
-fn initial_position(model: &Model, rng: &mut impl Rng) -> Option<Vec<f64>> {
+fn initial_position<T: Target>(model: &T, rng: &mut impl Rng) -> Option<Vec<f64>> {
     let center = model.initial_point();
     let mut scratch = model.scratch();
     let mut grad = vec![0.0; model.dim()];
@@ -238,10 +263,10 @@ fn initial_position(model: &Model, rng: &mut impl Rng) -> Option<Vec<f64>> {
     })
 }
 
-/// The model as nuts-rs sees it.
-struct Posterior {
-    model: Arc<Model>,
-    scratch: Scratch,
+/// The target as nuts-rs sees it.
+struct Posterior<T: Target> {
+    model: Arc<T>,
+    scratch: T::Scratch,
 }
 
 /// A point where the density is not finite: NUTS treats it as a divergence and carries on.
@@ -255,13 +280,13 @@ impl LogpError for NonFinite {
     }
 }
 
-impl HasDims for Posterior {
+impl<T: Target> HasDims for Posterior<T> {
     fn dim_sizes(&self) -> HashMap<String, u64> {
         HashMap::from([("unconstrained_parameter".to_string(), self.model.dim() as u64)])
     }
 }
 
-impl CpuLogpFunc for Posterior {
+impl<T: Target> CpuLogpFunc for Posterior<T> {
     type LogpError = NonFinite;
     type FlowParameters = ();
     type ExpandedVector = ();

@@ -1,12 +1,20 @@
-//! The Bayesian MMM of PyMC-Marketing: config and priors, design matrices, and the log
-//! posterior with its analytic gradient.
+//! The Bayesian MMM of PyMC-Marketing: config and priors, the parameter space, design
+//! matrices, and the log posterior (a sum of terms over a mean of components) with its
+//! analytic gradient.
 
+pub mod constraint;
 pub mod density;
 pub mod design;
+pub mod likelihood;
+pub mod mean;
+pub mod media;
 pub mod prior;
+pub mod space;
 pub mod spec;
 pub mod special;
+pub mod term;
 
-pub use density::Model;
+pub use density::{Density, Model};
 pub use design::{DataError, Dataset, Scales};
+pub use space::{Block, BlockPrior, Handle, ParameterSpace, Transform};
 pub use spec::{Likelihood, ModelConfig, SpecError};

@@ -1,8 +1,10 @@
 //! The model a fit is asked for: the flat JSON `config` of `mmm_fit`, with PyMC-Marketing's
-//! defaults, validated, and resolved into a parameter layout where every parameter has its
+//! defaults, validated, and resolved into a parameter space where every parameter has its
 //! prior. The resolved config is what a model records, so a refit reproduces it exactly.
 
-use super::prior::{Prior, PriorError, Support};
+use super::constraint::Support;
+use super::prior::{Prior, PriorError};
+use super::space::{BlockPrior, ParameterSpace, Transform};
 use crate::transforms::adstock::{check_l_max, MAX_L_MAX};
 use crate::transforms::{AdstockKind, SaturationKind};
 use serde::{Deserialize, Serialize};
@@ -164,117 +166,40 @@ impl Domain {
     }
 }
 
-/// One named parameter, scalar or indexed by channel, control or Fourier mode.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParamBlock {
-    /// PyMC-Marketing's name, e.g. `adstock_alpha`, `saturation_beta`, `y_sigma`.
-    pub name: String,
-    /// Coordinate labels; empty for a scalar.
-    pub coords: Vec<String>,
-    pub priors: Vec<Prior>,
-    /// Index of the first element in the parameter vector.
-    pub offset: usize,
-}
-
-impl ParamBlock {
-    pub fn len(&self) -> usize {
-        self.priors.len()
+/// The parameter space of a config over the named channels and controls: the blocks
+/// `intercept`, `adstock_*`, `saturation_*` (over `channel`), `gamma_control` (over `control`),
+/// `gamma_fourier` (over `fourier_mode`), `y_sigma` and, for the Student-t, `likelihood_nu`, in
+/// that order, with default priors overridden by `config.priors`.
+pub fn parameter_space(
+    config: &ModelConfig,
+    channels: &[String],
+    controls: &[String],
+) -> Result<ParameterSpace, SpecError> {
+    let k = config.yearly_seasonality;
+    let modes: Vec<String> = (1..=k).map(|i| format!("sin_{i}")).chain((1..=k).map(|i| format!("cos_{i}"))).collect();
+    let mut builder = Builder { overrides: &config.priors, used: Vec::new(), space: ParameterSpace::new() };
+    builder.space.add_dim("channel", channels.to_vec());
+    builder.space.add_dim("control", controls.to_vec());
+    builder.space.add_dim("fourier_mode", modes);
+    builder.block("intercept", None, Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
+    for p in config.adstock.param_names() {
+        let (domain, prior) = default_adstock_prior(config.adstock, p);
+        builder.block(&format!("adstock_{p}"), Some("channel"), domain, prior)?;
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.priors.is_empty()
+    for p in config.saturation.param_names() {
+        let (domain, prior) = default_saturation_prior(config.saturation, p);
+        builder.block(&format!("saturation_{p}"), Some("channel"), domain, prior)?;
     }
-
-    pub fn range(&self) -> std::ops::Range<usize> {
-        self.offset..self.offset + self.len()
+    builder.block("gamma_control", Some("control"), Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
+    builder.block("gamma_fourier", Some("fourier_mode"), Domain::Real, json!({"dist": "Laplace", "mu": 0, "b": 1}))?;
+    builder.block("y_sigma", None, Domain::Positive, json!({"dist": "HalfNormal", "sigma": 2}))?;
+    if config.likelihood == Likelihood::StudentT {
+        builder.block("likelihood_nu", None, Domain::Positive, json!({"dist": "Gamma", "alpha": 2, "beta": 0.1}))?;
     }
-}
-
-/// The parameter vector of a model: blocks in a fixed order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Layout {
-    pub intercept: ParamBlock,
-    pub adstock: Vec<ParamBlock>,
-    pub saturation: Vec<ParamBlock>,
-    pub gamma_control: ParamBlock,
-    pub gamma_fourier: ParamBlock,
-    pub y_sigma: ParamBlock,
-    /// Degrees of freedom of the Student-t likelihood (empty for `normal`).
-    pub likelihood_nu: ParamBlock,
-    pub dim: usize,
-}
-
-impl Layout {
-    /// Assigns priors (defaults overridden by `config.priors`) and offsets.
-    pub fn new(config: &ModelConfig, channels: &[String], controls: &[String]) -> Result<Layout, SpecError> {
-        let mut builder = Builder { overrides: &config.priors, used: Vec::new(), offset: 0 };
-        let scalar: &[String] = &[];
-        let intercept =
-            builder.block("intercept", scalar, Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
-        let adstock = config
-            .adstock
-            .param_names()
-            .iter()
-            .map(|p| {
-                let (domain, prior) = default_adstock_prior(config.adstock, p);
-                builder.block(&format!("adstock_{p}"), channels, domain, prior)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let saturation = config
-            .saturation
-            .param_names()
-            .iter()
-            .map(|p| {
-                let (domain, prior) = default_saturation_prior(config.saturation, p);
-                builder.block(&format!("saturation_{p}"), channels, domain, prior)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let gamma_control =
-            builder.block("gamma_control", controls, Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
-        let k = config.yearly_seasonality;
-        let modes: Vec<String> =
-            (1..=k).map(|i| format!("sin_{i}")).chain((1..=k).map(|i| format!("cos_{i}"))).collect();
-        let gamma_fourier =
-            builder.block("gamma_fourier", &modes, Domain::Real, json!({"dist": "Laplace", "mu": 0, "b": 1}))?;
-        let y_sigma = builder.block("y_sigma", scalar, Domain::Positive, json!({"dist": "HalfNormal", "sigma": 2}))?;
-        let likelihood_nu = match config.likelihood {
-            Likelihood::Normal => builder.empty("likelihood_nu"),
-            Likelihood::StudentT => builder.block(
-                "likelihood_nu",
-                scalar,
-                Domain::Positive,
-                json!({"dist": "Gamma", "alpha": 2, "beta": 0.1}),
-            )?,
-        };
-        if let Some(unused) = config.priors.keys().find(|k| !builder.used.contains(k)) {
-            return Err(SpecError::UnknownParameter(unused.clone()));
-        }
-        Ok(Layout {
-            dim: builder.offset,
-            intercept,
-            adstock,
-            saturation,
-            gamma_control,
-            gamma_fourier,
-            y_sigma,
-            likelihood_nu,
-        })
+    if let Some(unused) = config.priors.keys().find(|k| !builder.used.contains(k)) {
+        return Err(SpecError::UnknownParameter(unused.clone()));
     }
-
-    /// Every block in vector order.
-    pub fn blocks(&self) -> impl Iterator<Item = &ParamBlock> {
-        std::iter::once(&self.intercept).chain(&self.adstock).chain(&self.saturation).chain([
-            &self.gamma_control,
-            &self.gamma_fourier,
-            &self.y_sigma,
-            &self.likelihood_nu,
-        ])
-    }
-
-    /// The prior of every element, in vector order.
-    pub fn priors(&self) -> impl Iterator<Item = &Prior> {
-        self.blocks().flat_map(|b| &b.priors)
-    }
+    Ok(builder.space)
 }
 
 /// PyMC-Marketing's default priors of the adstock parameters.
@@ -303,25 +228,18 @@ fn default_saturation_prior(kind: SaturationKind, param: &str) -> (Domain, Value
     }
 }
 
-/// Assigns offsets and resolves overrides, remembering which override keys were used.
+/// Declares blocks with their priors, remembering which override keys were used.
 struct Builder<'a> {
     overrides: &'a BTreeMap<String, Value>,
     used: Vec<&'a String>,
-    offset: usize,
+    space: ParameterSpace,
 }
 
 impl Builder<'_> {
-    fn empty(&mut self, name: &str) -> ParamBlock {
-        ParamBlock { name: name.into(), coords: Vec::new(), priors: Vec::new(), offset: self.offset }
-    }
-
-    fn block(
-        &mut self,
-        name: &str,
-        coords: &[String],
-        domain: Domain,
-        default: Value,
-    ) -> Result<ParamBlock, SpecError> {
+    /// Declares block `name` over `dim`, its default prior overridden for all or some
+    /// coordinates. A block over an empty dim is a scalar that nothing reads: round 1 sampled
+    /// it from its prior, and keeping it keeps those models' parameter vectors.
+    fn block(&mut self, name: &str, dim: Option<&str>, domain: Domain, default: Value) -> Result<(), SpecError> {
         let parse = |v: &Value| {
             let prior = Prior::from_json(v).map_err(|source| SpecError::Prior { param: name.into(), source })?;
             if !domain.admits(&prior.support()) {
@@ -335,6 +253,8 @@ impl Builder<'_> {
             Ok(prior)
         };
         let default = parse(&default)?;
+        let coords: Vec<String> =
+            dim.and_then(|d| self.space.dims().find(|x| x.name == d)).map_or_else(Vec::new, |d| d.labels.clone());
         let n = coords.len().max(1);
         let priors = match self.overrides.get_key_value(name) {
             None => vec![default; n],
@@ -352,9 +272,14 @@ impl Builder<'_> {
                 }
             }
         };
-        let block = ParamBlock { name: name.into(), coords: coords.to_vec(), priors, offset: self.offset };
-        self.offset += block.len();
-        Ok(block)
+        let dims: &[&str] = match dim {
+            Some(d) if !coords.is_empty() => &[d],
+            _ => &[],
+        };
+        self.space
+            .add(name, dims, BlockPrior::each(priors), Transform::Default)
+            .map_err(|e| SpecError::Config(e.to_string()))?;
+        Ok(())
     }
 }
 
@@ -369,8 +294,8 @@ mod tests {
     #[test]
     fn defaults_match_pymc_marketing() {
         let config = ModelConfig::from_json(&json!({"yearly_seasonality": 2})).unwrap();
-        let layout = Layout::new(&config, &names(&["x1", "x2"]), &names(&["event_1"])).unwrap();
-        let order: Vec<_> = layout.blocks().filter(|b| !b.is_empty()).map(|b| b.name.as_str()).collect();
+        let space = parameter_space(&config, &names(&["x1", "x2"]), &names(&["event_1"])).unwrap();
+        let order: Vec<_> = space.blocks().map(|b| b.name.as_str()).collect();
         assert_eq!(
             order,
             [
@@ -383,9 +308,15 @@ mod tests {
                 "y_sigma"
             ]
         );
-        assert_eq!(layout.dim, 1 + 2 + 2 + 2 + 1 + 4 + 1);
-        assert_eq!(layout.gamma_fourier.coords, names(&["sin_1", "sin_2", "cos_1", "cos_2"]));
-        assert_eq!(layout.saturation[1].priors[0].to_string(), "HalfNormal(sigma=2)");
+        assert_eq!(space.dim(), 1 + 2 + 2 + 2 + 1 + 4 + 1);
+        let fourier = space.find("gamma_fourier").unwrap();
+        let modes: Vec<_> = (0..fourier.len()).filter_map(|i| fourier.coordinate(i)).collect();
+        assert_eq!(modes, names(&["sin_1", "sin_2", "cos_1", "cos_2"]));
+        assert_eq!(space.find("saturation_beta").unwrap().priors[0].to_string(), "HalfNormal(sigma=2)");
+        // Without controls, gamma_control is round 1's unused scalar.
+        let space = parameter_space(&config, &names(&["x1"]), &[]).unwrap();
+        let control = space.find("gamma_control").unwrap();
+        assert_eq!((control.len(), control.coordinate(0)), (1, None));
         assert_eq!(config.chains, 4);
         assert_eq!(config.target_accept, 0.8);
     }
@@ -397,10 +328,11 @@ mod tests {
             "adstock_alpha": {"x2": {"dist": "Beta", "alpha": 2, "beta": 2}}
         }}))
         .unwrap();
-        let layout = Layout::new(&config, &names(&["x1", "x2"]), &[]).unwrap();
-        assert_eq!(layout.saturation[1].priors[1].to_string(), "HalfNormal(sigma=1)");
-        assert_eq!(layout.adstock[0].priors[0].to_string(), "Beta(alpha=1, beta=3)");
-        assert_eq!(layout.adstock[0].priors[1].to_string(), "Beta(alpha=2, beta=2)");
+        let space = parameter_space(&config, &names(&["x1", "x2"]), &[]).unwrap();
+        let priors = |name: &str, i: usize| space.find(name).unwrap().priors[i].to_string();
+        assert_eq!(priors("saturation_beta", 1), "HalfNormal(sigma=1)");
+        assert_eq!(priors("adstock_alpha", 0), "Beta(alpha=1, beta=3)");
+        assert_eq!(priors("adstock_alpha", 1), "Beta(alpha=2, beta=2)");
     }
 
     #[test]
@@ -410,13 +342,15 @@ mod tests {
         assert!(err(json!({"l_max": "eight"})).contains("l_max"));
         assert!(err(json!({"target_accept": 1.5})).contains("target_accept"));
         assert!(err(json!({"adstock": "exponential"})).contains("adstock"));
-        let layout_err =
-            |v: Value| Layout::new(&ModelConfig::from_json(&v).unwrap(), &names(&["x1"]), &[]).unwrap_err().to_string();
-        assert!(layout_err(json!({"priors": {"saturation_gamma": {"dist": "Normal"}}})).contains("saturation_gamma"));
-        assert!(layout_err(json!({"priors": {"adstock_alpha": {"x9": {"dist": "Beta", "alpha": 1, "beta": 1}}}}))
+        let space_err = |v: Value| {
+            parameter_space(&ModelConfig::from_json(&v).unwrap(), &names(&["x1"]), &[]).unwrap_err().to_string()
+        };
+        assert!(space_err(json!({"priors": {"saturation_gamma": {"dist": "Normal"}}})).contains("saturation_gamma"));
+        assert!(space_err(json!({"priors": {"adstock_alpha": {"x9": {"dist": "Beta", "alpha": 1, "beta": 1}}}}))
             .contains("x9"));
-        assert!(layout_err(json!({"priors": {"adstock_alpha": {"dist": "Normal", "mu": 0, "sigma": 1}}}))
-            .contains("(0, 1)"));
-        assert!(layout_err(json!({"priors": {"y_sigma": {"dist": "HalfNormal", "sigma": -1}}})).contains("y_sigma"));
+        assert!(
+            space_err(json!({"priors": {"adstock_alpha": {"dist": "Normal", "mu": 0, "sigma": 1}}})).contains("(0, 1)")
+        );
+        assert!(space_err(json!({"priors": {"y_sigma": {"dist": "HalfNormal", "sigma": -1}}})).contains("y_sigma"));
     }
 }

@@ -4,7 +4,6 @@
 
 use crate::inference::diagnostics::hdi;
 use crate::inference::sampler::Trace;
-use crate::model::density::ChannelPass;
 use crate::model::design::Dataset;
 use crate::model::{Likelihood, Model};
 use rand::SeedableRng;
@@ -15,6 +14,8 @@ use rand_distr::{Distribution, Normal, StudentT};
 pub struct ComponentDraws {
     /// `intercept`, a channel name, a control name, or `seasonality`.
     pub component: String,
+    /// The mean component it is part of: `intercept`, `channels`, `controls`, `seasonality`.
+    pub group: String,
     pub values: ndarray::Array2<f64>,
 }
 
@@ -33,38 +34,35 @@ impl Band {
     }
 }
 
-/// Every component of `mu_t` per draw, times `s_y`: they sum to the fitted mean.
+/// Every part of every component of `mu_t` per draw, times `s_y`: they sum to the fitted
+/// mean. Listed in the mean's report order: intercept, channels, controls, seasonality.
 pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
     let (weeks, draws) = (model.design.y.len(), trace.chains.len() * trace.draws_per_chain());
-    let layout = &model.layout;
     let s_y = model.design.scales.target;
-    let mut names = vec!["intercept".to_string()];
-    names.extend(layout.saturation[0].coords.iter().cloned());
-    names.extend(layout.gamma_control.coords.iter().cloned());
-    let seasonal = !layout.gamma_fourier.is_empty();
-    if seasonal {
-        names.push("seasonality".into());
-    }
-    let mut out: Vec<ndarray::Array2<f64>> = vec![ndarray::Array2::zeros((draws, weeks)); names.len()];
-    let mut pass = ChannelPass::new(weeks, &model.config);
-    let n_channels = model.design.channels.len();
+    let components = model.mean().report_order();
+    let mut work: Vec<_> = components.iter().map(|c| c.workspace(weeks)).collect();
+    let mut series: Vec<Vec<Vec<f64>>> = components.iter().map(|c| vec![vec![0.0; weeks]; c.parts().len()]).collect();
+    let mut out: Vec<Vec<ndarray::Array2<f64>>> =
+        components.iter().map(|c| vec![ndarray::Array2::zeros((draws, weeks)); c.parts().len()]).collect();
     for (d, theta) in trace.draws().enumerate() {
-        out[0].row_mut(d).fill(theta[layout.intercept.offset] * s_y);
-        for (m, x) in model.design.channels.iter().enumerate() {
-            pass.forward(&model.config, x, &model.channel_params(theta, m));
-            out[1 + m].row_mut(d).assign(&ndarray::ArrayView1::from(&pass.contribution).mapv(|c| c * s_y));
-        }
-        for (c, (z, i)) in model.design.controls.iter().zip(layout.gamma_control.range()).enumerate() {
-            out[1 + n_channels + c].row_mut(d).assign(&ndarray::ArrayView1::from(z).mapv(|z| theta[i] * z * s_y));
-        }
-        if seasonal {
-            let mut row = out[names.len() - 1].row_mut(d);
-            for (f, i) in model.design.fourier.iter().zip(layout.gamma_fourier.range()) {
-                row.zip_mut_with(&ndarray::ArrayView1::from(f), |acc, z| *acc += theta[i] * z * s_y);
+        for (((c, w), series), out) in components.iter().zip(&mut work).zip(&mut series).zip(&mut out) {
+            c.decompose(&model.design, theta, s_y, series, w.as_mut());
+            for (values, s) in out.iter_mut().zip(series.iter()) {
+                values.row_mut(d).assign(&ndarray::ArrayView1::from(s));
             }
         }
     }
-    names.into_iter().zip(out).map(|(component, values)| ComponentDraws { component, values }).collect()
+    components
+        .iter()
+        .zip(out)
+        .flat_map(|(c, values)| {
+            c.parts().iter().zip(values).map(move |(part, values)| ComponentDraws {
+                component: part.clone(),
+                group: c.name().to_string(),
+                values,
+            })
+        })
+        .collect()
 }
 
 /// The fitted mean `mu_t · s_y` per draw: the sum of the decomposition.
@@ -80,18 +78,19 @@ pub fn posterior_predictive(
     seed: u64,
 ) -> ndarray::Array2<f64> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let layout = &model.layout;
+    let space = model.space();
+    let value = |name: &str, theta: &[f64]| space.values(name, theta).expect("the likelihood's parameters")[0];
     let s_y = model.design.scales.target;
     let mut out = mean.clone();
     for (mut row, theta) in out.rows_mut().into_iter().zip(trace.draws()) {
-        let sigma = theta[layout.y_sigma.offset] * s_y;
+        let sigma = value("y_sigma", theta) * s_y;
         match model.config.likelihood {
             Likelihood::Normal => {
                 let noise = Normal::new(0.0, sigma).expect("sigma is positive");
                 row.iter_mut().for_each(|v| *v += noise.sample(&mut rng));
             }
             Likelihood::StudentT => {
-                let t = StudentT::new(theta[layout.likelihood_nu.offset]).expect("nu is positive");
+                let t = StudentT::new(value("likelihood_nu", theta)).expect("nu is positive");
                 row.iter_mut().for_each(|v| *v += sigma * t.sample(&mut rng));
             }
         }
@@ -106,7 +105,10 @@ pub fn roas(data: &Dataset, components: &[ComponentDraws]) -> Vec<(String, f64, 
         .zip(&data.channels)
         .map(|(name, spend)| {
             let total: f64 = spend.iter().sum();
-            let c = components.iter().find(|c| &c.component == name).expect("every channel is a component");
+            let c = components
+                .iter()
+                .find(|c| c.group == "channels" && &c.component == name)
+                .expect("every channel is a component");
             (name.clone(), total, c.values.sum_axis(ndarray::Axis(1)).mapv(|v| v / total).to_vec())
         })
         .collect()
