@@ -35,7 +35,7 @@ impl Band {
 
 /// Every component of `mu_t` per draw, times `s_y`: they sum to the fitted mean.
 pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
-    let (weeks, draws) = (model.design.y.len(), trace.chains.len() * trace.draws_per_chain());
+    let (weeks, draws) = (model.design.y.len(), trace.num_draws());
     let layout = &model.layout;
     let s_y = model.design.scales.target;
     let mut names = vec!["intercept".to_string()];
