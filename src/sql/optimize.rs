@@ -215,7 +215,8 @@ fn scenarios(id: i64, budgets: Vec<f64>, num_periods: i32, bounds: Option<JsonB>
     let mut rows = Vec::new();
     for budget in budgets {
         pgrx::check_for_interrupts!();
-        let o = planner.scenario(budget, bounds.as_ref().map(|b| &b.0), hdi_prob).unwrap_or_else(|e| raise_allocation(e));
+        let o =
+            planner.scenario(budget, bounds.as_ref().map(|b| &b.0), hdi_prob).unwrap_or_else(|e| raise_allocation(e));
         for (m, c) in o.channels.iter().enumerate() {
             rows.push((
                 budget,

@@ -8,8 +8,8 @@ use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::{fit, Control, Fit};
 use mmm_engine::model::density::ChannelPass;
 use mmm_engine::model::{Model, ModelConfig};
-use mmm_engine::optimize::report::historical_split;
 use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
+use mmm_engine::optimize::report::historical_split;
 use mmm_engine::optimize::sample::{sample_response, sampled_weeks};
 use mmm_engine::optimize::{
     channel_responses, AllocationError, BoundStatus, Bounds, BudgetReport, ChannelResponse, Horizon, Method,
@@ -140,7 +140,10 @@ fn sampled_response_without_noise_is_the_horizon_response() {
     let last = *f.data.dates.last().unwrap();
     for (i, w) in weeks.iter().enumerate() {
         let (series, t) = (i / 16, i % 16);
-        assert_eq!((w.series, w.week, w.date), (["x1", "x2", "total"][series], t + 1, last.plus_days(7 * (t as i32 + 1))));
+        assert_eq!(
+            (w.series, w.week, w.date),
+            (["x1", "x2", "total"][series], t + 1, last.plus_days(7 * (t as i32 + 1)))
+        );
         let planned = if series < 2 { budgets[series] } else { budgets.iter().sum() };
         assert_eq!(w.spend, if t < 8 { planned } else { 0.0 });
         assert!(w.response.lower <= w.response.mean && w.response.mean <= w.response.upper);
@@ -369,9 +372,12 @@ fn min_budget_report_is_the_cheapest_allocation_it_reports() {
     let max: f64 = f.model.design.scales.channels.iter().sum();
     match planner.min_budget(1e12, None, 0.94) {
         Err(AllocationError::Unreachable { max: reached, .. }) => {
-            let top = Optimizer { responses: &channel_responses(&f.model, &f.data, &f.trace, no_carry(8)), utility: Utility::Mean }
-                .evaluate(&[1000.0 * max; 2])
-                .utility;
+            let top = Optimizer {
+                responses: &channel_responses(&f.model, &f.data, &f.trace, no_carry(8)),
+                utility: Utility::Mean,
+            }
+            .evaluate(&[1000.0 * max; 2])
+            .utility;
             assert!((reached - top).abs() <= 1e-12 * top, "{reached} vs {top}");
         }
         other => panic!("expected unreachable, got {other:?}"),

@@ -99,7 +99,6 @@ impl AllocationError {
     }
 }
 
-
 /// The allocation problem over fitted channel responses.
 pub struct Optimizer<'a> {
     pub responses: &'a [ChannelResponse],

@@ -96,8 +96,11 @@ impl<'a> Planner<'a> {
         let optimizer = self.optimizer(utility);
         let solution = optimizer.solve(budget, &bounds, &[equal.clone(), historical.clone()])?;
         let periods = self.horizon.num_periods as f64;
-        let marginal_roas =
-            self.responses.iter().zip(&solution.budgets).map(|(r, &b)| r.mean_at(b.max(budget * 1e-12)).slope / periods);
+        let marginal_roas = self
+            .responses
+            .iter()
+            .zip(&solution.budgets)
+            .map(|(r, &b)| r.mean_at(b.max(budget * 1e-12)).slope / periods);
         Ok(BudgetReport {
             optimized: outcome(&optimizer, budget, solution.budgets.clone(), hdi_prob),
             marginal_roas: marginal_roas.collect(),

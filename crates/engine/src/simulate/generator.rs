@@ -1,13 +1,16 @@
 //! Drawing the data of a spec (one random stream in a fixed order) and the truth behind it,
 //! also in the model's own units.
 
-use super::spec::{parse_date, ChannelSpec, ControlPattern, Seasonality, SimulationError, SimulationSpec, SpendPattern, Trend};
+use super::spec::{
+    parse_date, ChannelSpec, ControlPattern, Seasonality, SimulationError, SimulationSpec, SpendPattern, Trend,
+};
 use crate::calendar::Date;
 use crate::model::Dataset;
 use crate::transforms::{adstock, saturation, SaturationKind};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
 
 /// The simulated data and the truth behind them.
@@ -264,7 +267,7 @@ fn log_normal(rng: &mut StdRng, sd: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulate::{example_process, tv_social_search, AdstockSpec, SaturationSpec};
+    use crate::simulate::{example_process, tv_social_search, SaturationSpec};
 
     /// `(min, mean, max)`.
     fn summary(v: &[f64]) -> (f64, f64, f64) {
@@ -407,4 +410,6 @@ mod tests {
         let truth = sim.model_truth();
         assert_eq!(truth.saturation_params[0], vec![1.5, 350.0 / truth.target_scale]);
         assert_eq!(truth.saturation_beta[2], 50.0 / truth.target_scale);
+        assert_eq!(truth.y_sigma, 20.0 / truth.target_scale);
+    }
 }

@@ -353,9 +353,6 @@ mod tests {
     use super::*;
     use crate::simulate::{example_process, simulate, tv_social_search};
 
-        assert_eq!(truth.y_sigma, 20.0 / truth.target_scale);
-    }
-
     #[test]
     fn specs_read_from_json_with_defaults() {
         let spec: SimulationSpec = serde_json::from_value(serde_json::json!({
