@@ -112,7 +112,6 @@ type OptimizeRow = (String, f64, f64, f64, f64, f64, f64, f64, String, f64, f64,
 
 /// The optimal allocation of `budget` per period, per channel, with the equal split and the
 /// historical mix of the last `num_periods` weeks beside it.
-#[allow(clippy::too_many_arguments)] // one per SQL argument
 fn optimize_budget(
     id: i64,
     budget: f64,
