@@ -2,8 +2,9 @@
 
 use super::error::{raise, raise_fit};
 use super::store::{self, Provenance};
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{self, Control, Progress};
-use mmm_engine::model::{Dataset, ModelConfig};
+use mmm_engine::model::Dataset;
 use pgrx::prelude::*;
 use pgrx::{JsonB, PgRelation};
 use std::time::Instant;
@@ -16,7 +17,7 @@ pub fn quote_ident(s: &str) -> String {
 /// Splits the SQL layer's own keys off the engine config: `progress` (NOTICE lines, default
 /// true) and, for the aggregate, `channel_names` and `control_names`.
 struct Options {
-    config: ModelConfig,
+    config: FitConfig,
     progress: bool,
     channel_names: Option<Vec<String>>,
     control_names: Option<Vec<String>>,
@@ -54,7 +55,7 @@ fn options(config: &serde_json::Value) -> Options {
     };
     let channel_names = take_names("channel_names");
     let control_names = take_names("control_names");
-    let config = ModelConfig::from_json(&serde_json::Value::Object(engine)).unwrap_or_else(|e| raise_fit(e.into()));
+    let config = FitConfig::from_json(&serde_json::Value::Object(engine)).unwrap_or_else(|e| raise_fit(e.into()));
     Options { config, progress, channel_names, control_names }
 }
 
@@ -297,7 +298,7 @@ WHERE oid = 'mmm_fit_agg(anyelement, date, float8, float8[], float8[], jsonb)'::
 #[cfg(feature = "pg_test")]
 #[pg_schema]
 mod tests {
-    use mmm_engine::inference::{fit, Control};
+    use mmm_engine::inference::{fit, Control, FitConfig};
     use pgrx::prelude::*;
 
     #[pg_test]
@@ -315,7 +316,8 @@ mod tests {
         let stored = super::super::store::load(id);
         let channels = ["tv".to_string(), "social".to_string()];
         let data = super::read_rows("\"public\".\"w\"", "week", Some("y"), &channels, &[]);
-        let engine = fit(stored.model.config.clone(), data, "y", |_| Control::Continue).unwrap();
+        let config = FitConfig { spec: stored.model.spec.clone(), sampler: stored.sampler };
+        let engine = fit(config, data, "y", |_| Control::Continue).unwrap();
         assert_eq!(engine.trace.dim, stored.trace.dim);
         for (a, b) in engine.trace.chains.iter().zip(&stored.trace.chains) {
             assert_eq!(a.values, b.values);

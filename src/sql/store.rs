@@ -5,7 +5,8 @@ use mmm_engine::calendar::Date;
 use mmm_engine::inference::health::{Gates, Health};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::Fit;
-use mmm_engine::model::{Dataset, Model, ModelConfig};
+use mmm_engine::inference::FitConfig;
+use mmm_engine::model::{Dataset, Model};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -64,7 +65,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         p.target_column.clone().into(),
         data.channel_names.clone().into(),
         data.control_names.clone().into(),
-        JsonB(serde_json::to_value(&model.config).expect("config serialises")).into(),
+        JsonB(FitConfig { spec: model.spec.clone(), sampler: fit.sampler }.to_json()).into(),
         JsonB(serde_json::Value::Object(priors)).into(),
         JsonB(json!({"target": scales.target, "channels": data.channel_names.iter().zip(&scales.channels).map(|(n, s)| (n.clone(), json!(s))).collect::<serde_json::Map<_, _>>()})).into(),
         to_pg_date(data.dates[0]).into(),
@@ -184,7 +185,7 @@ fn read(id: i64) -> Fit {
         let spec: JsonB = head.get(1).expect("spec").expect("spec is not null");
         let channel_names: Vec<String> = head.get(2).expect("channels").unwrap_or_default();
         let control_names: Vec<String> = head.get(3).expect("controls").unwrap_or_default();
-        let config = ModelConfig::from_json(&spec.0).unwrap_or_else(|e| {
+        let config = FitConfig::from_json(&spec.0).unwrap_or_else(|e| {
             raise(
                 PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
                 format!("model {id}: stored spec is invalid: {e}"),
@@ -206,11 +207,11 @@ fn read(id: i64) -> Fit {
             let controls: Vec<f64> = row.get(4).expect("controls").expect("controls");
             data.push(date, row.get(2).expect("target").expect("target"), channels, controls);
         }
-        let model = Model::new(config, &data).unwrap_or_else(|e| {
+        let model = Model::new(config.spec, &data).unwrap_or_else(|e| {
             raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {e}"), "Refit the model.")
         });
 
-        let (chains, draws, dim) = (model.config.chains, model.config.draws, model.dim());
+        let (chains, draws, dim) = (config.sampler.chains, config.sampler.draws, model.dim());
         let mut values = vec![vec![0.0; draws * dim]; chains];
         // One array per draw, its values in byte order of (parameter, coordinate) with NULL
         // coordinates last: the order `labels` is sorted in. Aggregating per draw reads about
@@ -284,6 +285,6 @@ fn read(id: i64) -> Fit {
                 })
                 .collect(),
         };
-        Fit { model: Arc::new(model), data, trace }
+        Fit { model: Arc::new(model), sampler: config.sampler, data, trace }
     })
 }

@@ -6,18 +6,19 @@
 mod common;
 
 use mmm_engine::inference::diagnostics::ess_bulk;
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control};
-use mmm_engine::model::{Model, ModelConfig};
+use mmm_engine::model::Model;
 use serde_json::json;
 use std::time::Instant;
 
-fn standard_config(seed: u64) -> ModelConfig {
-    ModelConfig::from_json(&json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": seed})).unwrap()
+fn standard_config(seed: u64) -> FitConfig {
+    FitConfig::from_json(&json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": seed})).unwrap()
 }
 
 fn main() {
     let data = common::example_dataset();
-    let model = Model::new(standard_config(1), &data).unwrap();
+    let model = Model::new(standard_config(1).spec, &data).unwrap();
     let u = model.initial_point();
     let mut grad = vec![0.0; model.dim()];
     let mut scratch = model.scratch();
@@ -53,7 +54,7 @@ fn main() {
     for (weeks, channels) in [(52, 2), (156, 2), (520, 2), (156, 5), (156, 10), (156, 20)] {
         let data = common::simulated(weeks, channels);
         let start = Instant::now();
-        fit(ModelConfig::from_json(&json!({"seed": 1})).unwrap(), data, "y", |_| Control::Continue).unwrap();
+        fit(FitConfig::from_json(&json!({"seed": 1})).unwrap(), data, "y", |_| Control::Continue).unwrap();
         println!("| {weeks} × {channels} | {:.2} s |", start.elapsed().as_secs_f64());
     }
 }

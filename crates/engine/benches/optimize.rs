@@ -5,8 +5,9 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit};
-use mmm_engine::model::{Dataset, ModelConfig};
+use mmm_engine::model::Dataset;
 use mmm_engine::optimize::curves::response_curve;
 use mmm_engine::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
 use serde_json::{json, Value};
@@ -26,7 +27,7 @@ fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn fitted(data: Dataset, config: Value) -> Fit {
-    fit(ModelConfig::from_json(&config).unwrap(), data, "y", |_| Control::Continue).unwrap()
+    fit(FitConfig::from_json(&config).unwrap(), data, "y", |_| Control::Continue).unwrap()
 }
 
 fn main() {

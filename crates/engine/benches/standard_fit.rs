@@ -16,8 +16,9 @@
 mod common;
 
 use mmm_engine::inference::diagnostics::summarize;
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit, FitError};
-use mmm_engine::model::{Dataset, ModelConfig};
+use mmm_engine::model::Dataset;
 use mmm_engine::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -32,7 +33,7 @@ fn config(mut base: Value, overrides: &Value) -> Value {
 
 /// A fit and its wall time in seconds.
 fn timed_fit(config: &Value, data: Dataset) -> Result<(Fit, f64), FitError> {
-    let config = ModelConfig::from_json(config).expect("valid config");
+    let config = FitConfig::from_json(config).expect("valid config");
     let start = Instant::now();
     let f = fit(config, data, "y", |_| Control::Continue)?;
     Ok((f, start.elapsed().as_secs_f64()))

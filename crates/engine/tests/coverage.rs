@@ -2,8 +2,8 @@
 //! simulated data give 90% intervals of the weekly channel contributions that cover the true
 //! contributions at a rate near 90%.
 
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control};
-use mmm_engine::model::ModelConfig;
 use mmm_engine::posterior::{decomposition, Band};
 use mmm_engine::simulate::{simulate, tv_social_search, AdstockSpec, SaturationSpec};
 use mmm_engine::transforms::{AdstockKind, SaturationKind};
@@ -41,7 +41,7 @@ fn ninety_percent_intervals_cover_the_truth() {
                 channel.saturation = saturation.clone();
             }
             let sim = simulate(&spec).unwrap();
-            let config = ModelConfig::from_json(&json!({
+            let config = FitConfig::from_json(&json!({
                 "adstock": adstock.kind, "saturation": saturation.kind,
                 "chains": 2, "tune": 500, "draws": 500, "seed": seed,
             }))

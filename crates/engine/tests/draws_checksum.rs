@@ -4,14 +4,13 @@
 
 mod common;
 
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control};
-use mmm_engine::model::ModelConfig;
 use serde_json::{json, Value};
 
 /// FNV-1a over the bits of every draw, chain by chain.
 fn checksum(config: Value) -> u64 {
-    let f =
-        fit(ModelConfig::from_json(&config).unwrap(), common::example_dataset(), "y", |_| Control::Continue).unwrap();
+    let f = fit(FitConfig::from_json(&config).unwrap(), common::example_dataset(), "y", |_| Control::Continue).unwrap();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for chain in &f.trace.chains {
         for v in &chain.values {

@@ -4,8 +4,8 @@
 mod common;
 
 use mmm_engine::inference::diagnostics::summarize;
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit};
-use mmm_engine::model::ModelConfig;
 use mmm_engine::posterior::decomposition;
 use mmm_engine::transforms::{adstock, saturation, AdstockKind, SaturationKind};
 use serde_json::json;
@@ -13,7 +13,7 @@ use serde_json::json;
 fn standard_fit(extra: serde_json::Value) -> Fit {
     let mut config = json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": 20261123});
     config.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-    fit(ModelConfig::from_json(&config).unwrap(), common::example_dataset(), "y", |_| Control::Continue).unwrap()
+    fit(FitConfig::from_json(&config).unwrap(), common::example_dataset(), "y", |_| Control::Continue).unwrap()
 }
 
 /// Mean of parameter `name` at coordinate index `i`, with its summary.
@@ -64,7 +64,7 @@ fn one_seed_gives_identical_draws() {
     let (a, b) = (standard_fit(short.clone()), standard_fit(short));
     assert_eq!(a.trace, b.trace);
     let other = fit(
-        ModelConfig::from_json(&json!({"tune": 100, "draws": 50, "chains": 3, "seed": 1})).unwrap(),
+        FitConfig::from_json(&json!({"tune": 100, "draws": 50, "chains": 3, "seed": 1})).unwrap(),
         common::example_dataset(),
         "y",
         |_| Control::Continue,
@@ -76,7 +76,7 @@ fn one_seed_gives_identical_draws() {
 #[test]
 fn cancelling_stops_the_fit() {
     let started = std::time::Instant::now();
-    let result = fit(ModelConfig::from_json(&json!({"tune": 100000})).unwrap(), common::example_dataset(), "y", |p| {
+    let result = fit(FitConfig::from_json(&json!({"tune": 100000})).unwrap(), common::example_dataset(), "y", |p| {
         if p.done > 50 {
             Control::Cancel
         } else {

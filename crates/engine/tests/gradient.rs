@@ -3,7 +3,8 @@
 
 mod common;
 
-use mmm_engine::model::{Model, ModelConfig};
+use mmm_engine::inference::FitConfig;
+use mmm_engine::model::Model;
 use rand::{RngExt, SeedableRng};
 use serde_json::json;
 
@@ -24,8 +25,8 @@ fn worst_gradient_error(model: &Model, rng: &mut impl rand::Rng, points: usize) 
         assert!(
             lp.is_finite(),
             "{:?}/{:?}: log density not finite at {u:?}",
-            model.config.adstock,
-            model.config.saturation
+            model.spec.adstock,
+            model.spec.saturation
         );
         for i in 0..dim {
             // Five-point stencil: truncation O(h⁴), rounding about 1e-16·|lp|/h.
@@ -51,12 +52,12 @@ fn gradient_matches_finite_differences_for_every_combination() {
     for adstock in ADSTOCKS {
         for saturation in SATURATIONS {
             for adstock_first in [true, false] {
-                let config = ModelConfig::from_json(&json!({
+                let config = FitConfig::from_json(&json!({
                     "adstock": adstock, "saturation": saturation, "adstock_first": adstock_first,
                     "yearly_seasonality": 2, "l_max": 6,
                 }))
                 .unwrap();
-                let model = Model::new(config, &data).unwrap();
+                let model = Model::new(config.spec, &data).unwrap();
                 let err = worst_gradient_error(&model, &mut rng, 5);
                 assert!(err < 1e-6, "{adstock} × {saturation} (adstock_first {adstock_first}): error {err:e}");
             }
@@ -68,8 +69,8 @@ fn gradient_matches_finite_differences_for_every_combination() {
 fn student_t_likelihood_gradient() {
     let data = common::example_dataset();
     let mut rng = rand::rngs::StdRng::seed_from_u64(12);
-    let config = ModelConfig::from_json(&json!({"likelihood": "student_t", "yearly_seasonality": 1})).unwrap();
-    let model = Model::new(config, &data).unwrap();
+    let config = FitConfig::from_json(&json!({"likelihood": "student_t", "yearly_seasonality": 1})).unwrap();
+    let model = Model::new(config.spec, &data).unwrap();
     let err = worst_gradient_error(&model, &mut rng, 20);
     assert!(err < 1e-6, "error {err:e}");
 }

@@ -5,9 +5,10 @@
 mod common;
 
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit};
 use mmm_engine::model::density::ChannelPass;
-use mmm_engine::model::{Model, ModelConfig};
+use mmm_engine::model::Model;
 use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
 use mmm_engine::optimize::report::historical_split;
 use mmm_engine::optimize::sample::{sample_response, sampled_weeks};
@@ -25,9 +26,8 @@ use std::sync::OnceLock;
 fn example_fit() -> &'static Fit {
     static FIT: OnceLock<Fit> = OnceLock::new();
     FIT.get_or_init(|| {
-        let config = ModelConfig::from_json(
-            &json!({"yearly_seasonality": 2, "chains": 2, "tune": 400, "draws": 300, "seed": 11}),
-        );
+        let config =
+            FitConfig::from_json(&json!({"yearly_seasonality": 2, "chains": 2, "tune": 400, "draws": 300, "seed": 11}));
         fit(config.unwrap(), common::example_dataset(), "y", |_| Control::Continue).unwrap()
     })
 }
@@ -40,7 +40,7 @@ fn no_carry(num_periods: usize) -> Horizon {
 /// centre: enough to compare two computations of the same response for every kernel.
 fn scattered(config: Value, draws: usize) -> (Model, Trace) {
     let data = common::example_dataset();
-    let model = Model::new(ModelConfig::from_json(&config).unwrap(), &data).unwrap();
+    let model = Model::new(FitConfig::from_json(&config).unwrap().spec, &data).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(3);
     let centre = model.initial_point();
     let mut values = Vec::new();
@@ -82,9 +82,9 @@ fn horizon_response_equals_the_forward_pass() {
                     let mut x = history.clone();
                     x.extend(std::iter::repeat_n(budgets[m] / s_m, 4));
                     x.extend(std::iter::repeat_n(0.0, 6));
-                    let mut pass = ChannelPass::new(x.len(), &model.config);
+                    let mut pass = ChannelPass::new(x.len(), &model.spec);
                     for (d, theta) in trace.draws().enumerate() {
-                        pass.forward(&model.config, &x, &model.channel_params(theta, m));
+                        pass.forward(&model.spec, &x, &model.channel_params(theta, m));
                         let expected =
                             pass.contribution[history.len()..].iter().sum::<f64>() * model.design.scales.target;
                         let label =
@@ -441,7 +441,7 @@ fn curves_and_grid_agree_with_the_model() {
         .draws()
         .map(|theta| {
             let p = f.model.channel_params(theta, 0).saturation;
-            mmm_engine::transforms::saturation::evaluate(f.model.config.saturation, 1.0, &p).value * s.target
+            mmm_engine::transforms::saturation::evaluate(f.model.spec.saturation, 1.0, &p).value * s.target
         })
         .sum::<f64>()
         / 600.0;

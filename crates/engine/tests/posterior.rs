@@ -3,15 +3,16 @@
 
 mod common;
 
+use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit};
-use mmm_engine::model::{Dataset, ModelConfig};
+use mmm_engine::model::Dataset;
 use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean, posterior_predictive, predict, roas, Band};
 use ndarray::{s, Axis};
 use serde_json::json;
 
 fn short_fit() -> Fit {
     let config =
-        ModelConfig::from_json(&json!({"yearly_seasonality": 2, "chains": 2, "tune": 400, "draws": 300, "seed": 5}));
+        FitConfig::from_json(&json!({"yearly_seasonality": 2, "chains": 2, "tune": 400, "draws": 300, "seed": 5}));
     fit(config.unwrap(), common::example_dataset(), "y", |_| Control::Continue).unwrap()
 }
 

@@ -1,8 +1,9 @@
 //! The sampler glue end to end on a known target: a correlated bivariate normal sampled
 //! through the same `sample` entry point the MMM uses, its mean and covariance recovered.
 
-use mmm_engine::inference::sampler::{sample, SamplerSettings, Target};
+use mmm_engine::inference::sampler::{sample, Target};
 use mmm_engine::inference::Control;
+use mmm_engine::inference::SamplerSettings;
 use std::sync::Arc;
 
 /// `N(m, Σ)` with `Σ = [[s1², ρ s1 s2], [ρ s1 s2, s2²]]`, sampled in its own coordinates.
@@ -53,7 +54,7 @@ impl Target for Normal2 {
 fn recovers_a_correlated_normal() {
     let target = Normal2 { mean: [1.0, -2.0], sd: [2.0, 0.5], rho: 0.8 };
     let settings =
-        SamplerSettings { chains: 4, tune: 500, draws: 2000, target_accept: 0.8, max_treedepth: 10, seed: 42 };
+        SamplerSettings { chains: 4, tune: 500, draws: 2000, target_accept: 0.8, max_treedepth: 10, seed: Some(42) };
     let trace = sample(Arc::new(target), &settings, |_| Control::Continue).unwrap();
     assert_eq!(trace.divergences(), 0);
     let n = (settings.chains * settings.draws) as f64;

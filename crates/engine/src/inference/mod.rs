@@ -1,11 +1,15 @@
 //! From data to posterior: validation, sampling and diagnostics.
 
+pub mod config;
 pub mod diagnostics;
 pub mod health;
 pub mod sampler;
+pub mod settings;
 
-use crate::model::{DataError, Dataset, Model, ModelConfig, SpecError};
-pub use sampler::{Control, Progress, SampleError, SamplerSettings, SamplerStats, Trace};
+use crate::model::{DataError, Dataset, Model, SpecError};
+pub use config::FitConfig;
+pub use sampler::{Control, Progress, SampleError, SamplerStats, Trace};
+pub use settings::SamplerSettings;
 use std::sync::Arc;
 
 /// Why a fit could not run; each names the key, column or chain at fault.
@@ -23,31 +27,25 @@ pub enum FitError {
 #[derive(Debug, Clone)]
 pub struct Fit {
     pub model: Arc<Model>,
+    /// The settings sampled with, seed included.
+    pub sampler: SamplerSettings,
     pub data: Dataset,
     pub trace: Trace,
 }
 
 /// Validates `data` against `config` (a seed is drawn if none is given) and samples.
 pub fn fit(
-    config: ModelConfig,
+    config: FitConfig,
     data: Dataset,
     target_name: &str,
     on_progress: impl FnMut(Progress) -> Control,
 ) -> Result<Fit, FitError> {
-    let config = config.with_seed();
+    let FitConfig { spec, sampler } = config.with_seed();
     let data = data.sorted();
-    let space = crate::model::spec::parameter_space(&config, &data.channel_names, &data.control_names)?;
+    let space = crate::model::spec::parameter_space(&spec, &data.channel_names, &data.control_names)?;
     // More rows than parameters, and at least one full adstock window beyond the first.
-    data.validate(target_name, (space.dim() + 2).max(config.l_max + 1))?;
-    let settings = SamplerSettings {
-        chains: config.chains,
-        tune: config.tune,
-        draws: config.draws,
-        target_accept: config.target_accept,
-        max_treedepth: config.max_treedepth,
-        seed: config.seed.expect("with_seed fills the seed"),
-    };
-    let model = Arc::new(Model::new(config, &data)?);
-    let trace = sampler::sample(Arc::clone(&model), &settings, on_progress)?;
-    Ok(Fit { model, data, trace })
+    data.validate(target_name, (space.dim() + 2).max(spec.l_max + 1))?;
+    let model = Arc::new(Model::new(spec, &data)?);
+    let trace = sampler::sample(Arc::clone(&model), &sampler, on_progress)?;
+    Ok(Fit { model, sampler, data, trace })
 }

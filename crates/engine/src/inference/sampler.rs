@@ -5,6 +5,7 @@
 //! Each chain's random stream is derived from the fit seed and the chain index alone, so a seed
 //! gives bit-identical draws whatever the number of cores.
 
+use super::settings::SamplerSettings;
 use nuts_rs::{Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings};
 use rand::{Rng, RngExt, SeedableRng};
 use std::collections::HashMap;
@@ -31,17 +32,6 @@ pub trait Target: Send + Sync {
 
     /// The unconstrained point chains start around.
     fn initial_point(&self) -> Vec<f64>;
-}
-
-/// Sampler settings (PyMC's defaults: 4 chains, 1000 tune, 1000 draws, target_accept 0.8).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SamplerSettings {
-    pub chains: usize,
-    pub tune: usize,
-    pub draws: usize,
-    pub target_accept: f64,
-    pub max_treedepth: u64,
-    pub seed: u64,
 }
 
 /// One chain's kept draws (constrained parameter values) and per-draw sampler statistics.
@@ -207,7 +197,7 @@ fn run_chain<T: Target>(
     chain: usize,
     shared: Shared,
 ) -> Result<ChainTrace, SampleError> {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(chain_seed(s.seed, chain));
+    let mut rng = rand::rngs::StdRng::seed_from_u64(chain_seed(s.seed.unwrap_or_default(), chain));
     let mut nuts = DiagNutsSettings {
         num_tune: s.tune as u64,
         num_draws: s.draws as u64,

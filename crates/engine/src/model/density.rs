@@ -13,7 +13,7 @@ use super::likelihood::Observation;
 use super::mean::{Columns, Intercept, Linear, Mean, MeanComponent};
 use super::media::Media;
 use super::space::{Handle, ParameterSpace};
-use super::spec::{parameter_space, ModelConfig, SpecError};
+use super::spec::{parameter_space, ModelSpec, SpecError};
 use super::term::{Gradient, Point, Priors, Term};
 use std::any::Any;
 use std::sync::Arc;
@@ -94,7 +94,7 @@ impl Density {
 /// The model a config describes, ready to evaluate: config, scaled data, and its density.
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub config: ModelConfig,
+    pub spec: ModelSpec,
     pub design: Design,
     pub density: Density,
     /// The channels' component, also among the mean's.
@@ -103,13 +103,13 @@ pub struct Model {
 
 impl Model {
     /// Builds the model for validated, date-ordered rows, scaled by their own maxima.
-    pub fn new(config: ModelConfig, data: &Dataset) -> Result<Model, SpecError> {
+    pub fn new(config: ModelSpec, data: &Dataset) -> Result<Model, SpecError> {
         let scales = data.scales();
         Model::with_scales(config, data, scales)
     }
 
     /// Builds the model with given scales, e.g. the ones a stored model was fitted with.
-    pub fn with_scales(config: ModelConfig, data: &Dataset, scales: Scales) -> Result<Model, SpecError> {
+    pub fn with_scales(config: ModelSpec, data: &Dataset, scales: Scales) -> Result<Model, SpecError> {
         let valid = |s: f64| s.is_finite() && s > 0.0;
         if scales.channels.len() != data.channels.len()
             || !valid(scales.target)
@@ -149,7 +149,7 @@ impl Model {
             Observation { kind: config.likelihood, sigma: block("y_sigma"), nu: space.handle("likelihood_nu") };
         let density =
             Density { space, mean: Mean::new(components), terms: vec![Arc::new(Priors), Arc::new(likelihood)] };
-        Ok(Model { config, design, density, media })
+        Ok(Model { spec: config, design, density, media })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn components_and_terms_are_found_by_name() {
-        let config = ModelConfig::from_json(&json!({"yearly_seasonality": 1, "likelihood": "student_t"})).unwrap();
+        let config = ModelSpec::from_json(&json!({"yearly_seasonality": 1, "likelihood": "student_t"})).unwrap();
         let model = Model::new(config, &weekly(30)).unwrap();
         let names: Vec<_> = model.mean().report_order().iter().map(|c| c.name().to_string()).collect();
         assert_eq!(names, ["intercept", "channels", "controls", "seasonality"]);
@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn a_model_can_be_built_from_stored_scales() {
         let data = weekly(30);
-        let config = ModelConfig::default();
+        let config = ModelSpec::default();
         let own = Model::new(config.clone(), &data).unwrap();
         let same = Model::with_scales(config.clone(), &data, data.scales()).unwrap();
         assert_eq!(own.design, same.design);

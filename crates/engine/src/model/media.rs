@@ -5,7 +5,7 @@
 use super::design::Design;
 use super::mean::MeanComponent;
 use super::space::Handle;
-use super::spec::ModelConfig;
+use super::spec::ModelSpec;
 use crate::numeric::{add_dots, wide};
 use crate::transforms::{adstock, saturation, SaturationKind, Weights};
 use std::any::Any;
@@ -15,7 +15,7 @@ use std::any::Any;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Media {
     /// The transforms: adstock and saturation kinds, `l_max`, normalisation and order.
-    config: ModelConfig,
+    config: ModelSpec,
     /// Channel names, in data order.
     channels: Vec<String>,
     /// One block per adstock parameter, in the order of the kind's `param_names`.
@@ -25,7 +25,7 @@ pub struct Media {
 }
 
 impl Media {
-    pub fn new(config: &ModelConfig, channels: Vec<String>, adstock: Vec<Handle>, saturation: Vec<Handle>) -> Media {
+    pub fn new(config: &ModelSpec, channels: Vec<String>, adstock: Vec<Handle>, saturation: Vec<Handle>) -> Media {
         Media { config: config.clone(), channels, adstock, saturation }
     }
 
@@ -113,7 +113,7 @@ pub struct ChannelPass {
 }
 
 impl ChannelPass {
-    pub fn new(weeks: usize, config: &ModelConfig) -> ChannelPass {
+    pub fn new(weeks: usize, config: &ModelSpec) -> ChannelPass {
         let n = adstock::kernel_len(config.adstock, config.l_max);
         ChannelPass {
             weights: Weights { w: vec![0.0; n], dw: vec![[0.0; 2]; n] },
@@ -127,7 +127,7 @@ impl ChannelPass {
     }
 
     /// Computes `contribution_t` for scaled spend `x`.
-    pub fn forward(&mut self, config: &ModelConfig, x: &[f64], p: &ChannelParams) {
+    pub fn forward(&mut self, config: &ModelSpec, x: &[f64], p: &ChannelParams) {
         adstock::weights_into(config.adstock, &p.adstock, config.normalize, &mut self.weights);
         let kind = config.saturation;
         if config.adstock_first {
@@ -140,7 +140,7 @@ impl ChannelPass {
     }
 
     /// Gradients of `Σ_t r_t · contribution_t` in the adstock and saturation parameters.
-    fn backward(&mut self, config: &ModelConfig, x: &[f64], r: &[f64]) -> ([f64; 2], [f64; 3]) {
+    fn backward(&mut self, config: &ModelSpec, x: &[f64], r: &[f64]) -> ([f64; 2], [f64; 3]) {
         // Adstock first: d/dθ_s = Σ_t r_t f_θ(a_t) and d/dθ_a = Σ_k dw_k Σ_t r_t f'(a_t) x_{t-k}.
         // Saturation first: the saturation terms see r back-convolved with w, and the adstock
         // terms correlate r with the saturated spend.

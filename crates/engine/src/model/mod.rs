@@ -17,4 +17,4 @@ pub mod term;
 pub use density::{Density, Model};
 pub use design::{DataError, Dataset, Scales};
 pub use space::{Block, BlockPrior, Handle, ParameterSpace, Transform};
-pub use spec::{Likelihood, ModelConfig, SpecError};
+pub use spec::{Likelihood, ModelSpec, SpecError};

@@ -1,6 +1,7 @@
-//! The model a fit is asked for: the flat JSON `config` of `mmm_fit`, with PyMC-Marketing's
-//! defaults, validated, and resolved into a parameter space where every parameter has its
-//! prior. The resolved config is what a model records, so a refit reproduces it exactly.
+//! The model a fit is of: its structure and priors (the model keys of `mmm_fit`'s `config`),
+//! with PyMC-Marketing's defaults, validated, and resolved into a parameter space where every
+//! parameter has its prior. Sampler settings are `inference::SamplerSettings`; the flat user
+//! config that holds both is `inference::FitConfig`.
 
 use super::constraint::Support;
 use super::prior::{Prior, PriorError};
@@ -19,10 +20,14 @@ pub enum Likelihood {
     StudentT,
 }
 
-/// Model structure, priors and sampler settings; field names are the config's JSON keys.
+/// The version of [`ModelSpec`]'s stored form, recorded with every model: a later release that
+/// changes the meaning of a key reads older specs by their version.
+pub const SPEC_VERSION: i32 = 1;
+
+/// Model structure and priors; field names are the config's JSON keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ModelConfig {
+pub struct ModelSpec {
     pub adstock: AdstockKind,
     pub l_max: usize,
     pub normalize: bool,
@@ -34,18 +39,11 @@ pub struct ModelConfig {
     /// Prior overrides by parameter name: a prior for all coordinates, or an object keyed by
     /// channel (or control) name.
     pub priors: BTreeMap<String, Value>,
-    pub chains: usize,
-    pub tune: usize,
-    pub draws: usize,
-    pub target_accept: f64,
-    pub max_treedepth: u64,
-    /// Absent means "draw one"; `resolve` records the one drawn.
-    pub seed: Option<u64>,
 }
 
-impl Default for ModelConfig {
+impl Default for ModelSpec {
     fn default() -> Self {
-        ModelConfig {
+        ModelSpec {
             adstock: AdstockKind::Geometric,
             l_max: 8,
             normalize: true,
@@ -54,12 +52,6 @@ impl Default for ModelConfig {
             yearly_seasonality: 0,
             likelihood: Likelihood::Normal,
             priors: BTreeMap::new(),
-            chains: 4,
-            tune: 1000,
-            draws: 1000,
-            target_accept: 0.8,
-            max_treedepth: 10,
-            seed: None,
         }
     }
 }
@@ -97,44 +89,31 @@ impl SpecError {
     }
 }
 
-impl ModelConfig {
-    /// Parses a config object, naming the offending key in every error.
-    pub fn from_json(v: &Value) -> Result<ModelConfig, SpecError> {
-        let config: ModelConfig = serde_path_to_error::deserialize(v).map_err(|e| SpecError::Config(e.to_string()))?;
-        config.validate()?;
-        Ok(config)
+impl ModelSpec {
+    /// Parses the model keys of a config object, naming the offending key in every error.
+    pub fn from_json(v: &Value) -> Result<ModelSpec, SpecError> {
+        let spec: ModelSpec = serde_path_to_error::deserialize(v).map_err(|e| SpecError::Config(e.to_string()))?;
+        spec.validate()?;
+        Ok(spec)
     }
 
+    /// Checks the values serde cannot: ranges, naming the key.
     fn validate(&self) -> Result<(), SpecError> {
-        let range = |key: &str, ok: bool, value: String, allowed: &str| {
-            if ok {
-                Ok(())
-            } else {
-                Err(SpecError::OutOfRange { key: key.into(), value, allowed: allowed.into() })
-            }
-        };
         check_l_max(self.l_max as i64).map_err(|_| SpecError::OutOfRange {
             key: "l_max".into(),
             value: self.l_max.to_string(),
             allowed: format!("1 to {MAX_L_MAX}"),
         })?;
-        range("yearly_seasonality", self.yearly_seasonality <= 26, self.yearly_seasonality.to_string(), "0 to 26")?;
-        range("chains", (1..=64).contains(&self.chains), self.chains.to_string(), "1 to 64")?;
-        range("draws", (4..=100_000).contains(&self.draws), self.draws.to_string(), "4 to 100000")?;
-        range("tune", self.tune <= 100_000, self.tune.to_string(), "0 to 100000")?;
-        range(
-            "target_accept",
-            self.target_accept > 0.0 && self.target_accept < 1.0,
-            self.target_accept.to_string(),
-            "a number in (0, 1)",
-        )?;
-        range("max_treedepth", (1..=20).contains(&self.max_treedepth), self.max_treedepth.to_string(), "1 to 20")
+        check_range("yearly_seasonality", self.yearly_seasonality <= 26, self.yearly_seasonality, "0 to 26")
     }
+}
 
-    /// Fills the seed (drawn when absent) so the recorded config reproduces the fit.
-    pub fn with_seed(mut self) -> ModelConfig {
-        self.seed.get_or_insert_with(rand::random);
-        self
+/// `Ok` when `ok`, else the out-of-range error for `key`.
+pub fn check_range(key: &str, ok: bool, value: impl ToString, allowed: &str) -> Result<(), SpecError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(SpecError::OutOfRange { key: key.into(), value: value.to_string(), allowed: allowed.into() })
     }
 }
 
@@ -166,37 +145,37 @@ impl Domain {
     }
 }
 
-/// The parameter space of a config over the named channels and controls: the blocks
+/// The parameter space of a spec over the named channels and controls: the blocks
 /// `intercept`, `adstock_*`, `saturation_*` (over `channel`), `gamma_control` (over `control`),
 /// `gamma_fourier` (over `fourier_mode`), `y_sigma` and, for the Student-t, `likelihood_nu`, in
-/// that order, with default priors overridden by `config.priors`.
+/// that order, with default priors overridden by `spec.priors`.
 pub fn parameter_space(
-    config: &ModelConfig,
+    spec: &ModelSpec,
     channels: &[String],
     controls: &[String],
 ) -> Result<ParameterSpace, SpecError> {
-    let k = config.yearly_seasonality;
+    let k = spec.yearly_seasonality;
     let modes: Vec<String> = (1..=k).map(|i| format!("sin_{i}")).chain((1..=k).map(|i| format!("cos_{i}"))).collect();
-    let mut builder = Builder { overrides: &config.priors, used: Vec::new(), space: ParameterSpace::new() };
+    let mut builder = Builder { overrides: &spec.priors, used: Vec::new(), space: ParameterSpace::new() };
     builder.space.add_dim("channel", channels.to_vec());
     builder.space.add_dim("control", controls.to_vec());
     builder.space.add_dim("fourier_mode", modes);
     builder.block("intercept", None, Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
-    for p in config.adstock.param_names() {
-        let (domain, prior) = default_adstock_prior(config.adstock, p);
+    for p in spec.adstock.param_names() {
+        let (domain, prior) = default_adstock_prior(spec.adstock, p);
         builder.block(&format!("adstock_{p}"), Some("channel"), domain, prior)?;
     }
-    for p in config.saturation.param_names() {
-        let (domain, prior) = default_saturation_prior(config.saturation, p);
+    for p in spec.saturation.param_names() {
+        let (domain, prior) = default_saturation_prior(spec.saturation, p);
         builder.block(&format!("saturation_{p}"), Some("channel"), domain, prior)?;
     }
     builder.block("gamma_control", Some("control"), Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
     builder.block("gamma_fourier", Some("fourier_mode"), Domain::Real, json!({"dist": "Laplace", "mu": 0, "b": 1}))?;
     builder.block("y_sigma", None, Domain::Positive, json!({"dist": "HalfNormal", "sigma": 2}))?;
-    if config.likelihood == Likelihood::StudentT {
+    if spec.likelihood == Likelihood::StudentT {
         builder.block("likelihood_nu", None, Domain::Positive, json!({"dist": "Gamma", "alpha": 2, "beta": 0.1}))?;
     }
-    if let Some(unused) = config.priors.keys().find(|k| !builder.used.contains(k)) {
+    if let Some(unused) = spec.priors.keys().find(|k| !builder.used.contains(k)) {
         return Err(SpecError::UnknownParameter(unused.clone()));
     }
     Ok(builder.space)
@@ -293,7 +272,7 @@ mod tests {
 
     #[test]
     fn defaults_match_pymc_marketing() {
-        let config = ModelConfig::from_json(&json!({"yearly_seasonality": 2})).unwrap();
+        let config = ModelSpec::from_json(&json!({"yearly_seasonality": 2})).unwrap();
         let space = parameter_space(&config, &names(&["x1", "x2"]), &names(&["event_1"])).unwrap();
         let order: Vec<_> = space.blocks().map(|b| b.name.as_str()).collect();
         assert_eq!(
@@ -317,13 +296,11 @@ mod tests {
         let space = parameter_space(&config, &names(&["x1"]), &[]).unwrap();
         let control = space.find("gamma_control").unwrap();
         assert_eq!((control.len(), control.coordinate(0)), (1, None));
-        assert_eq!(config.chains, 4);
-        assert_eq!(config.target_accept, 0.8);
     }
 
     #[test]
     fn overrides_apply_to_all_or_one_channel() {
-        let config = ModelConfig::from_json(&json!({"priors": {
+        let config = ModelSpec::from_json(&json!({"priors": {
             "saturation_beta": {"dist": "HalfNormal", "sigma": 1},
             "adstock_alpha": {"x2": {"dist": "Beta", "alpha": 2, "beta": 2}}
         }}))
@@ -337,13 +314,12 @@ mod tests {
 
     #[test]
     fn errors_name_the_key() {
-        let err = |v: Value| ModelConfig::from_json(&v).unwrap_err().to_string();
-        assert!(err(json!({"l_maxx": 8})).contains("l_maxx"));
+        let err = |v: Value| ModelSpec::from_json(&v).unwrap_err().to_string();
         assert!(err(json!({"l_max": "eight"})).contains("l_max"));
-        assert!(err(json!({"target_accept": 1.5})).contains("target_accept"));
+        assert!(err(json!({"l_max": 0})).contains("l_max"));
         assert!(err(json!({"adstock": "exponential"})).contains("adstock"));
         let space_err = |v: Value| {
-            parameter_space(&ModelConfig::from_json(&v).unwrap(), &names(&["x1"]), &[]).unwrap_err().to_string()
+            parameter_space(&ModelSpec::from_json(&v).unwrap(), &names(&["x1"]), &[]).unwrap_err().to_string()
         };
         assert!(space_err(json!({"priors": {"saturation_gamma": {"dist": "Normal"}}})).contains("saturation_gamma"));
         assert!(space_err(json!({"priors": {"adstock_alpha": {"x9": {"dist": "Beta", "alpha": 1, "beta": 1}}}}))

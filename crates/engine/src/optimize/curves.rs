@@ -29,7 +29,7 @@ pub fn response_curve(
     hdi_prob: f64,
 ) -> Vec<CurvePoint> {
     let (s_m, s_y) = (model.design.scales.channels[m], model.design.scales.target);
-    let kind = model.config.saturation;
+    let kind = model.spec.saturation;
     let params: Vec<[f64; 3]> = trace.draws().map(|theta| model.channel_params(theta, m).saturation).collect();
     (0..points)
         .into_par_iter()
@@ -52,11 +52,11 @@ pub fn response_curve(
 pub fn scaled_contribution(model: &Model, trace: &Trace, m: usize, delta: f64) -> Vec<f64> {
     let x: Vec<f64> = model.design.channels[m].iter().map(|v| v * delta).collect();
     let s_y = model.design.scales.target;
-    let mut pass = ChannelPass::new(x.len(), &model.config);
+    let mut pass = ChannelPass::new(x.len(), &model.spec);
     trace
         .draws()
         .map(|theta| {
-            pass.forward(&model.config, &x, &model.channel_params(theta, m));
+            pass.forward(&model.spec, &x, &model.channel_params(theta, m));
             pass.contribution.iter().sum::<f64>() * s_y
         })
         .collect()

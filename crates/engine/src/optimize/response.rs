@@ -52,7 +52,7 @@ pub struct MeanResponse {
 impl ChannelResponse {
     /// Channel `m` of a fitted model over `horizon`.
     pub fn new(model: &Model, data: &Dataset, trace: &Trace, m: usize, horizon: Horizon) -> ChannelResponse {
-        let config = &model.config;
+        let config = &model.spec;
         let kernel = adstock::kernel_len(config.adstock, config.l_max);
         let weeks = horizon.num_periods + config.l_max;
         let spend_scale = model.design.scales.channels[m];

@@ -22,12 +22,12 @@ pub fn sample_response(
     noise_level: f64,
     seed: u64,
 ) -> Vec<ndarray::Array2<f64>> {
-    let weeks = num_periods + model.config.l_max;
+    let weeks = num_periods + model.spec.l_max;
     let draws = trace.num_draws();
     let s_y = model.design.scales.target;
     let noise = Normal::new(0.0, noise_level).expect("noise_level is finite and >= 0");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let mut pass = ChannelPass::new(weeks, &model.config);
+    let mut pass = ChannelPass::new(weeks, &model.spec);
     let mut x = vec![0.0; weeks];
     budgets
         .iter()
@@ -39,7 +39,7 @@ pub fn sample_response(
                 for xt in &mut x[..num_periods] {
                     *xt = (b / s_m * (1.0 + noise.sample(&mut rng))).max(0.0);
                 }
-                pass.forward(&model.config, &x, &model.channel_params(theta, m));
+                pass.forward(&model.spec, &x, &model.channel_params(theta, m));
                 row.iter_mut().zip(&pass.contribution).for_each(|(o, c)| *o = c * s_y);
             }
             out

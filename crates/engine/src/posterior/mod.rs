@@ -84,7 +84,7 @@ pub fn posterior_predictive(
     let mut out = mean.clone();
     for (mut row, theta) in out.rows_mut().into_iter().zip(trace.draws()) {
         let sigma = value("y_sigma", theta) * s_y;
-        match model.config.likelihood {
+        match model.spec.likelihood {
             Likelihood::Normal => {
                 let noise = Normal::new(0.0, sigma).expect("sigma is positive");
                 row.iter_mut().for_each(|v| *v += noise.sample(&mut rng));
@@ -140,7 +140,7 @@ pub fn fit_metrics(y: &[f64], mean: &ndarray::Array2<f64>) -> FitMetrics {
 /// The mean `mu_t · s_y` per draw for new weeks `future` (same channels and controls), with
 /// adstock carried in from the last `l_max` training weeks.
 pub fn predict(model: &Model, training: &Dataset, trace: &Trace, future: &Dataset) -> ndarray::Array2<f64> {
-    let carry = model.config.l_max.min(training.dates.len());
+    let carry = model.spec.l_max.min(training.dates.len());
     let history = training.dates.len() - carry;
     let mut joined = future.clone();
     joined.dates = training.dates[history..].iter().chain(&future.dates).copied().collect();
@@ -151,7 +151,7 @@ pub fn predict(model: &Model, training: &Dataset, trace: &Trace, future: &Datase
         *z = past[history..].iter().chain(z.iter()).copied().collect();
     }
     joined.y = vec![0.0; joined.dates.len()];
-    let extended = model.with_design(joined.design(&model.design.scales, model.config.yearly_seasonality));
+    let extended = model.with_design(joined.design(&model.design.scales, model.spec.yearly_seasonality));
     let components = decomposition(&extended, trace);
     fitted_mean(&components).slice_move(ndarray::s![.., carry..])
 }
