@@ -5,12 +5,8 @@ use super::error::raise;
 use super::model_ref::by_model;
 use super::store::{load, to_pg_date};
 use mmm_engine::inference::Fit;
-use mmm_engine::optimize::allocate::historical_split;
-use mmm_engine::optimize::sample::sample_response;
-use mmm_engine::optimize::{
-    channel_responses, Allocation, AllocationError, Bounds, ChannelResponse, Horizon, Optimizer, Utility,
-};
-use mmm_engine::posterior::Band;
+use mmm_engine::optimize::sample::sampled_weeks;
+use mmm_engine::optimize::{AllocationError, BudgetReport, Horizon, MinBudgetReport, Planner, Utility};
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use std::rc::Rc;
@@ -101,44 +97,21 @@ fn raise_allocation(e: AllocationError) -> ! {
     raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint())
 }
 
-/// The fit, its channel responses over `num_periods` weeks, and the parsed bounds.
-fn setup(id: i64, num_periods: i32, carry_in: bool, hdi_prob: f64) -> (Rc<Fit>, Vec<ChannelResponse>) {
+/// The fit, after checking the arguments every budget question shares.
+fn setup(id: i64, num_periods: i32, hdi_prob: f64) -> Rc<Fit> {
     super::check_hdi_prob(hdi_prob);
     super::check_num_periods(num_periods);
-    let fit = load(id);
-    let responses =
-        channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods: num_periods as usize, carry_in });
-    (fit, responses)
+    load(id)
 }
 
-fn bounds_of(fit: &Fit, bounds: &Option<JsonB>, default_upper: f64) -> Bounds {
-    Bounds::parse(&fit.data.channel_names, bounds.as_ref().map(|b| &b.0), default_upper)
-        .unwrap_or_else(|e| raise_allocation(e))
-}
-
-/// An allocation as reported: each channel's response and their total (mean and HDI), and the
-/// utility, from one evaluation.
-pub struct Outcome {
-    pub channels: Vec<Band>,
-    pub total: Band,
-    pub utility: f64,
-}
-
-pub fn outcome(optimizer: &Optimizer, b: &[f64], hdi_prob: f64) -> Outcome {
-    let e = optimizer.evaluate(b);
-    let total: Vec<f64> = (0..e.samples[0].len()).map(|d| e.samples.iter().map(|s| s[d]).sum()).collect();
-    Outcome {
-        channels: e.samples.iter().map(|s| Band::of(s, hdi_prob)).collect(),
-        total: Band::of(&total, hdi_prob),
-        utility: e.utility,
-    }
+fn horizon(num_periods: i32, carry_in: bool) -> Horizon {
+    Horizon { num_periods: num_periods as usize, carry_in }
 }
 
 type OptimizeRow = (String, f64, f64, f64, f64, f64, f64, f64, String, f64, f64, f64, f64, f64, f64, f64, f64, String);
 
 /// The optimal allocation of `budget` per period, per channel, with the equal split and the
 /// historical mix of the last `num_periods` weeks beside it.
-#[allow(clippy::too_many_arguments)]
 fn optimize_budget(
     id: i64,
     budget: f64,
@@ -159,41 +132,34 @@ fn optimize_budget(
             ),
         )
     });
-    let (fit, responses) = setup(id, num_periods, carry_in, hdi_prob);
-    let bounds = bounds_of(&fit, &bounds, budget);
-    let n = responses.len();
-    let equal = vec![budget / n as f64; n];
-    let historical = historical_split(&fit.data.channels, num_periods as usize, budget);
-    let optimizer = Optimizer { responses: &responses, utility };
-    let best =
-        optimizer.solve(budget, &bounds, &[equal.clone(), historical.clone()]).unwrap_or_else(|e| raise_allocation(e));
-    let optimized = outcome(&optimizer, &best.budgets, hdi_prob).channels;
-    let at_equal = outcome(&optimizer, &equal, hdi_prob);
-    let at_historical = outcome(&optimizer, &historical, hdi_prob);
+    let fit = setup(id, num_periods, hdi_prob);
+    let report = Planner::new(&fit, horizon(num_periods, carry_in))
+        .optimize(budget, bounds.as_ref().map(|b| &b.0), utility, hdi_prob)
+        .unwrap_or_else(|e| raise_allocation(e));
+    let BudgetReport { optimized, solution, marginal_roas, equal, historical } = &report;
     let periods = num_periods as f64;
-    (0..n)
+    (0..optimized.budgets.len())
         .map(|m| {
-            let b = best.budgets[m];
-            let c = optimized[m];
+            let (b, c) = (optimized.budgets[m], optimized.channels[m]);
             (
                 fit.data.channel_names[m].clone(),
                 b,
                 b * periods,
-                b / budget,
+                optimized.share(m),
                 c.mean,
                 c.lower,
                 c.upper,
-                responses[m].mean_at(b.max(budget * 1e-12)).slope / periods,
-                best.status[m].as_str().to_string(),
-                equal[m],
-                at_equal.channels[m].mean,
-                historical[m],
-                at_historical.channels[m].mean,
-                best.utility,
-                at_equal.utility,
-                at_historical.utility,
-                best.kkt_residual,
-                best.method.as_str().to_string(),
+                marginal_roas[m],
+                solution.status[m].as_str().to_string(),
+                equal.budgets[m],
+                equal.channels[m].mean,
+                historical.budgets[m],
+                historical.channels[m].mean,
+                solution.utility,
+                equal.utility,
+                historical.utility,
+                solution.kkt_residual,
+                solution.method.as_str().to_string(),
             )
         })
         .collect()
@@ -216,28 +182,24 @@ fn min_budget(
             "target_response is a positive total response over the horizon, in the target's units.",
         );
     }
-    let (fit, responses) = setup(id, num_periods, false, hdi_prob);
-    // Unbounded channels may spend up to a thousand times the largest historical week.
-    let bounds = bounds_of(&fit, &bounds, 1000.0 * fit.model.design.scales.channels.iter().sum::<f64>());
-    let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let best: Allocation = optimizer.min_budget(target_response, &bounds).unwrap_or_else(|e| raise_allocation(e));
-    let total: f64 = best.budgets.iter().sum();
-    let per_channel = outcome(&optimizer, &best.budgets, hdi_prob).channels;
-    (0..responses.len())
+    let fit = setup(id, num_periods, hdi_prob);
+    let MinBudgetReport { outcome, solution } = Planner::new(&fit, horizon(num_periods, false))
+        .min_budget(target_response, bounds.as_ref().map(|b| &b.0), hdi_prob)
+        .unwrap_or_else(|e| raise_allocation(e));
+    (0..outcome.budgets.len())
         .map(|m| {
-            let (b, c) = (best.budgets[m], per_channel[m]);
-            let share = if total > 0.0 { b / total } else { 0.0 };
+            let (b, c) = (outcome.budgets[m], outcome.channels[m]);
             (
                 fit.data.channel_names[m].clone(),
                 b,
                 b * num_periods as f64,
-                share,
+                outcome.share(m),
                 c.mean,
                 c.lower,
                 c.upper,
-                best.status[m].as_str().to_string(),
-                total,
-                best.utility,
+                solution.status[m].as_str().to_string(),
+                outcome.budget,
+                solution.utility,
             )
         })
         .collect()
@@ -247,27 +209,25 @@ type ScenarioRow = (f64, String, f64, f64, f64, f64, f64, f64, f64, f64);
 
 /// The optimal mean-utility allocation for each budget, with each scenario's total response.
 fn scenarios(id: i64, budgets: Vec<f64>, num_periods: i32, bounds: Option<JsonB>, hdi_prob: f64) -> Vec<ScenarioRow> {
-    let (fit, responses) = setup(id, num_periods, false, hdi_prob);
-    let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
+    let fit = setup(id, num_periods, hdi_prob);
+    let planner = Planner::new(&fit, horizon(num_periods, false));
     let mut rows = Vec::new();
     for budget in budgets {
         pgrx::check_for_interrupts!();
-        let bounds = bounds_of(&fit, &bounds, budget);
-        let best = optimizer.solve(budget, &bounds, &[]).unwrap_or_else(|e| raise_allocation(e));
-        let Outcome { channels: per_channel, total, .. } = outcome(&optimizer, &best.budgets, hdi_prob);
-        for (m, c) in per_channel.iter().enumerate() {
-            let b = best.budgets[m];
+        let o =
+            planner.scenario(budget, bounds.as_ref().map(|b| &b.0), hdi_prob).unwrap_or_else(|e| raise_allocation(e));
+        for (m, c) in o.channels.iter().enumerate() {
             rows.push((
                 budget,
                 fit.data.channel_names[m].clone(),
-                b,
-                b / budget,
+                o.budgets[m],
+                o.share(m),
                 c.mean,
                 c.lower,
                 c.upper,
-                total.mean,
-                total.lower,
-                total.upper,
+                o.total.mean,
+                o.total.lower,
+                o.total.upper,
             ));
         }
     }
@@ -293,36 +253,15 @@ fn sampled_response(
             "noise_level is the standard deviation of the relative spend noise, >= 0 (e.g. 0.01).",
         );
     }
-    let (fit, _) = setup(id, num_periods, false, hdi_prob);
+    let fit = setup(id, num_periods, hdi_prob);
     let budgets = allocation_of(&fit.data.channel_names, &allocation.0);
-    let periods = num_periods as usize;
-    let per_channel = sample_response(&fit.model, &fit.trace, &budgets, periods, noise_level, seed as u64);
-    let total = per_channel.iter().fold(ndarray::Array2::zeros(per_channel[0].raw_dim()), |acc, c| acc + c);
-    let dates = &fit.data.dates;
-    let (last, step) = (dates[dates.len() - 1], dates[1].0 - dates[0].0);
-    let names = fit.data.channel_names.iter().map(String::as_str).chain(["total"]);
-    let mut rows = Vec::new();
-    for ((m, name), values) in names.enumerate().zip(per_channel.iter().chain([&total])) {
-        for (t, column) in values.columns().into_iter().enumerate() {
-            let spending = t < periods;
-            let spend = match budgets.get(m) {
-                Some(b) if spending => *b,
-                None if spending => budgets.iter().sum(),
-                _ => 0.0,
-            };
-            let band = Band::of(&column.to_vec(), hdi_prob);
-            rows.push((
-                t as i32 + 1,
-                to_pg_date(last.plus_days(step * (t as i32 + 1))),
-                name.to_string(),
-                spend,
-                band.mean,
-                band.lower,
-                band.upper,
-            ));
-        }
-    }
-    rows
+    sampled_weeks(&fit, &budgets, num_periods as usize, noise_level, seed as u64, hdi_prob)
+        .into_iter()
+        .map(|w| {
+            let r = w.response;
+            (w.week as i32, to_pg_date(w.date), w.series.to_string(), w.spend, r.mean, r.lower, r.upper)
+        })
+        .collect()
 }
 
 /// `{"channel": spend per period, ...}`; channels left out spend nothing.

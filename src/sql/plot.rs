@@ -2,12 +2,10 @@
 
 use super::error::raise;
 use super::model_ref;
-use super::optimize::outcome;
 use super::store::load;
 use mmm_engine::inference::Fit;
-use mmm_engine::optimize::allocate::historical_split;
 use mmm_engine::optimize::curves::response_curve;
-use mmm_engine::optimize::{channel_responses, Bounds, Horizon, Optimizer, Utility};
+use mmm_engine::optimize::{Horizon, Planner, Utility};
 use mmm_engine::plot::{self, AllocationBar, Band, Curve};
 use mmm_engine::posterior::decomposition;
 use pgrx::prelude::*;
@@ -95,25 +93,20 @@ fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
 }
 
 /// The optimal allocation of `budget` (default: the historical mean weekly total) against the
-/// historical mix of the last `num_periods` weeks.
+/// historical mix of the last `num_periods` weeks, as `mmm_optimize_budget` reports them.
 fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> String {
     let budget = budget.unwrap_or_else(|| fit.data.mean_weekly_spend());
-    let responses = channel_responses(&fit.model, &fit.data, &fit.trace, Horizon { num_periods, carry_in: false });
-    let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let bounds = Bounds::parse(&fit.data.channel_names, None, budget).expect("default bounds");
-    let best = optimizer
-        .solve(budget, &bounds, &[])
+    let report = Planner::new(fit, Horizon { num_periods, carry_in: false })
+        .optimize(budget, None, Utility::Mean, hdi_prob)
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
-    let current = historical_split(&fit.data.channels, num_periods, budget);
-    let (now, then) =
-        (outcome(&optimizer, &current, hdi_prob).channels, outcome(&optimizer, &best.budgets, hdi_prob).channels);
-    let bars: Vec<AllocationBar> = (0..responses.len())
+    let (now, then) = (&report.historical, &report.optimized);
+    let bars: Vec<AllocationBar> = (0..now.budgets.len())
         .map(|m| AllocationBar {
             channel: fit.data.channel_names[m].clone(),
-            current_spend: current[m],
-            optimized_spend: best.budgets[m],
-            current_response: now[m],
-            optimized_response: then[m],
+            current_spend: now.budgets[m],
+            optimized_spend: then.budgets[m],
+            current_response: now.channels[m],
+            optimized_response: then.channels[m],
         })
         .collect();
     plot::allocation(&bars, target)

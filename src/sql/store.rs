@@ -2,7 +2,7 @@
 
 use super::error::raise;
 use mmm_engine::calendar::Date;
-use mmm_engine::inference::diagnostics::{ess_bulk, rhat};
+use mmm_engine::inference::health::{Gates, Health};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::Fit;
 use mmm_engine::model::{Dataset, Model, ModelConfig};
@@ -38,12 +38,7 @@ pub struct Provenance {
 pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     let model = &fit.model;
     let stats = fit.trace.sampler_stats();
-    let (mut max_r_hat, mut min_ess) = (f64::NEG_INFINITY, f64::INFINITY);
-    for i in 0..fit.trace.dim {
-        let draws = fit.trace.parameter(i);
-        max_r_hat = max_r_hat.max(rhat(draws.view()));
-        min_ess = min_ess.min(ess_bulk(draws.view()));
-    }
+    let health = Health::judge(&fit.trace, &Gates::default());
     let priors: serde_json::Map<String, serde_json::Value> = model
         .space()
         .blocks()
@@ -62,7 +57,6 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         "step_sizes": stats.step_sizes,
         "mean_tree_depth": stats.mean_tree_depth,
     });
-    let status = if stats.divergences == 0 && max_r_hat <= 1.01 { "ok" } else { "check_diagnostics" };
     let args: Vec<DatumWithOid> = vec![
         p.name.clone().into(),
         p.source.clone().into(),
@@ -76,12 +70,12 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         to_pg_date(data.dates[0]).into(),
         to_pg_date(*data.dates.last().expect("rows")).into(),
         (data.dates.len() as i32).into(),
-        max_r_hat.into(),
-        min_ess.into(),
-        (stats.divergences as i32).into(),
+        health.max_r_hat.into(),
+        health.min_ess_bulk.into(),
+        (health.divergences as i32).into(),
         JsonB(sampler).into(),
         p.seconds.into(),
-        status.to_string().into(),
+        health.status.as_str().to_string().into(),
     ];
     let id = Spi::get_one_with_args::<i64>(
         "INSERT INTO mmm.models (name, version, source, date_column, target_column, channel_columns,

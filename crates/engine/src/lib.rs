@@ -11,4 +11,5 @@ pub mod optimize;
 pub mod plot;
 pub mod posterior;
 pub mod simulate;
+pub mod stats;
 pub mod transforms;

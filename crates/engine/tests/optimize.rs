@@ -8,11 +8,12 @@ use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::{fit, Control, Fit};
 use mmm_engine::model::density::ChannelPass;
 use mmm_engine::model::{Model, ModelConfig};
-use mmm_engine::optimize::allocate::historical_split;
 use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
-use mmm_engine::optimize::sample::sample_response;
+use mmm_engine::optimize::report::historical_split;
+use mmm_engine::optimize::sample::{sample_response, sampled_weeks};
 use mmm_engine::optimize::{
-    channel_responses, AllocationError, BoundStatus, Bounds, ChannelResponse, Horizon, Method, Optimizer, Utility,
+    channel_responses, AllocationError, BoundStatus, Bounds, BudgetReport, ChannelResponse, Horizon, Method,
+    MinBudgetReport, Optimizer, Planner, Utility,
 };
 use mmm_engine::posterior::decomposition;
 use mmm_engine::transforms::SaturationKind;
@@ -132,6 +133,25 @@ fn sampled_response_without_noise_is_the_horizon_response() {
     let (a, b) = (sampled[0].sum() / 600.0, noisy[0].sum() / 600.0);
     assert!((a - b).abs() < 0.02 * a, "{a} vs {b}");
     assert_ne!(sampled[0], noisy[0]);
+
+    // Week by week: each channel, then the total, from the week after the fit's last.
+    let weeks = sampled_weeks(f, &budgets, 8, 0.2, 1, 0.94);
+    assert_eq!(weeks.len(), 3 * 16);
+    let last = *f.data.dates.last().unwrap();
+    for (i, w) in weeks.iter().enumerate() {
+        let (series, t) = (i / 16, i % 16);
+        assert_eq!(
+            (w.series, w.week, w.date),
+            (["x1", "x2", "total"][series], t + 1, last.plus_days(7 * (t as i32 + 1)))
+        );
+        let planned = if series < 2 { budgets[series] } else { budgets.iter().sum() };
+        assert_eq!(w.spend, if t < 8 { planned } else { 0.0 });
+        assert!(w.response.lower <= w.response.mean && w.response.mean <= w.response.upper);
+        if series == 2 {
+            let sum = weeks[t].response.mean + weeks[16 + t].response.mean;
+            assert!((w.response.mean - sum).abs() <= 1e-9 * sum);
+        }
+    }
 }
 
 #[test]
@@ -300,6 +320,67 @@ fn scenario_responses_grow_with_the_budget() {
         let a = optimizer.solve(b, &bounds_for(&f.data.channel_names, b), &[]).unwrap();
         assert!(a.utility > last, "scenario {factor}: {} after {last}", a.utility);
         last = a.utility;
+    }
+}
+
+#[test]
+fn budget_report_compares_the_optimum_with_the_equal_split_and_the_historical_mix() {
+    let f = example_fit();
+    let planner = Planner::new(f, no_carry(8));
+    let budget = f.data.mean_weekly_spend();
+    let report = planner.optimize(budget, None, Utility::Mean, 0.94).unwrap();
+    let BudgetReport { optimized, solution, marginal_roas, equal, historical } = &report;
+    assert_eq!(optimized.budgets, solution.budgets);
+    assert_eq!(equal.budgets, [budget / 2.0; 2]);
+    assert_eq!(historical.budgets, historical_split(&f.data.channels, 8, budget));
+    assert!(((0..2).map(|m| optimized.share(m)).sum::<f64>() - 1.0).abs() <= 1e-12);
+    for o in [optimized, equal, historical] {
+        assert_eq!(o.budget, budget);
+        // The mean utility is the mean total response, which is the sum of the channels' means.
+        let sum: f64 = o.channels.iter().map(|c| c.mean).sum();
+        assert!((o.total.mean - sum).abs() <= 1e-9 * sum && (o.utility - sum).abs() <= 1e-9 * sum);
+        assert!(o.channels.iter().chain([&o.total]).all(|b| b.lower <= b.mean && b.mean <= b.upper));
+    }
+    assert_eq!(optimized.utility, solution.utility);
+    assert!(solution.utility > equal.utility && solution.utility > historical.utility);
+    // Interior channels share one marginal return, which is the multiplier per period.
+    if solution.status == [BoundStatus::Interior; 2] {
+        let lambda = solution.multiplier / 8.0;
+        assert!(marginal_roas.iter().all(|r| (r - lambda).abs() <= 1e-6 * lambda), "{marginal_roas:?} vs {lambda}");
+    }
+    // A scenario is the same optimum, evaluated the same way.
+    assert_eq!(&planner.scenario(budget, None, 0.94).unwrap(), optimized);
+    let capped = planner.optimize(budget, Some(&json!({"x1": [0, 0.1 * budget]})), Utility::Mean, 0.94).unwrap();
+    assert_eq!(capped.solution.status[0], BoundStatus::Upper);
+    assert_eq!(
+        planner.optimize(budget, Some(&json!({"tv": [0, 1]})), Utility::Mean, 0.94),
+        Err(AllocationError::UnknownChannel("tv".into()))
+    );
+}
+
+#[test]
+fn min_budget_report_is_the_cheapest_allocation_it_reports() {
+    let f = example_fit();
+    let planner = Planner::new(f, no_carry(8));
+    let reference = planner.optimize(f.data.mean_weekly_spend(), None, Utility::Mean, 0.94).unwrap();
+    let target = 0.8 * reference.solution.utility;
+    let MinBudgetReport { outcome, solution } = planner.min_budget(target, None, 0.94).unwrap();
+    assert_eq!(outcome.budget, outcome.budgets.iter().sum::<f64>());
+    assert!(outcome.budget < reference.optimized.budget);
+    assert!((solution.utility - target).abs() <= 1e-9 * target && (outcome.total.mean - target).abs() <= 1e-9 * target);
+    // Unbounded channels may spend a thousand times their largest week, and no more.
+    let max: f64 = f.model.design.scales.channels.iter().sum();
+    match planner.min_budget(1e12, None, 0.94) {
+        Err(AllocationError::Unreachable { max: reached, .. }) => {
+            let top = Optimizer {
+                responses: &channel_responses(&f.model, &f.data, &f.trace, no_carry(8)),
+                utility: Utility::Mean,
+            }
+            .evaluate(&[1000.0 * max; 2])
+            .utility;
+            assert!((reached - top).abs() <= 1e-12 * top, "{reached} vs {top}");
+        }
+        other => panic!("expected unreachable, got {other:?}"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! ESS (Vehtari, Gelman, Simpson, Carpenter & Bürkner 2021), MCSE of mean and sd, HDI, E-BFMI.
 //! Inputs are `chains × draws` arrays of one scalar parameter.
 
+use crate::stats::{median_of_sorted, quantile_of_sorted};
 use ndarray::{Array2, ArrayView2, Axis};
 
 /// ArviZ's summary row of one parameter.
@@ -46,7 +47,7 @@ pub fn rhat(draws: ArrayView2<f64>) -> f64 {
 
 /// R-hat of the distances from the median: sensitive to chains that differ in spread.
 fn folded_rhat(draws: ArrayView2<f64>, sorted_draws: &[f64]) -> f64 {
-    let median = median(sorted_draws);
+    let median = median_of_sorted(sorted_draws);
     let folded = draws.mapv(|x| (x - median).abs());
     split_rhat(&z_scale(split_chains(folded.view()).view()))
 }
@@ -64,7 +65,7 @@ pub fn ess_tail(draws: ArrayView2<f64>) -> f64 {
 fn tail_ess(draws: ArrayView2<f64>, sorted_draws: &[f64]) -> f64 {
     [0.05, 0.95]
         .map(|p| {
-            let q = quantile(sorted_draws, p);
+            let q = quantile_of_sorted(sorted_draws, p);
             ess(split_chains(draws.mapv(|x| f64::from(u8::from(x <= q))).view()).view())
         })
         .into_iter()
@@ -120,28 +121,6 @@ fn sd(x: &[f64]) -> f64 {
 fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v.sort_by(f64::total_cmp);
     v
-}
-
-/// numpy's default (linear) quantile of sorted data, with numpy's rounding: interpolating
-/// from the nearer end keeps exact ties exact.
-fn quantile(s: &[f64], p: f64) -> f64 {
-    let h = (s.len() - 1) as f64 * p;
-    let (lo, t) = (h.floor() as usize, h - h.floor());
-    match s.get(lo + 1) {
-        Some(&b) if t >= 0.5 => b - (b - s[lo]) * (1.0 - t),
-        Some(&b) => s[lo] + (b - s[lo]) * t,
-        None => s[lo],
-    }
-}
-
-/// numpy's median: the mean of the two middle values of an even-sized sample.
-fn median(s: &[f64]) -> f64 {
-    let n = s.len();
-    if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
-    }
 }
 
 /// Each chain cut in half (the middle draw of an odd length dropped), doubling the chains so

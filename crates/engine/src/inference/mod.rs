@@ -1,6 +1,7 @@
 //! From data to posterior: validation, sampling and diagnostics.
 
 pub mod diagnostics;
+pub mod health;
 pub mod sampler;
 
 use crate::model::{DataError, Dataset, Model, ModelConfig, SpecError};

@@ -69,6 +69,11 @@ impl Trace {
         self.chains.first().map_or(0, |c| c.diverging.len())
     }
 
+    /// Draws over all chains: the length of every per-draw derived quantity.
+    pub fn num_draws(&self) -> usize {
+        self.chains.len() * self.draws_per_chain()
+    }
+
     /// Parameter `i` across chains: `chains × draws`.
     pub fn parameter(&self, i: usize) -> ndarray::Array2<f64> {
         let n = self.draws_per_chain();
@@ -96,7 +101,7 @@ impl Trace {
             bfmi: self.chains.iter().map(|c| super::diagnostics::bfmi(&c.energy)).collect(),
             step_sizes: self.chains.iter().map(|c| c.step_size).collect(),
             mean_tree_depth: self.chains.iter().flat_map(|c| &c.tree_depth).sum::<u64>() as f64
-                / (self.chains.len() * self.draws_per_chain()) as f64,
+                / self.num_draws() as f64,
         }
     }
 }

@@ -1,24 +1,12 @@
 //! Budget allocation: maximise a utility of the response sample subject to `Σ_m b_m = budget`
-//! and per-channel bounds.
-//!
-//! For the mean utility the response is separable by channel. When every channel's response is
-//! concave the optimum is global and characterised by one multiplier `λ`: interior channels
-//! have marginal response `λ`, channels at their lower bound at most `λ`, at their upper bound at
-//! least `λ`. Newton steps on these conditions reach it in a handful of evaluations.
-//! Other utilities and non-concave responses (hill slope > 1) use spectral projected gradient
-//! from several starts. Every answer reports its KKT residual.
+//! and per-channel bounds. The mean utility over concave responses is solved exactly by Newton
+//! steps (`newton.rs`), everything else by projected gradient from several starts
+//! (`projected_gradient.rs`); every answer reports its KKT residual.
 
-use super::response::{ChannelResponse, MeanResponse};
+use super::bounds::Bounds;
+use super::response::ChannelResponse;
 use super::utility::Utility;
-use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
-
-/// Per-channel bounds on the per-period budget.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bounds {
-    pub lower: Vec<f64>,
-    pub upper: Vec<f64>,
-}
 
 /// Where a channel's budget ended up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,94 +99,6 @@ impl AllocationError {
     }
 }
 
-impl Bounds {
-    /// `{"channel": [lower, upper], ...}` per period, missing channels `[0, default_upper]`.
-    pub fn parse(
-        channels: &[String],
-        json: Option<&serde_json::Value>,
-        default_upper: f64,
-    ) -> Result<Bounds, AllocationError> {
-        let mut bounds = Bounds { lower: vec![0.0; channels.len()], upper: vec![default_upper; channels.len()] };
-        let Some(json) = json else { return Ok(bounds) };
-        let object = json.as_object().ok_or(AllocationError::BoundsNotObject)?;
-        for (name, value) in object {
-            let m =
-                channels.iter().position(|c| c == name).ok_or_else(|| AllocationError::UnknownChannel(name.clone()))?;
-            let pair =
-                value.as_array().filter(|a| a.len() == 2).ok_or_else(|| AllocationError::BoundShape(name.clone()))?;
-            let (lower, upper) = match (pair[0].as_f64(), pair[1].as_f64()) {
-                (Some(l), Some(u)) => (l, u),
-                _ => return Err(AllocationError::BoundShape(name.clone())),
-            };
-            if !(lower >= 0.0 && lower <= upper && upper.is_finite()) {
-                return Err(AllocationError::InvalidBound { channel: name.clone(), lower, upper });
-            }
-            (bounds.lower[m], bounds.upper[m]) = (lower, upper);
-        }
-        Ok(bounds)
-    }
-
-    /// Checks that some allocation of `budget` fits.
-    pub fn check(&self, budget: f64) -> Result<(), AllocationError> {
-        if !(budget > 0.0 && budget.is_finite()) {
-            return Err(AllocationError::Budget(budget));
-        }
-        let (lo, hi): (f64, f64) = (self.lower.iter().sum(), self.upper.iter().sum());
-        // A relative slack so that bounds that add up to the budget exactly are feasible.
-        if lo > budget * (1.0 + 1e-12) {
-            return Err(AllocationError::LowerAboveBudget { sum: lo, budget });
-        }
-        if hi < budget * (1.0 - 1e-12) {
-            return Err(AllocationError::UpperBelowBudget { sum: hi, budget });
-        }
-        Ok(())
-    }
-
-    /// The closest point of `{lower <= b <= upper, Σ b = budget}` to `z`.
-    pub fn project(&self, z: &[f64], budget: f64) -> Vec<f64> {
-        self.project_scaled(z, &vec![1.0; z.len()], budget)
-    }
-
-    /// `clamp(z_m - τ w_m)` with the shift `τ` that makes it add up to `budget`, found by
-    /// bisection (the sum falls as `τ` grows): the Euclidean projection for unit weights, and
-    /// the Newton step of a separable quadratic model for weights `1 / curvature`.
-    fn project_scaled(&self, z: &[f64], w: &[f64], budget: f64) -> Vec<f64> {
-        let at = |tau: f64| -> Vec<f64> {
-            (0..z.len()).map(|m| (z[m] - tau * w[m]).clamp(self.lower[m], self.upper[m])).collect()
-        };
-        let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
-        for m in 0..z.len() {
-            (a, b) = (a.min((z[m] - self.upper[m]) / w[m]), b.max((z[m] - self.lower[m]) / w[m]));
-        }
-        for _ in 0..200 {
-            let mid = 0.5 * (a + b);
-            if mid <= a || mid >= b {
-                break;
-            }
-            if at(mid).iter().sum::<f64>() > budget {
-                a = mid
-            } else {
-                b = mid
-            }
-        }
-        let mut x = at(0.5 * (a + b));
-        fix_total(&mut x, self, budget);
-        x
-    }
-}
-
-/// Moves `x` onto `Σ x = budget` within the bounds, channel by channel: the last rounding of a
-/// bisection, never more than a few ulps of the budget.
-fn fix_total(x: &mut [f64], bounds: &Bounds, budget: f64) {
-    for m in 0..x.len() {
-        let gap = budget - x.iter().sum::<f64>();
-        if gap == 0.0 {
-            break;
-        }
-        x[m] = (x[m] + gap).clamp(bounds.lower[m], bounds.upper[m]);
-    }
-}
-
 /// The allocation problem over fitted channel responses.
 pub struct Optimizer<'a> {
     pub responses: &'a [ChannelResponse],
@@ -287,149 +187,6 @@ impl Optimizer<'_> {
         }
     }
 
-    /// Global optimum of the mean utility when every response is concave: Newton steps on
-    /// the KKT system. Each step maximises the second-order model of the responses, which is
-    /// separable with a diagonal Hessian, so its multiplier is found by bisection without
-    /// evaluating the responses again; a backtracking line search keeps every step uphill.
-    fn by_newton(&self, budget: f64, bounds: &Bounds) -> Vec<f64> {
-        // Slopes may be infinite at zero spend: evaluate a 1e-12 share inside.
-        let floor = budget * 1e-12;
-        let at = |b: &[f64]| -> Vec<MeanResponse> {
-            b.par_iter().zip(self.responses).map(|(&x, r)| r.mean_at(x.max(floor))).collect()
-        };
-        let total = |e: &[MeanResponse]| -> f64 { e.iter().map(|e| e.value).sum() };
-        let mut b = bounds.project(&vec![budget / self.responses.len() as f64; self.responses.len()], budget);
-        let mut e = at(&b);
-        for _ in 0..100 {
-            // A linear response has no curvature: a tiny one makes its model step go to a bound.
-            let c: Vec<f64> =
-                e.iter().map(|e| (-e.curvature).max(1e-12 * e.slope.abs() / budget).max(f64::MIN_POSITIVE)).collect();
-            // The model's maximiser: b_m + (g_m - λ) / c_m within the bounds, adding up.
-            let z: Vec<f64> = (0..b.len()).map(|m| b[m] + e[m].slope / c[m]).collect();
-            let w: Vec<f64> = c.iter().map(|c| 1.0 / c).collect();
-            let target = bounds.project_scaled(&z, &w, budget);
-            let d: Vec<f64> = target.iter().zip(&b).map(|(t, x)| t - x).collect();
-            if d.iter().all(|v| v.abs() <= 1e-13 * budget) {
-                break;
-            }
-            let mut t = 1.0;
-            let (next, next_e) = loop {
-                let candidate: Vec<f64> = b.iter().zip(&d).map(|(x, di)| x + t * di).collect();
-                let ce = at(&candidate);
-                if total(&ce) >= total(&e) || t < 1e-10 {
-                    break (candidate, ce);
-                }
-                t *= 0.5;
-            };
-            let gain = total(&next_e) - total(&e);
-            (b, e) = (next, next_e);
-            if gain <= 1e-15 * total(&e).abs() && t < 1.0 {
-                break;
-            }
-        }
-        b
-    }
-
-    /// Best of spectral projected gradient runs from the given starts, the mean response's
-    /// grid optimum, the equal split, each channel's largest share, and seeded random points.
-    fn by_projected_gradient(&self, budget: f64, bounds: &Bounds, starts: &[Vec<f64>]) -> Vec<f64> {
-        let m = self.responses.len();
-        let mut candidates: Vec<Vec<f64>> = starts.to_vec();
-        candidates.push(self.grid_optimum(budget, bounds, 100));
-        candidates.push(vec![budget / m as f64; m]);
-        for k in 0..m {
-            let mut z = vec![0.0; m];
-            z[k] = budget;
-            candidates.push(z);
-        }
-        let mut rng = rand::rngs::StdRng::seed_from_u64(20_251_123);
-        for _ in 0..3 {
-            let w: Vec<f64> = (0..m).map(|_| -rng.random::<f64>().max(1e-12).ln()).collect();
-            let s: f64 = w.iter().sum();
-            candidates.push(w.iter().map(|v| budget * v / s).collect());
-        }
-        let (best, _) = candidates
-            .iter()
-            .map(|start| self.spg(budget, bounds, &bounds.project(start, budget)))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .expect("at least one start");
-        best
-    }
-
-    /// The mean response's global optimum over allocations in steps of `budget / steps`, by
-    /// dynamic programming over channels: separable, so exact on the grid whatever the shapes.
-    fn grid_optimum(&self, budget: f64, bounds: &Bounds, steps: usize) -> Vec<f64> {
-        let unit = budget / steps as f64;
-        // best[k]: the best mean response of the channels so far spending k units, with choices.
-        let mut best: Vec<(f64, Vec<usize>)> =
-            (0..=steps).map(|k| (if k == 0 { 0.0 } else { f64::NEG_INFINITY }, Vec::new())).collect();
-        for (m, r) in self.responses.iter().enumerate() {
-            let allowed = |j: usize| {
-                (j as f64 * unit) >= bounds.lower[m] - 0.5 * unit && (j as f64 * unit) <= bounds.upper[m] + 0.5 * unit
-            };
-            let value: Vec<f64> = (0..=steps)
-                .map(|j| if allowed(j) { r.mean_at(j as f64 * unit).value } else { f64::NEG_INFINITY })
-                .collect();
-            best = (0..=steps)
-                .map(|k| {
-                    let j = (0..=k)
-                        .max_by(|&a, &b| (best[k - a].0 + value[a]).total_cmp(&(best[k - b].0 + value[b])))
-                        .expect("k >= 0");
-                    let mut choice = best[k - j].1.clone();
-                    choice.push(j);
-                    (best[k - j].0 + value[j], choice)
-                })
-                .collect();
-        }
-        best[steps].1.iter().map(|&j| j as f64 * unit).collect()
-    }
-
-    /// Spectral projected gradient ascent (Birgin, Martínez and Raydan 2000) with a
-    /// non-monotone line search, in budget units scaled by the budget.
-    fn spg(&self, budget: f64, bounds: &Bounds, start: &[f64]) -> (Vec<f64>, f64) {
-        const MEMORY: usize = 10;
-        let mut x = start.to_vec();
-        let mut e = self.evaluate(&x);
-        let scale = e.utility.abs().max(f64::MIN_POSITIVE);
-        let ascent = |g: &[f64]| -> Vec<f64> { g.iter().map(|v| v * budget / scale).collect() };
-        let mut g = ascent(&e.gradient);
-        let mut history = vec![e.utility];
-        // A first step that moves at most a tenth of the budget keeps the start's basin.
-        let mut step = 0.1 / g.iter().fold(f64::MIN_POSITIVE, |a, v| a.max(v.abs()));
-        for _ in 0..300 {
-            let target: Vec<f64> = x.iter().zip(&g).map(|(xi, gi)| xi + step * budget * gi).collect();
-            let d: Vec<f64> = bounds.project(&target, budget).iter().zip(&x).map(|(p, xi)| p - xi).collect();
-            let size = d.iter().fold(0.0f64, |a, v| a.max(v.abs())) / budget;
-            if size < 1e-11 {
-                break;
-            }
-            let slope: f64 = d.iter().zip(&g).map(|(di, gi)| di / budget * gi).sum();
-            let reference = history.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let mut t = 1.0;
-            let (next, next_e) = loop {
-                let candidate: Vec<f64> = x.iter().zip(&d).map(|(xi, di)| xi + t * di).collect();
-                let ce = self.evaluate(&candidate);
-                if ce.utility / scale >= reference / scale + 1e-4 * t * slope || t < 1e-12 {
-                    break (candidate, ce);
-                }
-                t *= 0.5;
-            };
-            let g_next = ascent(&next_e.gradient);
-            let s: Vec<f64> = next.iter().zip(&x).map(|(a, b)| (a - b) / budget).collect();
-            let sy: f64 = s.iter().zip(g_next.iter().zip(&g)).map(|(si, (gn, go))| si * (go - gn)).sum();
-            let ss: f64 = s.iter().map(|v| v * v).sum();
-            step = if sy > 0.0 { (ss / sy).clamp(1e-10, 1e10) } else { 1e10 };
-            (x, e, g) = (next, next_e, g_next);
-            history.push(e.utility);
-            if history.len() > MEMORY {
-                history.remove(0);
-            }
-        }
-        (x, e.utility)
-    }
-}
-
-impl Optimizer<'_> {
     /// The cheapest allocation whose mean response reaches `target` (mean utility). The best
     /// response `V(B)` grows with the budget `B` and `dV/dB` is the multiplier, so Newton steps
     /// on `B`, kept inside a bracket by bisection, converge in a few solves.
@@ -497,16 +254,4 @@ fn kkt(gradient: &[f64], status: &[BoundStatus]) -> (f64, f64) {
         }
     }
     best
-}
-
-/// Historical mix: each channel's share of the spend in the last `weeks` rows, applied to
-/// `budget`; the equal split when those weeks spent nothing.
-pub fn historical_split(channels: &[Vec<f64>], weeks: usize, budget: f64) -> Vec<f64> {
-    let spend: Vec<f64> = channels.iter().map(|x| x[x.len().saturating_sub(weeks)..].iter().sum()).collect();
-    let total: f64 = spend.iter().sum();
-    if total > 0.0 {
-        spend.iter().map(|s| budget * s / total).collect()
-    } else {
-        vec![budget / channels.len() as f64; channels.len()]
-    }
 }

@@ -70,7 +70,7 @@ impl ChannelResponse {
         padded.resize(h + weeks, 0.0);
         let (mut reach, mut carried) = (vec![0.0; h + weeks], vec![0.0; h + weeks]);
 
-        let draws = trace.chains.len() * trace.draws_per_chain();
+        let draws = trace.num_draws();
         let terms = if config.adstock_first { weeks } else { 1 };
         let mut out = ChannelResponse {
             kind: config.saturation,

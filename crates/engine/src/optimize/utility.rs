@@ -3,6 +3,7 @@
 //! Each returns its value and its gradient with respect to every sample, from which the
 //! optimizer gets the gradient in the budgets by the chain rule.
 
+use crate::stats::{interpolate, quantile_position};
 use serde_json::Value;
 
 /// A utility and its parameters.
@@ -144,7 +145,7 @@ fn tail_distance(samples: &[f64], mean: f64, p: f64, grad: &mut [f64], scale: f6
 }
 
 /// A sample quantile as numpy's default (linear) method computes it, with the two order
-/// statistics it interpolates, so that its gradient can be placed on them.
+/// statistics it interpolates and their weights, so that its gradient can be placed on them.
 struct Quantile {
     value: f64,
     /// `(sample index, weight)` of the lower and upper order statistic.
@@ -155,11 +156,9 @@ impl Quantile {
     fn of(samples: &[f64], q: f64) -> Quantile {
         let mut order: Vec<usize> = (0..samples.len()).collect();
         order.sort_by(|&a, &b| samples[a].total_cmp(&samples[b]));
-        let position = q * (samples.len() - 1) as f64;
-        let (lo, hi) = (position.floor() as usize, position.ceil() as usize);
-        let frac = position - lo as f64;
-        let parts = [(order[lo], 1.0 - frac), (order[hi], frac)];
-        Quantile { value: parts.iter().map(|&(i, w)| w * samples[i]).sum(), parts }
+        let (lo, hi, t) = quantile_position(samples.len(), q);
+        let (lower, upper) = (order[lo], order[hi]);
+        Quantile { value: interpolate(samples[lower], samples[upper], t), parts: [(lower, 1.0 - t), (upper, t)] }
     }
 
     /// Adds `scale × d value / d sample` to `grad`; returns the value.

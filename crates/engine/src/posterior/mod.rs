@@ -37,7 +37,7 @@ impl Band {
 /// Every part of every component of `mu_t` per draw, times `s_y`: they sum to the fitted
 /// mean. Listed in the mean's report order: intercept, channels, controls, seasonality.
 pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
-    let (weeks, draws) = (model.design.y.len(), trace.chains.len() * trace.draws_per_chain());
+    let (weeks, draws) = (model.design.y.len(), trace.num_draws());
     let s_y = model.design.scales.target;
     let components = model.mean().report_order();
     let mut work: Vec<_> = components.iter().map(|c| c.workspace(weeks)).collect();

@@ -1,0 +1,99 @@
+//! Per-channel bounds on the per-period budget: parsing them, checking that a budget fits,
+//! and projecting onto the feasible set `{lower <= b <= upper, Σ b = budget}`.
+
+use super::allocate::AllocationError;
+
+/// Per-channel bounds on the per-period budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bounds {
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+}
+
+impl Bounds {
+    /// `{"channel": [lower, upper], ...}` per period, missing channels `[0, default_upper]`.
+    pub fn parse(
+        channels: &[String],
+        json: Option<&serde_json::Value>,
+        default_upper: f64,
+    ) -> Result<Bounds, AllocationError> {
+        let mut bounds = Bounds { lower: vec![0.0; channels.len()], upper: vec![default_upper; channels.len()] };
+        let Some(json) = json else { return Ok(bounds) };
+        let object = json.as_object().ok_or(AllocationError::BoundsNotObject)?;
+        for (name, value) in object {
+            let m =
+                channels.iter().position(|c| c == name).ok_or_else(|| AllocationError::UnknownChannel(name.clone()))?;
+            let pair =
+                value.as_array().filter(|a| a.len() == 2).ok_or_else(|| AllocationError::BoundShape(name.clone()))?;
+            let (lower, upper) = match (pair[0].as_f64(), pair[1].as_f64()) {
+                (Some(l), Some(u)) => (l, u),
+                _ => return Err(AllocationError::BoundShape(name.clone())),
+            };
+            if !(lower >= 0.0 && lower <= upper && upper.is_finite()) {
+                return Err(AllocationError::InvalidBound { channel: name.clone(), lower, upper });
+            }
+            (bounds.lower[m], bounds.upper[m]) = (lower, upper);
+        }
+        Ok(bounds)
+    }
+
+    /// Checks that some allocation of `budget` fits.
+    pub fn check(&self, budget: f64) -> Result<(), AllocationError> {
+        if !(budget > 0.0 && budget.is_finite()) {
+            return Err(AllocationError::Budget(budget));
+        }
+        let (lo, hi): (f64, f64) = (self.lower.iter().sum(), self.upper.iter().sum());
+        // A relative slack so that bounds that add up to the budget exactly are feasible.
+        if lo > budget * (1.0 + 1e-12) {
+            return Err(AllocationError::LowerAboveBudget { sum: lo, budget });
+        }
+        if hi < budget * (1.0 - 1e-12) {
+            return Err(AllocationError::UpperBelowBudget { sum: hi, budget });
+        }
+        Ok(())
+    }
+
+    /// The closest point of `{lower <= b <= upper, Σ b = budget}` to `z`.
+    pub fn project(&self, z: &[f64], budget: f64) -> Vec<f64> {
+        self.project_scaled(z, &vec![1.0; z.len()], budget)
+    }
+
+    /// `clamp(z_m - τ w_m)` with the shift `τ` that makes it add up to `budget`, found by
+    /// bisection (the sum falls as `τ` grows): the Euclidean projection for unit weights, and
+    /// the Newton step of a separable quadratic model for weights `1 / curvature`.
+    pub(super) fn project_scaled(&self, z: &[f64], w: &[f64], budget: f64) -> Vec<f64> {
+        let at = |tau: f64| -> Vec<f64> {
+            (0..z.len()).map(|m| (z[m] - tau * w[m]).clamp(self.lower[m], self.upper[m])).collect()
+        };
+        let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
+        for m in 0..z.len() {
+            (a, b) = (a.min((z[m] - self.upper[m]) / w[m]), b.max((z[m] - self.lower[m]) / w[m]));
+        }
+        for _ in 0..200 {
+            let mid = 0.5 * (a + b);
+            if mid <= a || mid >= b {
+                break;
+            }
+            if at(mid).iter().sum::<f64>() > budget {
+                a = mid
+            } else {
+                b = mid
+            }
+        }
+        let mut x = at(0.5 * (a + b));
+        fix_total(&mut x, self, budget);
+        x
+    }
+}
+
+/// Moves `x` onto `Σ x = budget` within the bounds, channel by channel: the last rounding of a
+/// bisection, never more than a few ulps of the budget.
+fn fix_total(x: &mut [f64], bounds: &Bounds, budget: f64) {
+    for m in 0..x.len() {
+        let gap = budget - x.iter().sum::<f64>();
+        if gap == 0.0 {
+            break;
+        }
+        x[m] = (x[m] + gap).clamp(bounds.lower[m], bounds.upper[m]);
+    }
+}
