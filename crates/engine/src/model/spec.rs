@@ -346,10 +346,7 @@ impl Builder<'_> {
                         if let Some(bad) = per.keys().find(|c| !coords.contains(c)) {
                             return Err(SpecError::UnknownCoordinate { param: name.into(), coord: bad.clone() });
                         }
-                        coords
-                            .iter()
-                            .map(|c| per.get(c).map_or(Ok(default), parse))
-                            .collect::<Result<_, _>>()?
+                        coords.iter().map(|c| per.get(c).map_or(Ok(default), parse)).collect::<Result<_, _>>()?
                     }
                     _ => vec![parse(v)?; n],
                 }
