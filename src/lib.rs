@@ -2,6 +2,9 @@
 //! `mmm_engine` crate (`crates/engine`); this crate is the SQL layer that maps it to functions,
 //! aggregates and the catalog.
 
+// A set-returning function's Rust signature is its SQL column list (`TableIterator<(name!(..),
+// ..)>`), and an SQL function takes the named arguments its API has: both read best as they are.
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 mod sql;
 
 ::pgrx::pg_module_magic!(name, version);

@@ -12,16 +12,6 @@ pub fn raise(code: PgSqlErrorCode, message: String, hint: &str) -> ! {
     unreachable!("ERROR does not return")
 }
 
-/// The ERROR of a transform argument out of its range (both types are foreign to this crate,
-/// so a function rather than a `From` impl).
-fn transform_report(e: TransformError) -> ErrorReport {
-    ErrorReport::new(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), "pg_mmm").set_hint(format!(
-        "{} accepts {}.",
-        arg_of(&e),
-        e.allowed()
-    ))
-}
-
 fn arg_of(e: &TransformError) -> &str {
     match e {
         TransformError::OutOfRange { arg, .. } | TransformError::NotFinite { arg, .. } => arg,
@@ -36,8 +26,8 @@ pub trait OrRaise<T> {
 impl<T> OrRaise<T> for Result<T, TransformError> {
     fn or_raise(self) -> T {
         self.unwrap_or_else(|e| {
-            transform_report(e).report(PgLogLevel::ERROR);
-            unreachable!("ERROR does not return")
+            let hint = format!("{} accepts {}.", arg_of(&e), e.allowed());
+            raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), &hint)
         })
     }
 }
