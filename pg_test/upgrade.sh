@@ -19,7 +19,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 work=$(mktemp -d /tmp/pg_mmm_upgrade.XXXXXX)
 chmod 755 "$work"
 
-echo "upgrade: building and installing pg_mmm $base_version ($base_commit)"
+echo "upgrade: building pg_mmm $base_version ($base_commit) and $version"
 if [ ! -e "$worktree/.git" ]; then
   git worktree prune
   git worktree add --detach "$worktree" "$base_commit" >/dev/null
@@ -28,7 +28,23 @@ fi
   echo "upgrade: $worktree is not at $base_commit" >&2
   exit 1
 }
-(cd "$worktree" && CARGO_TARGET_DIR=$base_target install_extension)
+# Packaged, not installed, so that both releases are built before either is installed.
+package=$base_target/package
+(cd "$worktree" && CARGO_TARGET_DIR=$base_target cargo pgrx package --pg-config "$PG_CONFIG" --out-dir "$package" \
+  >"$work/build.log" 2>&1) || {
+  cat "$work/build.log" >&2
+  exit 1
+}
+# Installs the packaged 0.1.0 as cargo pgrx install would: the old library file is removed
+# first, never overwritten where a running backend may have it mapped.
+install_base() {
+  local pkglibdir sharedir
+  pkglibdir=$($PG_CONFIG --pkglibdir) sharedir=$($PG_CONFIG --sharedir)
+  as_root rm -f "$pkglibdir/pg_mmm.so"
+  as_root cp "$package$pkglibdir/pg_mmm.so" "$pkglibdir/"
+  as_root cp "$package$sharedir/extension/"pg_mmm* "$sharedir/extension/"
+}
+install_base
 
 cluster_start
 psql -X -q -v ON_ERROR_STOP=1 <<SQL
