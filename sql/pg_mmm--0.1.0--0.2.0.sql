@@ -41,6 +41,9 @@ SELECT p.model_id, p.parameter, p.coordinate, p.chain, array_agg(p.value ORDER B
 FROM mmm.posterior p
 WHERE EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = p.model_id)
 GROUP BY p.model_id, p.parameter, p.coordinate, p.chain;
+-- Leaving the extension first also takes the table off its configuration tables, which a DROP
+-- alone would leave behind.
+ALTER EXTENSION pg_mmm DROP TABLE mmm.posterior;
 DROP TABLE mmm.posterior;
 
 SELECT pg_catalog.pg_extension_config_dump('mmm.posterior_draws', '');
