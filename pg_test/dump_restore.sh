@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pg_dump of a database with a fitted model, restored into a new database, gives the same
-# answers: the catalog tables are extension configuration tables, so their rows are dumped.
+# answers and draws: the catalog tables are extension configuration tables, so their rows are
+# dumped, in an order their foreign keys accept.
 # Runs against the cluster in PGHOST/PGPORT (scripts/test starts one).
 set -euo pipefail
 createdb mmm_dump_source
@@ -17,7 +18,9 @@ SQL
 pg_dump -d mmm_dump_source -Fc -f "${TMPDIR:-/tmp}/mmm_dump.$$"
 pg_restore -d mmm_dump_target --exit-on-error "${TMPDIR:-/tmp}/mmm_dump.$$"
 rm -f "${TMPDIR:-/tmp}/mmm_dump.$$"
-answers="SELECT * FROM mmm_summary('kept') UNION ALL SELECT 'roas', channel, roas, 0, 0, 0, 0, 0, 0, 0, 0 FROM mmm_roas('kept') ORDER BY 1, 2"
+answers="SELECT * FROM mmm_summary('kept') UNION ALL SELECT 'roas', channel, roas, 0, 0, 0, 0, 0, 0, 0, 0 FROM mmm_roas('kept')
+  UNION ALL SELECT 'draws', md5(string_agg(concat_ws(' ', chain, draw, parameter, coordinate, value), ',' ORDER BY parameter, coordinate, chain, draw)), count(*), 0, 0, 0, 0, 0, 0, 0, 0 FROM mmm.posterior
+  ORDER BY 1, 2"
 before=$(psql -X -At -d mmm_dump_source -c "$answers")
 after=$(psql -X -At -d mmm_dump_target -c "$answers")
 if [ -z "$before" ] || [ "$before" != "$after" ]; then
@@ -25,4 +28,4 @@ if [ -z "$before" ] || [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") >&2 || true
   exit 1
 fi
-echo "1 passed, 0 failed: dump_restore ($(echo "$before" | wc -l) summary and ROAS rows identical after pg_restore)"
+echo "1 passed, 0 failed: dump_restore ($(echo "$before" | wc -l) summary, ROAS and draws rows identical after pg_restore)"

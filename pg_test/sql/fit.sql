@@ -16,11 +16,19 @@ SELECT mmm_fit('weekly', 'week', 'sales', ARRAY['x1', 'x2'], ARRAY['event_1', 'e
 SELECT name, version, status IN ('ok', 'check_diagnostics') AS has_status, owner = current_user AS mine,
        source, n_rows, first_date, last_date, divergences IS NOT NULL AS has_diagnostics
 FROM mmm_models WHERE id = :model_id;
--- One row per scalar parameter per draw: 2 chains x 200 draws x 14 parameters.
-SELECT count(*), count(DISTINCT (parameter, coordinate)) FROM mmm.posterior WHERE model_id = :model_id;
+-- One array of draws per parameter, coordinate and chain: 14 parameters x 2 chains, 200 draws
+-- each; the view mmm.posterior shows one row per scalar parameter per draw.
+SELECT count(*) AS arrays, min(cardinality(draws)) AS shortest, max(cardinality(draws)) AS longest
+FROM mmm.posterior_draws WHERE model_id = :model_id;
+SELECT count(*), count(DISTINCT (parameter, coordinate)), max(draw) AS last_draw FROM mmm.posterior WHERE model_id = :model_id;
+SELECT p.value = d.draws[p.draw + 1] AS same_value
+FROM mmm.posterior p JOIN mmm.posterior_draws d USING (model_id, parameter, chain)
+WHERE p.model_id = :model_id AND p.parameter = 'y_sigma' AND p.chain = 1 AND p.draw = 57;
 SELECT count(*) FROM mmm.model_data WHERE model_id = :model_id;
 SELECT spec ->> 'adstock' AS adstock, spec ->> 'l_max' AS l_max, spec ->> 'seed' AS seed,
-       priors -> 'saturation_beta' -> 0 AS beta_prior
+       priors -> 'saturation_beta' -> 0 AS beta_prior, spec_version,
+       engine_version = (SELECT extversion FROM pg_extension WHERE extname = 'pg_mmm') AS this_release,
+       group_key, arguments
 FROM mmm.models WHERE id = :model_id;
 
 -- The summary names parameters as PyMC-Marketing does; the fit recovers the example process.
@@ -63,6 +71,10 @@ SELECT name, version FROM mmm_models WHERE name = 'brand_a' ORDER BY version;
 SELECT count(*) AS parameters FROM mmm_summary('brand_a');
 SELECT mmm_drop_model('brand_a');
 SELECT name, version FROM mmm_models WHERE name = 'brand_a' ORDER BY version;
+-- The draws and rows of a dropped model go with it.
+SELECT mmm_drop_model(:model_id);
+SELECT (SELECT count(*) FROM mmm.posterior_draws WHERE model_id = :model_id) AS draws_left,
+       (SELECT count(*) FROM mmm.model_data WHERE model_id = :model_id) AS rows_left;
 
 -- One model per group: three brands, one statement.
 CREATE TABLE brands AS
@@ -77,6 +89,9 @@ FROM brands GROUP BY brand ORDER BY brand;
 SELECT m.name, s.coordinate
 FROM mmm_models m, mmm_summary(m.id) s
 WHERE m.name ~ '^brand_[0-9]$' AND s.parameter = 'saturation_beta' ORDER BY 1, 2;
+-- Each model records its group and the caller's expressions.
+SELECT name, group_key, source, date_column, target_column, arguments
+FROM mmm.models WHERE name ~ '^brand_[0-9]$' ORDER BY name;
 SELECT mmm_drop_model(name) FROM mmm_models WHERE name ~ '^brand_[0-9]$' ORDER BY name;
 -- The fits happen even when nothing reads the aggregate's result.
 SELECT count(*) AS groups FROM (

@@ -1,18 +1,14 @@
 //! `mmm_fit`: one model over a table, and `mmm_fit_agg`: one model per group.
 
 use super::error::{raise, raise_fit};
+use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
 use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{self, Control, Progress};
 use mmm_engine::model::Dataset;
 use pgrx::prelude::*;
-use pgrx::{JsonB, PgRelation};
+use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
 use std::time::Instant;
-
-/// `"name"` with embedded quotes doubled: the only way a caller's text enters SQL.
-pub fn quote_ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
 
 /// Splits the SQL layer's own keys off the engine config: `progress` (NOTICE lines, default
 /// true) and, for the aggregate, `channel_names` and `control_names`.
@@ -103,116 +99,23 @@ fn mmm_fit(
     name: default!(Option<&str>, "NULL"),
 ) -> i64 {
     let options = options(&config.0);
-    let relation = format!("{}.{}", quote_ident(source.namespace()), quote_ident(source.name()));
-    check_columns(&source, date_column, Some(target_column), &channel_columns, &control_columns);
-    let data = read_rows(&relation, date_column, Some(target_column), &channel_columns, &control_columns);
+    let data = source::read_table(&source, date_column, Some(target_column), &channel_columns, &control_columns);
     let name = name.map_or_else(|| source.name().to_string(), str::to_string);
     fit_and_store(options, data, target_column, |seconds| Provenance {
         name,
-        source: relation.clone(),
+        source: source::qualified_name(&source),
         date_column: date_column.into(),
         target_column: target_column.into(),
+        group_key: None,
+        arguments: None,
         seconds,
     })
-}
-
-/// Every named column exists, the date column holds dates and the others numbers.
-pub fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, channels: &[String], controls: &[String]) {
-    if channels.is_empty() {
-        raise(
-            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            "channel_columns is empty".into(),
-            "Name at least one spend column, e.g. ARRAY['tv', 'radio'].",
-        );
-    }
-    let columns: Vec<(String, String, String)> = Spi::connect(|client| {
-        client
-            .select(
-                "SELECT a.attname::text, t.typcategory::text, format_type(a.atttypid, a.atttypmod)
-                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-                 WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped",
-                None,
-                &[source.oid().into()],
-            )
-            .expect("read pg_attribute")
-            .map(|r| (r.get(1).unwrap().unwrap(), r.get(2).unwrap().unwrap(), r.get(3).unwrap().unwrap()))
-            .collect()
-    });
-    let numeric = target
-        .map(|t| ("target_column", t))
-        .into_iter()
-        .chain(channels.iter().map(|c| ("channel_columns", c.as_str())))
-        .chain(controls.iter().map(|c| ("control_columns", c.as_str())));
-    for (argument, column, category) in
-        std::iter::once(("date_column", date, "D")).chain(numeric.map(|(a, c)| (a, c, "N")))
-    {
-        match columns.iter().find(|(name, _, _)| name == column) {
-            None => raise(
-                PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
-                format!("column \"{column}\" ({argument}) does not exist in relation \"{}\"", source.name()),
-                "Column names are case-sensitive here; pass them as they appear in \\d.",
-            ),
-            Some((_, cat, ty)) if cat != category => raise(
-                PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
-                format!("column \"{column}\" ({argument}) has type {ty}"),
-                if category == "D" {
-                    "The date column must be of type date or timestamp."
-                } else {
-                    "Spend, target and control columns must be numeric."
-                },
-            ),
-            Some(_) => {}
-        }
-    }
-}
-
-/// Reads the rows through SPI as the calling role, so its privileges apply. Without a target
-/// (new weeks to predict) `y` is left at zero.
-pub fn read_rows(
-    relation: &str,
-    date: &str,
-    target: Option<&str>,
-    channels: &[String],
-    controls: &[String],
-) -> Dataset {
-    let numeric: Vec<&str> = target.into_iter().chain(channels.iter().chain(controls).map(String::as_str)).collect();
-    let select: Vec<String> = std::iter::once(format!("{}::date", quote_ident(date)))
-        .chain(numeric.iter().map(|c| format!("{}::float8", quote_ident(c))))
-        .collect();
-    let query = format!("SELECT {} FROM {relation}", select.join(", "));
-    let mut data = Dataset::empty(channels.to_vec(), controls.to_vec());
-    Spi::connect(|client| {
-        for row in client.select(&query, None, &[]).expect("read source rows") {
-            let Some(d) = row.get::<pgrx::datum::Date>(1).expect("date") else {
-                raise(
-                    PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                    format!("date column \"{date}\" has a NULL"),
-                    "Every row needs its week's date.",
-                )
-            };
-            let d = store::from_pg_date(d);
-            let mut values = numeric.iter().enumerate().map(|(i, column)| {
-                row.get::<f64>(i + 2).expect("numeric column").unwrap_or_else(|| {
-                    raise(
-                        PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                        format!("column \"{column}\" is NULL on {d}"),
-                        "Replace missing values, e.g. coalesce(spend, 0) in a view over the table.",
-                    )
-                })
-            });
-            let y = if target.is_some() { values.next().expect("target") } else { 0.0 };
-            let values: Vec<f64> = values.collect();
-            let (channel_values, control_values) = values.split_at(channels.len());
-            data.push(d, y, channel_values.iter().copied(), control_values.iter().copied());
-        }
-    });
-    data
 }
 
 /// Final function of `mmm_fit_agg`: fits one group's collected rows and stores the model,
 /// named by the group key.
 #[pg_extern(volatile, parallel_unsafe, name = "mmm_fit_agg_final")]
-fn fit_agg_final(state: Option<JsonB>) -> Option<i64> {
+fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
     let state = state?.0;
     let options = options(&state["config"]);
     let rows = state["rows"].as_array().cloned().unwrap_or_default();
@@ -228,72 +131,116 @@ fn fit_agg_final(state: Option<JsonB>) -> Option<i64> {
         }
         names
     };
-    let channel_names = names(&options.channel_names, "channel", width(2));
-    let control_names = names(&options.control_names, "control", width(3));
-    let mut data = Dataset::empty(channel_names, control_names);
+    let (n_channels, n_controls) = (width(2), width(3));
+    let channel_names = names(&options.channel_names, "channel", n_channels);
+    let control_names = names(&options.control_names, "control", n_controls);
+    let element = |argument: &str, n: usize| (1..=n).map(|i| format!("{argument}[{i}]")).collect::<Vec<_>>();
+    let labels = Labels {
+        date: "week".into(),
+        target: Some("target".into()),
+        values: [element("channels", n_channels), element("controls", n_controls)].concat(),
+    };
+    let mut data = Rows::new(channel_names, control_names, labels);
     for row in &rows {
         let date = row[0].as_str().and_then(mmm_engine::calendar::Date::parse);
-        let values = |i: usize| -> Vec<Option<f64>> {
-            row[i].as_array().map(|a| a.iter().map(serde_json::Value::as_f64).collect()).unwrap_or_default()
-        };
-        let (Some(date), Some(y)) = (date, row[1].as_f64()) else {
+        let values = |i: usize| row[i].as_array().map(|a| a.iter().map(serde_json::Value::as_f64).collect::<Vec<_>>());
+        let (channels, controls) = (values(2).unwrap_or_default(), values(3).unwrap_or_default());
+        if channels.len() != n_channels || controls.len() != n_controls {
             raise(
-                PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                "mmm_fit_agg: a row has a NULL date or target".into(),
-                "Filter or fill NULLs before aggregating.",
-            )
-        };
-        let (channels, controls) = (values(2), values(3));
-        if channels.len() != data.channels.len()
-            || controls.len() != data.controls.len()
-            || channels.iter().chain(&controls).any(Option::is_none)
-        {
-            raise(
-                PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                format!("mmm_fit_agg: the row of {date} has NULL or missing channel or control values"),
-                "Every row needs the same number of non-NULL channels and controls.",
+                PgSqlErrorCode::ERRCODE_ARRAY_ELEMENT_ERROR,
+                format!(
+                    "mmm_fit_agg: the row of {} has {} channels and {} controls, the group's first row {n_channels} and {n_controls}",
+                    row[0].as_str().unwrap_or("NULL"),
+                    channels.len(),
+                    controls.len()
+                ),
+                "Every row of a group needs arrays of the same length.",
             );
         }
-        data.push(date, y, channels.into_iter().flatten(), controls.into_iter().flatten());
+        data.push(date, row[1].as_f64(), channels.into_iter().chain(controls));
     }
     let name = state["name"].as_str().unwrap_or("group").to_string();
-    Some(fit_and_store(options, data, "target", |seconds| Provenance {
-        name,
-        source: "mmm_fit_agg".into(),
-        date_column: "week".into(),
-        target_column: "target".into(),
+    let caller = caller_arguments(fcinfo);
+    let argument = |key: &str, default: &str| {
+        caller.as_ref().and_then(|c| c.arguments.get(key)).and_then(|v| v.as_str()).unwrap_or(default).to_string()
+    };
+    let (date_column, target_column) = (argument("week", "week"), argument("target", "target"));
+    let source =
+        caller.as_ref().filter(|c| !c.relations.is_empty()).map_or("mmm_fit_agg".into(), |c| c.relations.join(", "));
+    Some(fit_and_store(options, data.into_dataset(), "target", |seconds| Provenance {
+        name: name.clone(),
+        source,
+        date_column,
+        target_column,
+        group_key: Some(name),
+        arguments: caller.map(|c| serde_json::Value::Object(c.arguments)),
         seconds,
     }))
 }
 
-extension_sql!(
-    r#"
-CREATE FUNCTION mmm.mmm_fit_agg_step(state jsonb, group_key anyelement, week date, target float8,
-                                     channels float8[], controls float8[], config jsonb)
-RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT jsonb_set(
-        coalesce(state, jsonb_build_object('name', group_key::text, 'config', coalesce(config, '{}'), 'rows', '[]'::jsonb)),
-        '{rows}',
-        coalesce(state -> 'rows', '[]'::jsonb) || jsonb_build_array(jsonb_build_array(week, target, channels, coalesce(controls, '{}'))))
-$$;
+/// What the caller of `mmm_fit_agg` passed: the relations its query reads and each argument's
+/// expression, deparsed as EXPLAIN VERBOSE shows them.
+struct CallerArguments {
+    relations: Vec<String>,
+    arguments: serde_json::Map<String, serde_json::Value>,
+}
 
-CREATE AGGREGATE mmm_fit_agg(group_key anyelement, week date, target float8, channels float8[],
-                             controls float8[], config jsonb) (
-    SFUNC = mmm.mmm_fit_agg_step,
-    STYPE = jsonb,
-    FINALFUNC = mmm_fit_agg_final
-);
-COMMENT ON AGGREGATE mmm_fit_agg(anyelement, date, float8, float8[], float8[], jsonb) IS
-    'Fits one model per group (GROUP BY the key); the model is named by the group key';
--- CREATE AGGREGATE records every aggregate as immutable, and the planner drops an immutable
--- aggregate whose result nobody reads (SELECT count(*) FROM (SELECT mmm_fit_agg(...) ...)):
--- the fits, which write models, would silently not happen. Mark it volatile.
-UPDATE pg_catalog.pg_proc SET provolatile = 'v'
-WHERE oid = 'mmm_fit_agg(anyelement, date, float8, float8[], float8[], jsonb)'::pg_catalog.regprocedure;
-"#,
-    name = "fit_agg",
-    requires = [fit_agg_final]
-);
+/// The aggregate's arguments as written by the caller; `None` where the executor does not say
+/// (e.g. `mmm_fit_agg` used as a window function) or deparsing fails.
+fn caller_arguments(fcinfo: pg_sys::FunctionCallInfo) -> Option<CallerArguments> {
+    const NAMES: [&str; 6] = ["group_key", "week", "target", "channels", "controls", "config"];
+    // SAFETY: fcinfo is this call's, and AggGetAggref checks that it comes from an Agg node, whose
+    // AggState (fcinfo->context) holds the executor state and the plan the Aggref belongs to.
+    // deparse_* are the functions EXPLAIN VERBOSE uses on the same structures; their ERRORs are
+    // caught and mean "not known".
+    let deparse = || unsafe {
+        let aggref = pg_sys::AggGetAggref(fcinfo);
+        let context = (*fcinfo).context;
+        if aggref.is_null() || context.is_null() || !pgrx::is_a(context, pg_sys::NodeTag::T_AggState) {
+            return None;
+        }
+        let agg = context.cast::<pg_sys::AggState>();
+        let planned = (*(*agg).ss.ps.state).es_plannedstmt;
+        let rtable = PgList::<pg_sys::RangeTblEntry>::from_pg((*planned).rtable);
+        let mut all = std::ptr::null_mut();
+        for i in 1..=rtable.len() as i32 {
+            all = pg_sys::bms_add_member(all, i);
+        }
+        let names = pg_sys::select_rtable_names_for_explain((*planned).rtable, all);
+        let dpcontext = pg_sys::deparse_context_for_plan_tree(planned, names);
+        let dpcontext = pg_sys::set_deparse_context_plan(dpcontext, (*agg).ss.ps.plan, std::ptr::null_mut());
+        let arguments = PgList::<pg_sys::TargetEntry>::from_pg((*aggref).args)
+            .iter_ptr()
+            .zip(NAMES)
+            .filter(|(_, name)| *name != "config")
+            .map(|(entry, name)| {
+                let text = pg_sys::deparse_expression((*entry).expr.cast(), dpcontext, false, false);
+                (name.to_string(), std::ffi::CStr::from_ptr(text).to_string_lossy().into_owned().into())
+            })
+            .collect();
+        let mut relations = Vec::new();
+        for rte in rtable.iter_ptr() {
+            if (*rte).rtekind != pg_sys::RTEKind::RTE_RELATION {
+                continue;
+            }
+            let relid = (*rte).relid;
+            let (namespace, relation) =
+                (pg_sys::get_namespace_name(pg_sys::get_rel_namespace(relid)), pg_sys::get_rel_name(relid));
+            if namespace.is_null() || relation.is_null() {
+                continue;
+            }
+            let text = |p: *mut std::ffi::c_char| std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned();
+            let name = format!("{}.{}", source::quote_ident(&text(namespace)), source::quote_ident(&text(relation)));
+            if !relations.contains(&name) {
+                relations.push(name);
+            }
+        }
+        Some(CallerArguments { relations, arguments })
+    };
+    PgTryBuilder::new(deparse).catch_others(|_| None).execute()
+}
+
+extension_sql_file!("../../sql/fit_agg.sql", name = "fit_agg", requires = [fit_agg_final]);
 
 #[cfg(feature = "pg_test")]
 #[pg_schema]
@@ -315,7 +262,8 @@ mod tests {
         .unwrap();
         let stored = super::super::store::load(id);
         let channels = ["tv".to_string(), "social".to_string()];
-        let data = super::read_rows("\"public\".\"w\"", "week", Some("y"), &channels, &[]);
+        let w = pgrx::PgRelation::open_with_name_and_share_lock("w").unwrap();
+        let data = super::source::read_table(&w, "week", Some("y"), &channels, &[]);
         let config = FitConfig { spec: stored.model.spec.clone(), sampler: stored.sampler };
         let engine = fit(config, data, "y", |_| Control::Continue).unwrap();
         assert_eq!(engine.trace.dim, stored.trace.dim);

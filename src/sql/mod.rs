@@ -11,6 +11,7 @@ mod optimize;
 mod plot;
 mod predict;
 mod simulate;
+mod source;
 mod store;
 mod summary;
 mod transforms;
@@ -49,14 +50,9 @@ fn mmm_drop_model_by_name(model: &str) -> bool {
     drop_model(model_ref::by_name(model))
 }
 
-/// Removes a model and all its rows; a model the role cannot see is an ERROR.
+/// Removes a model; its draws and rows go with it (foreign keys ON DELETE CASCADE). A model the
+/// role cannot see is an ERROR.
 fn drop_model(id: i64) -> bool {
-    Spi::run_with_args(
-        "WITH p AS (DELETE FROM mmm.posterior WHERE model_id = $1),
-              d AS (DELETE FROM mmm.model_data WHERE model_id = $1)
-         DELETE FROM mmm.models WHERE id = $1",
-        &[id.into()],
-    )
-    .expect("delete model");
+    Spi::run_with_args("DELETE FROM mmm.models WHERE id = $1", &[id.into()]).expect("delete model");
     true
 }

@@ -1,8 +1,8 @@
 //! `mmm_predict`: the target for new weeks of spend and controls.
 
 use super::error::{raise, OrRaise};
-use super::fit::{check_columns, quote_ident, read_rows};
 use super::model_ref::by_model;
+use super::source::read_table;
 use super::store::{load, to_pg_date};
 use mmm_engine::posterior::{predict, Band};
 use pgrx::prelude::*;
@@ -19,9 +19,7 @@ fn prediction(id: i64, future: PgRelation, hdi_prob: f64) -> Vec<(pgrx::datum::D
         .expect("date_column");
     let fit = load(id);
     let (channels, controls) = (&fit.data.channel_names, &fit.data.control_names);
-    check_columns(&future, &date_column, None, channels, controls);
-    let relation = format!("{}.{}", quote_ident(future.namespace()), quote_ident(future.name()));
-    let new_weeks = read_rows(&relation, &date_column, None, channels, controls).sorted();
+    let new_weeks = read_table(&future, &date_column, None, channels, controls).sorted();
     if new_weeks.dates.is_empty() {
         return Vec::new();
     }

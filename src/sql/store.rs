@@ -6,12 +6,14 @@ use mmm_engine::inference::health::{Gates, Health};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::Fit;
 use mmm_engine::inference::FitConfig;
-use mmm_engine::model::{Dataset, Model};
+use mmm_engine::model::spec::SPEC_VERSION;
+use mmm_engine::model::{Dataset, Model, ModelSpec, Scales};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::json;
 use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -32,14 +34,23 @@ pub struct Provenance {
     pub source: String,
     pub date_column: String,
     pub target_column: String,
+    /// `mmm_fit_agg`: the group's key, and the caller's expression for each argument.
+    pub group_key: Option<String>,
+    pub arguments: Option<serde_json::Value>,
     pub seconds: f64,
 }
 
-/// Inserts the model, its draws and its training rows; returns the new model id.
-pub fn save(fit: &Fit, p: &Provenance) -> i64 {
-    let model = &fit.model;
-    let stats = fit.trace.sampler_stats();
-    let health = Health::judge(&fit.trace, &Gates::default());
+/// Every scalar parameter in vector order: its block's name, its coordinate (`None` for a
+/// scalar) and its position. The catalog's labels of the draws.
+fn parameters(model: &Model) -> impl Iterator<Item = (&str, Option<String>, usize)> {
+    model
+        .space()
+        .blocks()
+        .flat_map(|b| (0..b.len()).map(move |i| (b.name.as_str(), b.coordinate(i), b.handle().index(i))))
+}
+
+/// The resolved prior of every parameter, by block: `{"adstock_alpha": [prior per coordinate]}`.
+fn priors_json(model: &Model) -> serde_json::Value {
     let priors: serde_json::Map<String, serde_json::Value> = model
         .space()
         .blocks()
@@ -49,6 +60,43 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
             (b.name.clone(), json!(per))
         })
         .collect();
+    serde_json::Value::Object(priors)
+}
+
+/// The stored priors as the config's prior overrides, so a model is rebuilt with the priors it
+/// was fitted with, whatever today's defaults are. `model` gives each block's coordinates.
+fn prior_overrides(id: i64, stored: &serde_json::Value, model: &Model) -> BTreeMap<String, serde_json::Value> {
+    let corrupt = |what: String| -> ! {
+        raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: stored priors {what}"), "Refit the model.")
+    };
+    let Some(stored) = stored.as_object() else { corrupt("are not a JSON object".into()) };
+    stored
+        .iter()
+        .map(|(name, per)| {
+            let Some(block) = model.space().find(name) else {
+                corrupt(format!("name {name}, which is not a parameter of its spec"))
+            };
+            let per = per
+                .as_array()
+                .filter(|p| p.len() == block.len())
+                .unwrap_or_else(|| corrupt(format!("of {name} do not match its {} coordinates", block.len())));
+            let coordinates: Option<Vec<String>> = (0..block.len()).map(|i| block.coordinate(i)).collect();
+            let value = match coordinates {
+                Some(coordinates) => {
+                    serde_json::Value::Object(coordinates.into_iter().zip(per.iter().cloned()).collect())
+                }
+                None => per[0].clone(),
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// Inserts the model, its draws and its training rows; returns the new model id.
+pub fn save(fit: &Fit, p: &Provenance) -> i64 {
+    let model = &fit.model;
+    let stats = fit.trace.sampler_stats();
+    let health = Health::judge(&fit.trace, &Gates::default());
     let scales = &model.design.scales;
     let data = &fit.data;
     let sampler = json!({
@@ -58,6 +106,14 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         "step_sizes": stats.step_sizes,
         "mean_tree_depth": stats.mean_tree_depth,
     });
+    // Versions of one (owner, name) are numbered in commit order: a session holds this lock
+    // from here to its commit, so a concurrent fit of the same name waits and then, reading
+    // with a new snapshot, sees this one's version. The lock's first key is pg_mmm's own space.
+    Spi::run_with_args(
+        "SELECT pg_advisory_xact_lock(hashtext('pg_mmm.models'), hashtext(current_user || '/' || $1))",
+        &[p.name.clone().into()],
+    )
+    .expect("lock the model's name");
     let args: Vec<DatumWithOid> = vec![
         p.name.clone().into(),
         p.source.clone().into(),
@@ -66,7 +122,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         data.channel_names.clone().into(),
         data.control_names.clone().into(),
         JsonB(FitConfig { spec: model.spec.clone(), sampler: fit.sampler }.to_json()).into(),
-        JsonB(serde_json::Value::Object(priors)).into(),
+        JsonB(priors_json(model)).into(),
         JsonB(json!({"target": scales.target, "channels": data.channel_names.iter().zip(&scales.channels).map(|(n, s)| (n.clone(), json!(s))).collect::<serde_json::Map<_, _>>()})).into(),
         to_pg_date(data.dates[0]).into(),
         to_pg_date(*data.dates.last().expect("rows")).into(),
@@ -77,13 +133,19 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         JsonB(sampler).into(),
         p.seconds.into(),
         health.status.as_str().to_string().into(),
+        SPEC_VERSION.into(),
+        // The engine is built from this workspace, so it shares the extension's version.
+        env!("CARGO_PKG_VERSION").to_string().into(),
+        p.group_key.clone().into(),
+        p.arguments.clone().map(JsonB).into(),
     ];
     let id = Spi::get_one_with_args::<i64>(
         "INSERT INTO mmm.models (name, version, source, date_column, target_column, channel_columns,
              control_columns, spec, priors, scales, first_date, last_date, n_rows, max_r_hat,
-             min_ess_bulk, divergences, sampler, fit_seconds, status)
+             min_ess_bulk, divergences, sampler, fit_seconds, status, spec_version, engine_version,
+             group_key, arguments)
          SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                $13, $14, $15, $16, $17, $18
+                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22
          FROM mmm.models WHERE name = $1 AND owner = current_user
          RETURNING id",
         &args,
@@ -95,27 +157,28 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     id
 }
 
-/// One row per scalar parameter per draw, in a single INSERT over the values in draw order:
-/// chain, draw and label follow from each value's position, so only the values and the
-/// parameter labels cross into SQL.
+/// One row per (parameter, coordinate, chain) holding that chain's draws, in a single INSERT:
+/// the values cross into SQL once, ordered by parameter, chain and draw, and each row takes
+/// its slice.
 fn save_posterior(id: i64, model: &Model, trace: &Trace) {
-    let (parameters, coordinates): (Vec<String>, Vec<Option<String>>) =
-        model.space().blocks().flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coordinate(i)))).unzip();
-    let values: Vec<f64> = trace.chains.iter().flat_map(|c| c.values.iter().copied()).collect();
+    let (dim, draws) = (trace.dim, trace.draws_per_chain());
+    let (mut names, mut coordinates, mut chains) = (Vec::new(), Vec::new(), Vec::new());
+    let mut values = Vec::with_capacity(dim * draws * trace.chains.len());
+    for (name, coordinate, i) in parameters(model) {
+        for (c, chain) in trace.chains.iter().enumerate() {
+            names.push(name.to_string());
+            coordinates.push(coordinate.clone());
+            chains.push(c as i32);
+            values.extend((0..draws).map(|d| chain.values[d * dim + i]));
+        }
+    }
     Spi::run_with_args(
-        "INSERT INTO mmm.posterior (model_id, chain, draw, parameter, coordinate, value)
-         SELECT $1, (i - 1) / $5 / $4, (i - 1) / $5 % $4, ($2::text[])[(i - 1) % $5 + 1], ($3::text[])[(i - 1) % $5 + 1], v
-         FROM unnest($6::float8[]) WITH ORDINALITY AS d(v, i)",
-        &[
-            id.into(),
-            parameters.into(),
-            coordinates.into(),
-            (trace.draws_per_chain() as i64).into(),
-            (trace.dim as i64).into(),
-            values.into(),
-        ],
+        "INSERT INTO mmm.posterior_draws (model_id, parameter, coordinate, chain, draws)
+         SELECT $1, p, c, ch, ($5::float8[])[((k - 1) * $6 + 1)::int : (k * $6)::int]
+         FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS r(p, c, ch, k)",
+        &[id.into(), names.into(), coordinates.into(), chains.into(), values.into(), (draws as i64).into()],
     )
-    .expect("insert into mmm.posterior");
+    .expect("insert into mmm.posterior_draws");
 }
 
 /// The training rows, channels and controls as arrays in the model's column order.
@@ -143,6 +206,15 @@ thread_local! {
     /// several questions about one model (a report, a dashboard) reads its posterior once. Ids
     /// are never reused, and the creation time tells a model restored under the same id apart.
     static RECENT: RefCell<Vec<(i64, f64, Rc<Fit>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The scales stored with a model, in the model's channel order.
+fn stored_scales(v: &serde_json::Value, channels: &[String]) -> Option<Scales> {
+    let by_channel = v.get("channels")?;
+    Some(Scales {
+        target: v.get("target")?.as_f64()?,
+        channels: channels.iter().map(|c| by_channel.get(c)?.as_f64()).collect::<Option<_>>()?,
+    })
 }
 
 /// A stored model rebuilt for answering questions: config, rows and draws. The caller has
@@ -173,25 +245,37 @@ pub fn load(id: i64) -> Rc<Fit> {
 }
 
 fn read(id: i64) -> Fit {
+    let corrupt = |what: String| -> ! {
+        raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {what}"), "Refit the model.")
+    };
     Spi::connect(|client| {
         let head = client
             .select(
-                "SELECT spec, channel_columns, control_columns FROM mmm.models WHERE id = $1",
+                "SELECT spec, priors, channel_columns, control_columns, spec_version, engine_version, scales
+                 FROM mmm.models WHERE id = $1",
                 Some(1),
                 &[id.into()],
             )
             .expect("read mmm.models")
             .first();
         let spec: JsonB = head.get(1).expect("spec").expect("spec is not null");
-        let channel_names: Vec<String> = head.get(2).expect("channels").unwrap_or_default();
-        let control_names: Vec<String> = head.get(3).expect("controls").unwrap_or_default();
-        let config = FitConfig::from_json(&spec.0).unwrap_or_else(|e| {
+        let priors: JsonB = head.get(2).expect("priors").expect("priors is not null");
+        let channel_names: Vec<String> = head.get(3).expect("channels").unwrap_or_default();
+        let control_names: Vec<String> = head.get(4).expect("controls").unwrap_or_default();
+        let spec_version: i32 = head.get(5).expect("spec_version").expect("spec_version is not null");
+        if spec_version > SPEC_VERSION {
+            let engine: String = head.get(6).expect("engine_version").expect("engine_version is not null");
             raise(
-                PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
-                format!("model {id}: stored spec is invalid: {e}"),
-                "Refit the model.",
-            )
-        });
+                PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+                format!("model {id} was fitted by pg_mmm {engine}, whose spec version {spec_version} this release cannot read"),
+                "ALTER EXTENSION pg_mmm UPDATE to the release that fitted it.",
+            );
+        }
+        let mut config =
+            FitConfig::from_json(&spec.0).unwrap_or_else(|e| corrupt(format!("stored spec is invalid: {e}")));
+        let scales: JsonB = head.get(7).expect("scales").expect("scales is not null");
+        let scales =
+            stored_scales(&scales.0, &channel_names).unwrap_or_else(|| corrupt("stored scales are invalid".into()));
 
         let mut data = Dataset::empty(channel_names, control_names);
         let rows = client
@@ -207,69 +291,52 @@ fn read(id: i64) -> Fit {
             let controls: Vec<f64> = row.get(4).expect("controls").expect("controls");
             data.push(date, row.get(2).expect("target").expect("target"), channels, controls);
         }
-        let model = Model::new(config.spec, &data).unwrap_or_else(|e| {
-            raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {e}"), "Refit the model.")
-        });
+        // The model of today's defaults names the coordinates of the stored priors, which then
+        // replace those defaults; the scales are the stored ones, as at fit time.
+        let build = |spec: ModelSpec| {
+            Model::with_scales(spec, &data, scales.clone()).unwrap_or_else(|e| corrupt(e.to_string()))
+        };
+        config.spec.priors = prior_overrides(id, &priors.0, &build(config.spec.clone()));
+        let model = build(config.spec.clone());
 
         let (chains, draws, dim) = (config.sampler.chains, config.sampler.draws, model.dim());
+        let position: HashMap<(&str, Option<String>), usize> =
+            parameters(&model).map(|(name, coordinate, i)| ((name, coordinate), i)).collect();
         let mut values = vec![vec![0.0; draws * dim]; chains];
-        // One array per draw, its values in byte order of (parameter, coordinate) with NULL
-        // coordinates last: the order `labels` is sorted in. Aggregating per draw reads about
-        // twice as fast as per parameter.
-        let mut labels: Vec<(String, bool, Option<String>, usize)> = model
-            .space()
-            .blocks()
-            .flat_map(|b| {
-                (0..b.len())
-                    .map(move |i| (b.name.clone(), b.coordinate(i).is_none(), b.coordinate(i), b.handle().index(i)))
-            })
-            .collect();
-        labels.sort();
-        // The sort behind the aggregate spills to disk at the default work_mem: give this read
-        // enough memory, and put the caller's setting back afterwards.
-        let work_mem: String = client
-            .select("SELECT current_setting('work_mem')", Some(1), &[])
-            .expect("read work_mem")
-            .first()
-            .get_one()
-            .expect("work_mem")
-            .expect("work_mem is set");
-        client.select("SELECT set_config('work_mem', '64MB', true)", Some(1), &[]).expect("set work_mem");
+        let mut seen = 0;
         let rows = client
             .select(
-                r#"SELECT chain, draw, array_agg(value ORDER BY parameter COLLATE "C", coordinate COLLATE "C")
-                   FROM mmm.posterior WHERE model_id = $1 GROUP BY chain, draw"#,
+                "SELECT parameter, coordinate, chain, draws FROM mmm.posterior_draws WHERE model_id = $1",
                 None,
                 &[id.into()],
             )
-            .expect("read mmm.posterior");
-        let mut seen = 0;
+            .expect("read mmm.posterior_draws");
         for row in rows {
-            let (chain, draw): (i32, i32) =
-                (row.get(1).expect("chain").expect("chain"), row.get(2).expect("draw").expect("draw"));
-            let draw_values: Vec<f64> = row.get(3).expect("values").expect("values");
-            let (c, d) = (chain as usize, draw as usize);
-            if c >= chains || d >= draws || draw_values.len() != dim {
-                raise(
-                    PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
-                    format!("model {id}: mmm.posterior does not match its spec at chain {chain}, draw {draw}"),
-                    "Refit the model.",
-                );
+            let parameter: String = row.get(1).expect("parameter").expect("parameter");
+            let coordinate: Option<String> = row.get(2).expect("coordinate");
+            let chain: i32 = row.get(3).expect("chain").expect("chain");
+            let chain_draws: Vec<f64> = row.get(4).expect("draws").expect("draws");
+            let i = position.get(&(parameter.as_str(), coordinate.clone()));
+            let (Some(&i), Some(chain_values)) = (i, values.get_mut(chain as usize)) else {
+                corrupt(format!(
+                    "mmm.posterior_draws has {parameter} {} chain {chain}, which its spec does not",
+                    coordinate.as_deref().unwrap_or("")
+                ))
+            };
+            if chain_draws.len() != draws {
+                corrupt(format!(
+                    "mmm.posterior_draws has {} draws of {parameter}, its spec {draws}",
+                    chain_draws.len()
+                ));
             }
-            for (v, label) in draw_values.into_iter().zip(&labels) {
-                values[c][d * dim + label.3] = v;
+            for (d, v) in chain_draws.into_iter().enumerate() {
+                chain_values[d * dim + i] = v;
             }
             seen += 1;
         }
-        client
-            .select("SELECT set_config('work_mem', $1, true)", Some(1), &[work_mem.into()])
-            .expect("restore work_mem");
-        if seen != chains * draws {
-            raise(
-                PgSqlErrorCode::ERRCODE_DATA_CORRUPTED,
-                format!("model {id}: mmm.posterior has {seen} draws, its spec {}", chains * draws),
-                "Refit the model.",
-            );
+        // (model, parameter, coordinate, chain) is unique, so a full count means every array.
+        if seen != chains * dim {
+            corrupt(format!("mmm.posterior_draws has {seen} arrays, its spec {}", chains * dim));
         }
         let trace = Trace {
             dim,
@@ -287,4 +354,38 @@ fn read(id: i64) -> Fit {
         };
         Fit { model: Arc::new(model), sampler: config.sampler, data, trace }
     })
+}
+
+#[cfg(feature = "pg_test")]
+#[pg_schema]
+mod tests {
+    use pgrx::prelude::*;
+
+    /// A stored model is rebuilt with the priors stored with it, not with today's defaults.
+    #[pg_test]
+    fn stored_priors_are_read_back() {
+        Spi::run(
+            "CREATE TABLE p AS SELECT date AS week, y, (spend ->> 'tv')::float8 AS tv
+             FROM mmm_simulate('tv_social_search', seed => 1)",
+        )
+        .unwrap();
+        let id = Spi::get_one::<i64>(
+            r#"SELECT mmm_fit('p', 'week', 'y', ARRAY['tv'], config => '{"chains": 1, "tune": 50, "draws": 20,
+                 "seed": 1, "progress": false, "priors": {"adstock_alpha": {"tv": {"dist": "Beta", "alpha": 2, "beta": 2}}}}')"#,
+        )
+        .unwrap()
+        .unwrap();
+        // As if the intercept's default had changed since the fit: the stored prior still counts.
+        Spi::run_with_args(
+            r#"UPDATE mmm.models SET priors = jsonb_set(priors, '{intercept}', '[{"dist": "Normal", "mu": 1, "sigma": 5}]')
+               WHERE id = $1"#,
+            &[id.into()],
+        )
+        .unwrap();
+        let fit = super::read(id);
+        let prior = |name: &str| fit.model.space().find(name).unwrap().priors[0].to_string();
+        assert_eq!(prior("intercept"), "Normal(mu=1, sigma=5)");
+        assert_eq!(prior("adstock_alpha"), "Beta(alpha=2, beta=2)");
+        assert_eq!(prior("y_sigma"), "HalfNormal(sigma=2)");
+    }
 }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# ALTER EXTENSION pg_mmm UPDATE keeps every model's answers. Builds and installs release 0.1.0
+# from a git worktree of its commit, fits models with it in a throwaway cluster (mmm_fit on the
+# example data and one mmm_fit_agg group), saves their summaries, ROAS, optimized budgets and
+# draws, installs this checkout, updates the extension, and checks that the answers are
+# identical, that a new fit works, and that the updated extension's objects are those of a new
+# install. 0.1.0's shared library has the same file name as this release's, so the old
+# answers are saved before this release is installed.
+# Optional: BASE_WORKTREE and BASE_TARGET_DIR to reuse an existing checkout and build of 0.1.0.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+base_version=0.1.0
+base_commit=34c726bc2b3f8c232b5e295a38f7760dc612dec2  # main when 0.1.0 was released
+worktree=${BASE_WORKTREE:-target/upgrade/pg_mmm-$base_version}
+base_target=${BASE_TARGET_DIR:-$PWD/target/upgrade/target-$base_version}
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+work=$(mktemp -d /tmp/pg_mmm_upgrade.XXXXXX)
+chmod 755 "$work"
+
+echo "upgrade: building pg_mmm $base_version ($base_commit) and $version"
+if [ ! -e "$worktree/.git" ]; then
+  git worktree prune
+  git worktree add --detach "$worktree" "$base_commit" >/dev/null
+fi
+[ "$(git -C "$worktree" rev-parse HEAD)" = "$base_commit" ] || {
+  echo "upgrade: $worktree is not at $base_commit" >&2
+  exit 1
+}
+# Packaged, not installed, so that both releases are built before either is installed.
+package=$base_target/package
+(cd "$worktree" && CARGO_TARGET_DIR=$base_target cargo pgrx package --pg-config "$PG_CONFIG" --out-dir "$package" \
+  >"$work/build.log" 2>&1) || {
+  cat "$work/build.log" >&2
+  exit 1
+}
+# Installs the packaged 0.1.0 as cargo pgrx install would: the old library file is removed
+# first, never overwritten where a running backend may have it mapped.
+install_base() {
+  local pkglibdir sharedir
+  pkglibdir=$($PG_CONFIG --pkglibdir) sharedir=$($PG_CONFIG --sharedir)
+  as_root rm -f "$pkglibdir/pg_mmm.so"
+  as_root cp "$package$pkglibdir/pg_mmm.so" "$pkglibdir/"
+  as_root cp "$package$sharedir/extension/"pg_mmm* "$sharedir/extension/"
+}
+install_base
+
+cluster_start
+psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+CREATE EXTENSION pg_mmm VERSION '$base_version';
+CREATE TABLE example (date_week date PRIMARY KEY, y float8, x1 float8, x2 float8,
+                      event_1 float8, event_2 float8, dayofyear int, t int);
+\copy example FROM 'data/pymc_mmm_example.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE brands AS
+SELECT 'brand_' || s AS brand, date AS week, y AS sales, (spend ->> 'tv')::float8 AS tv,
+       (spend ->> 'social')::float8 AS social, (controls ->> 'demand')::float8 AS demand
+FROM generate_series(1, 2) AS s, mmm_simulate('tv_social_search', seed => s);
+SELECT mmm_fit('example', 'date_week', 'y', ARRAY['x1', 'x2'], ARRAY['event_1', 'event_2', 't'],
+               '{"yearly_seasonality": 2, "chains": 2, "tune": 200, "draws": 100, "seed": 42, "progress": false}',
+               name => 'example');
+SELECT brand, mmm_fit_agg(brand, week, sales, ARRAY[tv, social], ARRAY[demand],
+                          '{"channel_names": ["tv", "social"], "control_names": ["demand"],
+                            "chains": 2, "tune": 200, "draws": 100, "seed": 4, "progress": false}')
+FROM brands WHERE brand = 'brand_1' GROUP BY brand;
+SQL
+
+# Every answer of every model, in full precision, plus the draws as the mmm.posterior table
+# showed them.
+answers() {
+  psql -X -At -v ON_ERROR_STOP=1 <<'SQL'
+SET extra_float_digits = 3;
+SELECT 'model', id, name, version, status, n_rows, first_date, last_date FROM mmm.models ORDER BY id;
+SELECT 'summary', m.id, s.* FROM mmm.models m, mmm_summary(m.id) s ORDER BY m.id;
+SELECT 'roas', m.id, r.* FROM mmm.models m, mmm_roas(m.id) r ORDER BY m.id, r.channel;
+SELECT 'optimize', m.id, o.*
+FROM mmm.models m, mmm_optimize_budget(m.id, 2 * (SELECT avg(x) FROM mmm.model_data d, unnest(d.channels) x WHERE d.model_id = m.id)) o
+ORDER BY m.id, o.channel;
+SELECT 'draws', model_id, count(*), md5(string_agg(concat_ws(' ', chain, draw, parameter, coordinate, value), ',' ORDER BY parameter, coordinate, chain, draw))
+FROM mmm.posterior GROUP BY model_id ORDER BY model_id;
+SQL
+}
+answers >"$work/before"
+echo "upgrade: $(wc -l <"$work/before") answers of $base_version saved"
+
+echo "upgrade: installing pg_mmm $version"
+install_extension
+psql -X -q -v ON_ERROR_STOP=1 -c "ALTER EXTENSION pg_mmm UPDATE"
+answers >"$work/after"
+failed=0
+installed=$(psql -X -At -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_mmm'")
+if [ "$installed" != "$version" ]; then
+  echo "upgrade: the extension is at $installed after ALTER EXTENSION UPDATE, not $version" >&2
+  failed=1
+fi
+if ! diff "$work/before" "$work/after" >"$work/diff"; then
+  echo "upgrade: answers changed by the update:" >&2
+  head -40 "$work/diff" >&2
+  failed=1
+fi
+
+# The updated models record what wrote them; a new fit works and adds a version.
+check=$(psql -X -At -v ON_ERROR_STOP=1 <<'SQL'
+SELECT string_agg(concat_ws(' ', name, version, spec_version, engine_version, coalesce(group_key, '-')), '; ' ORDER BY id)
+FROM mmm.models;
+SELECT mmm_fit('example', 'date_week', 'y', ARRAY['x1', 'x2'],
+               config => '{"chains": 1, "tune": 100, "draws": 50, "seed": 1, "progress": false}') IS NOT NULL;
+SELECT concat_ws(' ', name, version, spec_version, engine_version, (SELECT count(*) FROM mmm_summary(id)))
+FROM mmm.models ORDER BY id DESC LIMIT 1;
+SQL
+)
+expected="example 1 1 0.1.0 -; brand_1 1 1 0.1.0 brand_1
+t
+example 2 1 $version 8"
+if [ "$check" != "$expected" ]; then
+  echo "upgrade: after the update, expected" >&2
+  echo "$expected" >&2
+  echo "got" >&2
+  echo "$check" >&2
+  failed=1
+fi
+
+# The updated extension has exactly the objects, definitions, privileges and comments of a new
+# install.
+objects() {
+  psql -X -At -v ON_ERROR_STOP=1 -d "$1" -f pg_test/extension_objects.sql
+}
+createdb fresh
+psql -X -q -d fresh -c "CREATE EXTENSION pg_mmm"
+if ! diff <(objects fresh) <(objects postgres) >"$work/objects.diff"; then
+  echo "upgrade: the updated extension differs from a new install (< new, > updated):" >&2
+  head -60 "$work/objects.diff" >&2
+  failed=1
+fi
+
+rm -rf "$work"
+if [ "$failed" = 0 ]; then
+  echo "1 passed, 0 failed: upgrade $base_version -> $version (summaries, ROAS, optimized budgets and draws of 2 models identical; new fit; objects as a new install)"
+else
+  echo "0 passed, 1 failed: upgrade $base_version -> $version" >&2
+  exit 1
+fi

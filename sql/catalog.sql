@@ -1,0 +1,104 @@
+-- The model catalog in schema mmm: fitted models, their posterior draws, and the exact rows
+-- they were fitted on. The tables are extension configuration tables, so pg_dump keeps their
+-- rows, and row-level security shows a role the models of the roles it is a member of.
+-- Loaded first into the install script (src/sql/catalog.rs); an upgrade script in sql/ brings
+-- every earlier release's catalog to this one.
+
+CREATE SCHEMA mmm;
+COMMENT ON SCHEMA mmm IS 'pg_mmm catalog: fitted models, posterior draws, training rows';
+
+-- Columns added after 0.1.0 come last, so that an upgraded catalog and a new one are the same.
+CREATE TABLE mmm.models (
+    id              bigserial PRIMARY KEY,
+    name            text NOT NULL,
+    version         int NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    owner           name NOT NULL DEFAULT current_user,
+    source          text NOT NULL,
+    date_column     text NOT NULL,
+    target_column   text NOT NULL,
+    channel_columns text[] NOT NULL,
+    control_columns text[] NOT NULL,
+    spec            jsonb NOT NULL,
+    priors          jsonb NOT NULL,
+    scales          jsonb NOT NULL,
+    first_date      date NOT NULL,
+    last_date       date NOT NULL,
+    n_rows          int NOT NULL,
+    max_r_hat       float8,
+    min_ess_bulk    float8,
+    divergences     int,
+    sampler         jsonb,
+    fit_seconds     float8,
+    status          text NOT NULL,
+    spec_version    int NOT NULL,
+    engine_version  text NOT NULL,
+    group_key       text,
+    arguments       jsonb,
+    UNIQUE (owner, name, version)
+);
+COMMENT ON TABLE mmm.models IS 'One row per fitted model: what was asked (spec, priors), on what data, and how sampling went';
+COMMENT ON COLUMN mmm.models.spec_version IS 'Version of the format of spec and priors, so that a later release reads them as written';
+COMMENT ON COLUMN mmm.models.engine_version IS 'pg_mmm release that fitted the model';
+COMMENT ON COLUMN mmm.models.group_key IS 'mmm_fit_agg: the group key the model was fitted for (NULL for mmm_fit)';
+COMMENT ON COLUMN mmm.models.arguments IS 'mmm_fit_agg: the caller''s expression for each argument, where known (NULL for mmm_fit)';
+
+-- One row per (model, parameter, coordinate, chain) with that chain's draws in draw order: a
+-- model is tens of rows, not one per scalar per draw. The view mmm.posterior unnests them.
+CREATE TABLE mmm.posterior_draws (
+    model_id   bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    parameter  text NOT NULL,
+    coordinate text,
+    chain      int NOT NULL,
+    draws      float8[] NOT NULL,
+    UNIQUE NULLS NOT DISTINCT (model_id, parameter, coordinate, chain)
+);
+-- Doubles barely compress: store the arrays out of line without trying.
+ALTER TABLE mmm.posterior_draws ALTER COLUMN draws SET STORAGE EXTERNAL;
+COMMENT ON TABLE mmm.posterior_draws IS 'Posterior draws: one array per parameter, coordinate (NULL for a scalar) and chain, in the model''s units (scaled target and spend)';
+
+CREATE TABLE mmm.model_data (
+    model_id bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    date     date NOT NULL,
+    target   float8 NOT NULL,
+    channels float8[] NOT NULL,
+    controls float8[] NOT NULL,
+    PRIMARY KEY (model_id, date)
+);
+COMMENT ON TABLE mmm.model_data IS 'The exact training rows of each model, so its answers never depend on the source table';
+
+SELECT pg_catalog.pg_extension_config_dump('mmm.models', '');
+SELECT pg_catalog.pg_extension_config_dump('mmm.models_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mmm.posterior_draws', '');
+SELECT pg_catalog.pg_extension_config_dump('mmm.model_data', '');
+
+ALTER TABLE mmm.models ENABLE ROW LEVEL SECURITY;
+ALTER TABLE mmm.posterior_draws ENABLE ROW LEVEL SECURITY;
+ALTER TABLE mmm.model_data ENABLE ROW LEVEL SECURITY;
+CREATE POLICY member_of_owner ON mmm.models
+    USING (pg_catalog.pg_has_role(owner, 'MEMBER'))
+    WITH CHECK (owner = current_user);
+CREATE POLICY visible_model ON mmm.posterior_draws
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+CREATE POLICY visible_model ON mmm.model_data
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+
+-- One row per scalar parameter per draw, as 0.1.0's table of that name, so queries such as
+-- SELECT parameter, coordinate, avg(value) FROM mmm.posterior WHERE model_id = 1 GROUP BY 1, 2
+-- keep working. security_invoker: the caller's row-level security applies.
+CREATE VIEW mmm.posterior WITH (security_invoker = true) AS
+SELECT p.model_id, p.chain, (d.i - 1)::int AS draw, p.parameter, p.coordinate, d.value
+FROM mmm.posterior_draws p, unnest(p.draws) WITH ORDINALITY AS d(value, i);
+COMMENT ON VIEW mmm.posterior IS 'Posterior draws, one row per scalar parameter per draw (mmm.posterior_draws unnested)';
+
+GRANT USAGE ON SCHEMA mmm TO PUBLIC;
+GRANT SELECT, INSERT, DELETE ON mmm.models, mmm.posterior_draws, mmm.model_data TO PUBLIC;
+GRANT SELECT ON mmm.posterior TO PUBLIC;
+GRANT USAGE ON SEQUENCE mmm.models_id_seq TO PUBLIC;
+
+CREATE VIEW mmm_models WITH (security_invoker = true) AS
+SELECT id, name, version, status, owner, created_at, source, n_rows, first_date, last_date,
+       max_r_hat, min_ess_bulk, divergences, fit_seconds
+FROM mmm.models;
+COMMENT ON VIEW mmm_models IS 'Fitted models visible to the current role, with headline diagnostics';
+GRANT SELECT ON mmm_models TO PUBLIC;

@@ -1,0 +1,154 @@
+//! The one reader of a fit's or a prediction's rows: from a table or view named by the caller
+//! (`mmm_fit`, `mmm_predict`) or from the rows `mmm_fit_agg` collected. Every source goes
+//! through `Rows::push`, so NULLs get the same checks and messages wherever they come from.
+
+use super::error::raise;
+use super::store::from_pg_date;
+use mmm_engine::calendar::Date;
+use mmm_engine::model::Dataset;
+use pgrx::prelude::*;
+use pgrx::PgRelation;
+
+/// `"name"` with embedded quotes doubled: the only way a caller's text enters SQL.
+pub fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The schema-qualified, quoted name of a relation.
+pub fn qualified_name(relation: &PgRelation) -> String {
+    format!("{}.{}", quote_ident(relation.namespace()), quote_ident(relation.name()))
+}
+
+/// How a source names its inputs in error messages: columns of a table, or the aggregate's
+/// arguments.
+pub struct Labels {
+    pub date: String,
+    pub target: Option<String>,
+    /// Channels then controls.
+    pub values: Vec<String>,
+}
+
+/// Rows being collected into a `Dataset`. Without a target (new weeks to predict) `y` is zero.
+pub struct Rows {
+    data: Dataset,
+    labels: Labels,
+}
+
+impl Rows {
+    pub fn new(channel_names: Vec<String>, control_names: Vec<String>, labels: Labels) -> Rows {
+        Rows { data: Dataset::empty(channel_names, control_names), labels }
+    }
+
+    /// Adds one row: date, target (when the source has one), channels then controls.
+    pub fn push(&mut self, date: Option<Date>, target: Option<f64>, values: impl IntoIterator<Item = Option<f64>>) {
+        let Some(date) = date else {
+            raise(
+                PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                format!("{} has a NULL", self.labels.date),
+                "Every row needs its week's date.",
+            )
+        };
+        let null = |label: &str| -> ! {
+            raise(
+                PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                format!("{label} is NULL on {date}"),
+                "Replace missing values, e.g. coalesce(spend, 0) in a view over the table.",
+            )
+        };
+        let y = match &self.labels.target {
+            Some(label) => target.unwrap_or_else(|| null(label)),
+            None => 0.0,
+        };
+        let values: Vec<f64> =
+            values.into_iter().zip(&self.labels.values).map(|(v, label)| v.unwrap_or_else(|| null(label))).collect();
+        let (channels, controls) = values.split_at(self.data.channels.len());
+        self.data.push(date, y, channels.iter().copied(), controls.iter().copied());
+    }
+
+    pub fn into_dataset(self) -> Dataset {
+        self.data
+    }
+}
+
+/// Checks the columns and reads the rows of `source` through SPI as the calling role, so its
+/// privileges apply. `target` is `None` for new weeks to predict.
+pub fn read_table(
+    source: &PgRelation,
+    date: &str,
+    target: Option<&str>,
+    channels: &[String],
+    controls: &[String],
+) -> Dataset {
+    check_columns(source, date, target, channels, controls);
+    let numeric: Vec<&str> = target.into_iter().chain(channels.iter().chain(controls).map(String::as_str)).collect();
+    let select: Vec<String> = std::iter::once(format!("{}::date", quote_ident(date)))
+        .chain(numeric.iter().map(|c| format!("{}::float8", quote_ident(c))))
+        .collect();
+    let query = format!("SELECT {} FROM {}", select.join(", "), qualified_name(source));
+    let column = |c: &str| format!("column \"{c}\"");
+    let labels = Labels {
+        date: format!("date column \"{date}\""),
+        target: target.map(column),
+        values: channels.iter().chain(controls).map(|c| column(c)).collect(),
+    };
+    let mut rows = Rows::new(channels.to_vec(), controls.to_vec(), labels);
+    Spi::connect(|client| {
+        for row in client.select(&query, None, &[]).expect("read source rows") {
+            let date = row.get::<pgrx::datum::Date>(1).expect("date").map(from_pg_date);
+            let mut values = (0..numeric.len()).map(|i| row.get::<f64>(i + 2).expect("numeric column"));
+            let y = if target.is_some() { values.next().flatten() } else { None };
+            rows.push(date, y, values);
+        }
+    });
+    rows.into_dataset()
+}
+
+/// Every named column exists, the date column holds dates and the others numbers.
+fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, channels: &[String], controls: &[String]) {
+    if channels.is_empty() {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            "channel_columns is empty".into(),
+            "Name at least one spend column, e.g. ARRAY['tv', 'radio'].",
+        );
+    }
+    let columns: Vec<(String, String, String)> = Spi::connect(|client| {
+        client
+            .select(
+                "SELECT a.attname::text, t.typcategory::text, format_type(a.atttypid, a.atttypmod)
+                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                 WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped",
+                None,
+                &[source.oid().into()],
+            )
+            .expect("read pg_attribute")
+            .map(|r| (r.get(1).unwrap().unwrap(), r.get(2).unwrap().unwrap(), r.get(3).unwrap().unwrap()))
+            .collect()
+    });
+    let numeric = target
+        .map(|t| ("target_column", t))
+        .into_iter()
+        .chain(channels.iter().map(|c| ("channel_columns", c.as_str())))
+        .chain(controls.iter().map(|c| ("control_columns", c.as_str())));
+    for (argument, column, category) in
+        std::iter::once(("date_column", date, "D")).chain(numeric.map(|(a, c)| (a, c, "N")))
+    {
+        match columns.iter().find(|(name, _, _)| name == column) {
+            None => raise(
+                PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
+                format!("column \"{column}\" ({argument}) does not exist in relation \"{}\"", source.name()),
+                "Column names are case-sensitive here; pass them as they appear in \\d.",
+            ),
+            Some((_, cat, ty)) if cat != category => raise(
+                PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
+                format!("column \"{column}\" ({argument}) has type {ty}"),
+                if category == "D" {
+                    "The date column must be of type date or timestamp."
+                } else {
+                    "Spend, target and control columns must be numeric."
+                },
+            ),
+            Some(_) => {}
+        }
+    }
+}
