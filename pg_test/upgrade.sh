@@ -112,7 +112,7 @@ SQL
 )
 expected="example 1 1 0.1.0 -; brand_1 1 1 0.1.0 brand_1
 t
-example 2 1 $version true"
+example 2 1 $version t"
 if [ "$check" != "$expected" ]; then
   echo "upgrade: after the update, expected" >&2
   echo "$expected" >&2
