@@ -5,7 +5,7 @@ use super::space::Handle;
 use super::spec::Likelihood;
 use super::special::digamma;
 use super::term::{Gradient, Point, Term};
-use crate::numeric::dot;
+use crate::numeric::{dot, wide};
 use std::any::Any;
 use std::f64::consts::PI;
 
@@ -40,14 +40,10 @@ impl Term for Observation {
         match self.kind {
             Likelihood::Normal => {
                 let resid: &mut Vec<f64> = work.downcast_mut().expect("the Normal likelihood's workspace");
-                for ((r, y), m) in resid.iter_mut().zip(y).zip(mu) {
-                    *r = y - m;
-                }
+                wide(|| resid.iter_mut().zip(y).zip(mu).for_each(|((r, y), m)| *r = y - m));
                 let ss = dot(resid, resid);
                 let precision = 1.0 / (sigma * sigma);
-                for (g, r) in grad.mu.iter_mut().zip(resid.iter()) {
-                    *g += r * precision;
-                }
+                wide(|| grad.mu.iter_mut().zip(resid.iter()).for_each(|(g, r)| *g += r * precision));
                 grad.theta[i_sigma] += -n / sigma + ss / (sigma * sigma * sigma);
                 -0.5 * n * (2.0 * PI).ln() - n * sigma.ln() - 0.5 * ss / (sigma * sigma)
             }

@@ -5,7 +5,7 @@
 
 use super::design::Design;
 use super::space::Handle;
-use crate::numeric::{add_combination, add_dots};
+use crate::numeric::{add_combination, add_dots, wide};
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
@@ -116,7 +116,7 @@ impl MeanComponent for Intercept {
 
     fn forward(&self, _design: &Design, theta: &[f64], mu: &mut [f64], _work: &mut dyn Any) {
         let value = theta[self.block.index(0)];
-        mu.iter_mut().for_each(|m| *m += value);
+        wide(|| mu.iter_mut().for_each(|m| *m += value));
     }
 
     fn backward(&self, _design: &Design, _theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], _work: &mut dyn Any) {

@@ -63,9 +63,7 @@ impl MeanComponent for Media {
     fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], work: &mut dyn Any) {
         for (ch, pass) in self.passes(work).iter_mut().enumerate() {
             pass.forward(&self.config, &design.channels[ch], &self.params(theta, ch));
-            for (m, c) in mu.iter_mut().zip(&pass.contribution) {
-                *m += c;
-            }
+            wide(|| mu.iter_mut().zip(&pass.contribution).for_each(|(m, c)| *m += c));
         }
     }
 
