@@ -204,6 +204,7 @@ fn saturate(
             K::Tanh => run(K::Tanh, input, params, out, dx, dparams),
             K::Root => run(K::Root, input, params, out, dx, dparams),
             K::None => run(K::None, input, params, out, dx, dparams),
+            K::HillSigmoid => run(K::HillSigmoid, input, params, out, dx, dparams),
         },
     )
 }
