@@ -75,18 +75,18 @@ fn horizon_response_equals_the_forward_pass() {
                 for (m, r) in responses.iter().enumerate() {
                     let (mut values, mut slopes) = (vec![0.0; 5], vec![0.0; 5]);
                     r.per_draw(budgets[m], &mut values, &mut slopes);
-                    // The same weeks through the model's own forward pass: history (when
-                    // carried in), the spending weeks, then l_max weeks without spend.
+                    // The same window through the model's own forward pass: the last l_max
+                    // training weeks (when carried in), the spending weeks, then l_max weeks
+                    // without spend, every week counted.
                     let s_m = model.design.scales.channels[m];
-                    let history: Vec<f64> = if carry_in { model.design.channels[m].clone() } else { Vec::new() };
-                    let mut x = history.clone();
+                    let scaled = &model.design.channels[m];
+                    let mut x = if carry_in { scaled[scaled.len() - 6..].to_vec() } else { Vec::new() };
                     x.extend(std::iter::repeat_n(budgets[m] / s_m, 4));
                     x.extend(std::iter::repeat_n(0.0, 6));
                     let mut pass = ChannelPass::new(x.len(), &model.spec);
                     for (d, theta) in trace.draws().enumerate() {
                         pass.forward(&model.spec, &x, &model.channel_params(theta, m));
-                        let expected =
-                            pass.contribution[history.len()..].iter().sum::<f64>() * model.design.scales.target;
+                        let expected = pass.contribution.iter().sum::<f64>() * model.design.scales.target;
                         let label =
                             format!("{adstock} adstock_first={adstock_first} carry_in={carry_in} channel {m} draw {d}");
                         assert!(
