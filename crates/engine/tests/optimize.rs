@@ -457,3 +457,21 @@ fn curves_and_grid_agree_with_the_model() {
         assert!(scaled_contribution(&f.model, &f.trace, m, 0.0).iter().all(|&v| v == 0.0));
     }
 }
+
+#[test]
+fn carried_in_weeks_add_a_constant_that_can_reach_a_target_alone() {
+    let f = example_fit();
+    let carry = channel_responses(&f.model, &f.data, &f.trace, Horizon { num_periods: 8, carry_in: true });
+    let cold = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let optimizer = Optimizer { responses: &carry, utility: Utility::Mean };
+    let bounds = bounds_for(&f.data.channel_names, 1.0);
+    // What the last l_max weeks' spend still delivers: positive, earned with no budget at all.
+    let free = optimizer.evaluate(&[0.0, 0.0]).utility;
+    let none = Optimizer { responses: &cold, utility: Utility::Mean }.evaluate(&[0.0, 0.0]).utility;
+    assert!(free > 0.0 && none == 0.0, "{free} {none}");
+    let a = optimizer.min_budget(0.5 * free, &bounds).unwrap();
+    assert_eq!(a.budgets, [0.0, 0.0]);
+    assert!(a.utility >= 0.5 * free);
+    let b = optimizer.min_budget(1.5 * free, &bounds).unwrap();
+    assert!(b.budgets.iter().sum::<f64>() > 0.0 && (b.utility - 1.5 * free).abs() <= 1e-9 * free);
+}
