@@ -64,7 +64,8 @@ pub struct ChannelResponse {
     weight: Vec<f64>,
     slope: Vec<f64>,
     offset: Vec<f64>,
-    /// The part that does not depend on `b` (carried-in saturated history), original units.
+    /// The part that does not depend on `b`: what the carried-in weeks earn within the window
+    /// (their own weeks, and with saturation first their carry-over too), original units.
     constant: Vec<f64>,
     target_scale: f64,
 }
