@@ -73,8 +73,9 @@ SET extra_float_digits = 3;
 SELECT 'model', id, name, version, status, n_rows, first_date, last_date FROM mmm.models ORDER BY id;
 SELECT 'summary', m.id, s.* FROM mmm.models m, mmm_summary(m.id) s ORDER BY m.id;
 SELECT 'roas', m.id, r.* FROM mmm.models m, mmm_roas(m.id) r ORDER BY m.id, r.channel;
+-- 0.3.0 carries in the last weeks by default; carry_in => false is 0.1.0's default.
 SELECT 'optimize', m.id, o.*
-FROM mmm.models m, mmm_optimize_budget(m.id, 2 * (SELECT avg(x) FROM mmm.model_data d, unnest(d.channels) x WHERE d.model_id = m.id)) o
+FROM mmm.models m, mmm_optimize_budget(m.id, 2 * (SELECT avg(x) FROM mmm.model_data d, unnest(d.channels) x WHERE d.model_id = m.id), carry_in => false) o
 ORDER BY m.id, o.channel;
 SELECT 'draws', model_id, count(*), md5(string_agg(concat_ws(' ', chain, draw, parameter, coordinate, value), ',' ORDER BY parameter, coordinate, chain, draw))
 FROM mmm.posterior GROUP BY model_id ORDER BY model_id;

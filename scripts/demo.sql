@@ -58,7 +58,8 @@ SELECT date,
 FROM mmm_contributions('example') GROUP BY date ORDER BY date LIMIT 4;
 
 -- The budget-allocation notebook's story: optimize the historical mean weekly budget over 8
--- weeks (plus l_max weeks of carry-over), against the equal split and the historical mix.
+-- weeks (after the last l_max training weeks carried in, plus l_max weeks of carry-over),
+-- against the equal split and the historical mix.
 SELECT avg(x1 + x2) AS budget FROM example \gset
 \echo
 \echo 'Optimal allocation of the historical mean weekly budget (' :budget ') over 8 weeks:'

@@ -37,9 +37,15 @@ FROM (VALUES ('mean', '{}'), ('value_at_risk', '{"confidence_level": 0.9}'), ('c
              ('sharpe_ratio', '{}'), ('mean_tightness', '{"alpha": 0.5}'), ('tail_distance', '{}'), ('raroc', '{}')) AS u(name, params),
      LATERAL mmm_optimize_budget('opt', :budget, utility => u.name, utility_params => u.params::jsonb)
 GROUP BY u.name ORDER BY u.name;
--- Carrying in the last weeks' adstock adds their carry-over to the horizon's contributions.
-SELECT bool_and(c.contribution > z.contribution) AS carried
-FROM mmm_optimize_budget('opt', :budget, carry_in => true) c JOIN mmm_optimize_budget('opt', :budget) z USING (channel);
+-- By default the window carries in the last l_max training weeks and counts them (PyMC-Marketing
+-- 1.3): every channel's response is larger than from a cold start, the allocation differs, and
+-- both are certified optimal.
+SELECT bool_and(c.contribution > z.contribution) AS carried, bool_and(c.budget_per_period <> z.budget_per_period) AS moved,
+       max(c.kkt_residual) < 1e-8 AND max(z.kkt_residual) < 1e-8 AS kkt,
+       bool_and(c.equal_contribution = d.equal_contribution AND c.budget_per_period = d.budget_per_period) AS default_carries_in
+FROM mmm_optimize_budget('opt', :budget, carry_in => true) c
+JOIN mmm_optimize_budget('opt', :budget, carry_in => false) z USING (channel)
+JOIN mmm_optimize_budget('opt', :budget) d USING (channel);
 
 -- Bad requests name the argument and say why.
 SELECT * FROM mmm_optimize_budget('opt', -1);
@@ -57,6 +63,11 @@ SELECT sum(contribution) AS best FROM mmm_optimize_budget('opt', :budget) \gset
 SELECT round((min(response) / (0.8 * :best))::numeric, 6) AS reached, min(total_budget_per_period) < :budget AS cheaper,
        round((sum(budget_per_period) / min(total_budget_per_period))::numeric, 9) AS adds_up
 FROM mmm_min_budget_for_target('opt', 0.8 * :best);
+-- With carry-in, the weeks carried in already earn part of a target; from a cold start it
+-- costs more.
+SELECT min(c.total_budget_per_period) < min(z.total_budget_per_period) AS cheaper_with_carry_in,
+       round((min(z.response) / (0.8 * :best))::numeric, 6) AS cold_reached
+FROM mmm_min_budget_for_target('opt', 0.8 * :best) c, mmm_min_budget_for_target('opt', 0.8 * :best, carry_in => false) z;
 -- An unreachable target says how far the bounds reach (the number depends on the draws).
 DO $$
 BEGIN
@@ -70,6 +81,10 @@ SELECT round((budget / :budget)::numeric, 2) AS factor, round(sum(share)::numeri
        min(response) > lag(min(response)) OVER (ORDER BY budget) AS grows
 FROM mmm_budget_scenarios('opt', ARRAY[0.6 * :budget, 0.8 * :budget, 1.2 * :budget, 1.8 * :budget])
 GROUP BY budget ORDER BY budget;
+-- A scenario is the optimum mmm_optimize_budget finds, with or without carry-in.
+SELECT bool_and(abs(s.budget_per_period - o.budget_per_period) <= 1e-9 * :budget) AS same_split
+FROM mmm_budget_scenarios('opt', ARRAY[:budget::float8], carry_in => false) s
+JOIN mmm_optimize_budget('opt', :budget, carry_in => false) o USING (channel);
 
 -- The sampled response runs 8 weeks of spend plus l_max weeks of carry-over after the last
 -- training week; the total is the sum of the channels.

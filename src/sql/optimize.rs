@@ -1,5 +1,8 @@
 //! Budget optimization in SQL: `mmm_optimize_budget`, `mmm_min_budget_for_target`,
-//! `mmm_budget_scenarios` and `mmm_sample_response` (MODEL.md section 8).
+//! `mmm_budget_scenarios` and `mmm_sample_response` (MODEL.md section 8). The first three
+//! carry in the last `l_max` training weeks by default, as PyMC-Marketing 1.3's
+//! `budget_optimizer` does (MODEL-R2.md section 3); `mmm_sample_response` starts cold, as 1.3's
+//! `sample_response_distribution` does.
 
 use super::error::raise;
 use super::model_ref::by_model;
@@ -17,7 +20,7 @@ by_model!("mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_
     bounds: [default!(Option<JsonB>, "NULL")],
     utility: [default!(&str, "'mean'")],
     utility_params: [default!(JsonB, "'{}'")],
-    carry_in: [default!(bool, false)],
+    carry_in: [default!(bool, true)],
     hdi_prob: [default!(f64, 0.94)]
 ) -> TableIterator<'static, (
     name!(channel, String),
@@ -44,7 +47,8 @@ by_model!("mmm_min_budget_for_target", mmm_min_budget_for_target_by_id, mmm_min_
     target_response: [f64],
     num_periods: [default!(i32, 8)],
     bounds: [default!(Option<JsonB>, "NULL")],
-    hdi_prob: [default!(f64, 0.94)]
+    hdi_prob: [default!(f64, 0.94)],
+    carry_in: [default!(bool, true)]
 ) -> TableIterator<'static, (
     name!(channel, String),
     name!(budget_per_period, f64),
@@ -62,7 +66,8 @@ by_model!("mmm_budget_scenarios", mmm_budget_scenarios_by_id, mmm_budget_scenari
     budgets: [Vec<f64>],
     num_periods: [default!(i32, 8)],
     bounds: [default!(Option<JsonB>, "NULL")],
-    hdi_prob: [default!(f64, 0.94)]
+    hdi_prob: [default!(f64, 0.94)],
+    carry_in: [default!(bool, true)]
 ) -> TableIterator<'static, (
     name!(budget, f64),
     name!(channel, String),
@@ -167,13 +172,14 @@ fn optimize_budget(
 
 type MinBudgetRow = (String, f64, f64, f64, f64, f64, f64, String, f64, f64);
 
-/// The cheapest allocation whose mean total response over the horizon reaches the target.
+/// The cheapest allocation whose mean total response over the window reaches the target.
 fn min_budget(
     id: i64,
     target_response: f64,
     num_periods: i32,
     bounds: Option<JsonB>,
     hdi_prob: f64,
+    carry_in: bool,
 ) -> Vec<MinBudgetRow> {
     if !(target_response > 0.0 && target_response.is_finite()) {
         raise(
@@ -183,7 +189,7 @@ fn min_budget(
         );
     }
     let fit = setup(id, num_periods, hdi_prob);
-    let MinBudgetReport { outcome, solution } = Planner::new(&fit, horizon(num_periods, false))
+    let MinBudgetReport { outcome, solution } = Planner::new(&fit, horizon(num_periods, carry_in))
         .min_budget(target_response, bounds.as_ref().map(|b| &b.0), hdi_prob)
         .unwrap_or_else(|e| raise_allocation(e));
     (0..outcome.budgets.len())
@@ -208,9 +214,16 @@ fn min_budget(
 type ScenarioRow = (f64, String, f64, f64, f64, f64, f64, f64, f64, f64);
 
 /// The optimal mean-utility allocation for each budget, with each scenario's total response.
-fn scenarios(id: i64, budgets: Vec<f64>, num_periods: i32, bounds: Option<JsonB>, hdi_prob: f64) -> Vec<ScenarioRow> {
+fn scenarios(
+    id: i64,
+    budgets: Vec<f64>,
+    num_periods: i32,
+    bounds: Option<JsonB>,
+    hdi_prob: f64,
+    carry_in: bool,
+) -> Vec<ScenarioRow> {
     let fit = setup(id, num_periods, hdi_prob);
-    let planner = Planner::new(&fit, horizon(num_periods, false));
+    let planner = Planner::new(&fit, horizon(num_periods, carry_in));
     let mut rows = Vec::new();
     for budget in budgets {
         pgrx::check_for_interrupts!();

@@ -93,10 +93,11 @@ fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
 }
 
 /// The optimal allocation of `budget` (default: the historical mean weekly total) against the
-/// historical mix of the last `num_periods` weeks, as `mmm_optimize_budget` reports them.
+/// historical mix of the last `num_periods` weeks, as `mmm_optimize_budget` reports them by
+/// default (with carry-in).
 fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> String {
     let budget = budget.unwrap_or_else(|| fit.data.mean_weekly_spend());
-    let report = Planner::new(fit, Horizon { num_periods, carry_in: false })
+    let report = Planner::new(fit, Horizon { num_periods, carry_in: true })
         .optimize(budget, None, Utility::Mean, hdi_prob)
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
     let (now, then) = (&report.historical, &report.optimized);

@@ -75,18 +75,18 @@ fn horizon_response_equals_the_forward_pass() {
                 for (m, r) in responses.iter().enumerate() {
                     let (mut values, mut slopes) = (vec![0.0; 5], vec![0.0; 5]);
                     r.per_draw(budgets[m], &mut values, &mut slopes);
-                    // The same weeks through the model's own forward pass: history (when
-                    // carried in), the spending weeks, then l_max weeks without spend.
+                    // The same window through the model's own forward pass: the last l_max
+                    // training weeks (when carried in), the spending weeks, then l_max weeks
+                    // without spend, every week counted.
                     let s_m = model.design.scales.channels[m];
-                    let history: Vec<f64> = if carry_in { model.design.channels[m].clone() } else { Vec::new() };
-                    let mut x = history.clone();
+                    let scaled = &model.design.channels[m];
+                    let mut x = if carry_in { scaled[scaled.len() - 6..].to_vec() } else { Vec::new() };
                     x.extend(std::iter::repeat_n(budgets[m] / s_m, 4));
                     x.extend(std::iter::repeat_n(0.0, 6));
                     let mut pass = ChannelPass::new(x.len(), &model.spec);
                     for (d, theta) in trace.draws().enumerate() {
                         pass.forward(&model.spec, &x, &model.channel_params(theta, m));
-                        let expected =
-                            pass.contribution[history.len()..].iter().sum::<f64>() * model.design.scales.target;
+                        let expected = pass.contribution.iter().sum::<f64>() * model.design.scales.target;
                         let label =
                             format!("{adstock} adstock_first={adstock_first} carry_in={carry_in} channel {m} draw {d}");
                         assert!(
@@ -456,4 +456,22 @@ fn curves_and_grid_agree_with_the_model() {
         }
         assert!(scaled_contribution(&f.model, &f.trace, m, 0.0).iter().all(|&v| v == 0.0));
     }
+}
+
+#[test]
+fn carried_in_weeks_add_a_constant_that_can_reach_a_target_alone() {
+    let f = example_fit();
+    let carry = channel_responses(&f.model, &f.data, &f.trace, Horizon { num_periods: 8, carry_in: true });
+    let cold = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let optimizer = Optimizer { responses: &carry, utility: Utility::Mean };
+    let bounds = bounds_for(&f.data.channel_names, 1.0);
+    // What the last l_max weeks' spend still delivers: positive, earned with no budget at all.
+    let free = optimizer.evaluate(&[0.0, 0.0]).utility;
+    let none = Optimizer { responses: &cold, utility: Utility::Mean }.evaluate(&[0.0, 0.0]).utility;
+    assert!(free > 0.0 && none == 0.0, "{free} {none}");
+    let a = optimizer.min_budget(0.5 * free, &bounds).unwrap();
+    assert_eq!(a.budgets, [0.0, 0.0]);
+    assert!(a.utility >= 0.5 * free);
+    let b = optimizer.min_budget(1.5 * free, &bounds).unwrap();
+    assert!(b.budgets.iter().sum::<f64>() > 0.0 && (b.utility - 1.5 * free).abs() <= 1e-9 * free);
 }

@@ -197,11 +197,11 @@ impl Optimizer<'_> {
         if top.utility < target {
             return Err(AllocationError::Unreachable { target, max: top.utility });
         }
-        if floor > 0.0 {
-            let bottom = mean.certify(bounds.lower.clone(), bounds, floor, Method::Newton);
-            if bottom.utility >= target {
-                return Ok(bottom);
-            }
+        // The lower bounds may reach the target already: with carry-in, spending nothing still
+        // earns what the carried-in weeks deliver.
+        let bottom = mean.certify(bounds.lower.clone(), bounds, floor, Method::Newton);
+        if bottom.utility >= target {
+            return Ok(bottom);
         }
         let (mut low, mut high) = (floor, ceiling);
         let mut budget = 0.5 * (low + high);

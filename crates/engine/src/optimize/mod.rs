@@ -16,5 +16,5 @@ pub mod utility;
 pub use allocate::{Allocation, AllocationError, BoundStatus, Method, Optimizer};
 pub use bounds::Bounds;
 pub use report::{BudgetReport, MinBudgetReport, Outcome, Planner};
-pub use response::{channel_responses, ChannelResponse, Horizon};
+pub use response::{channel_responses, Cell, ChannelResponse, Horizon};
 pub use utility::{Utility, UtilityError};

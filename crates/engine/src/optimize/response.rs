@@ -1,17 +1,22 @@
-//! Each channel's response to a per-period budget over the optimisation horizon, for every
-//! posterior draw (MODEL.md section 8): `num_periods` weeks of spend `b`, then `l_max` weeks of
-//! none so that the carry-over is counted, in original units.
+//! Each channel's response to a per-period budget over the optimisation window, for every
+//! posterior draw (MODEL-R2.md section 3, PyMC-Marketing 1.3's `budget_optimizer`), in
+//! original units. The window is up to `l_max` observed weeks carried in (the last training
+//! weeks, with their actual spend), `num_periods` weeks of spend `b`, then `l_max` weeks of
+//! none so that the carry-over is counted; the response sums every week of it. Without
+//! carry-in the window starts cold at the horizon, as PyMC-Marketing's releases before 1.3 did.
 //!
-//! Adstock is linear, so with adstock first the adstocked spend of horizon week `t` is
+//! Adstock is linear, so with adstock first the adstocked spend of window week `t` is
 //! `b · W_t / s_m + h_t`, where `W_t` sums the weights that reach week `t` from the spending
-//! weeks and `h_t` is what history carries in. The response of a draw is then
-//! `s_y Σ_t sat(b W_t / s_m + h_t)`, a sum of saturation terms whose value, slope and curvature in
-//! `b` are exact and cheap. Saturation first makes it one term `s_y ΣW_t · sat(b / s_m)` plus the
-//! saturated history's constant carry-over.
+//! weeks and `h_t` is what the carried-in weeks leave. The response of a draw is then
+//! `s_y Σ_t sat(b W_t / s_m + h_t)`, a sum of saturation terms whose value, slope and curvature
+//! in `b` are exact and cheap; the carried-in weeks themselves (`W_t = 0`) are a constant.
+//! Saturation first makes it one term `s_y ΣW_t · sat(b / s_m)` plus the saturated carry-in's
+//! constant contribution.
 
 use crate::inference::sampler::Trace;
+use crate::model::density::ChannelParams;
 use crate::model::design::Dataset;
-use crate::model::Model;
+use crate::model::{Model, ModelSpec};
 use crate::transforms::{adstock, saturation, SaturationKind};
 use rayon::prelude::*;
 
@@ -20,8 +25,31 @@ use rayon::prelude::*;
 pub struct Horizon {
     /// Weeks of spend.
     pub num_periods: usize,
-    /// Start from the adstock left by the last training weeks instead of from zero.
+    /// Carry in the last `l_max` training weeks and count their response (PyMC-Marketing 1.3);
+    /// `false` starts cold at the horizon.
     pub carry_in: bool,
+}
+
+impl Horizon {
+    /// How many observed weeks the window starts with, out of `training_weeks`.
+    pub fn carry_in_weeks(&self, l_max: usize, training_weeks: usize) -> usize {
+        if self.carry_in {
+            l_max.min(training_weeks)
+        } else {
+            0
+        }
+    }
+}
+
+/// What one budget cell's response is built from: a channel of a national model (a
+/// `(geo, channel)` pair of a panel has the same three).
+#[derive(Debug, Clone, Copy)]
+pub struct Cell<'a> {
+    /// The cell's observed spend up to the horizon, original units; its last weeks are carried in.
+    pub spend: &'a [f64],
+    /// The spend scale `s_m` and the target scale `s_y` the model was fitted with.
+    pub spend_scale: f64,
+    pub target_scale: f64,
 }
 
 /// One channel's response for every draw: `R_d(b) = c_d + s_y Σ_j a_j sat_d(p_j b + h_j)`.
@@ -36,7 +64,8 @@ pub struct ChannelResponse {
     weight: Vec<f64>,
     slope: Vec<f64>,
     offset: Vec<f64>,
-    /// The part that does not depend on `b` (carried-in saturated history), original units.
+    /// The part that does not depend on `b`: what the carried-in weeks earn within the window
+    /// (their own weeks, and with saturation first their carry-over too), original units.
     constant: Vec<f64>,
     target_scale: f64,
 }
@@ -52,55 +81,64 @@ pub struct MeanResponse {
 impl ChannelResponse {
     /// Channel `m` of a fitted model over `horizon`.
     pub fn new(model: &Model, data: &Dataset, trace: &Trace, m: usize, horizon: Horizon) -> ChannelResponse {
-        let config = &model.spec;
-        let kernel = adstock::kernel_len(config.adstock, config.l_max);
-        let weeks = horizon.num_periods + config.l_max;
-        let spend_scale = model.design.scales.channels[m];
-        // History long enough for every weight to reach the horizon's first week.
-        let history: Vec<f64> = if horizon.carry_in {
-            let x = &data.channels[m];
-            x[x.len().saturating_sub(kernel - 1)..].iter().map(|v| v / spend_scale).collect()
-        } else {
-            Vec::new()
-        };
-        let h = history.len();
-        let spending: Vec<f64> =
-            (0..h + weeks).map(|t| if t >= h && t < h + horizon.num_periods { 1.0 } else { 0.0 }).collect();
-        let mut padded = history.clone();
-        padded.resize(h + weeks, 0.0);
-        let (mut reach, mut carried) = (vec![0.0; h + weeks], vec![0.0; h + weeks]);
-
-        let draws = trace.num_draws();
-        let terms = if config.adstock_first { weeks } else { 1 };
-        let mut out = ChannelResponse {
-            kind: config.saturation,
-            terms,
-            params: Vec::with_capacity(draws),
-            weight: Vec::with_capacity(draws * terms),
-            slope: Vec::with_capacity(draws * terms),
-            offset: Vec::with_capacity(draws * terms),
-            constant: Vec::with_capacity(draws),
+        let cell = Cell {
+            spend: &data.channels[m],
+            spend_scale: model.design.scales.channels[m],
             target_scale: model.design.scales.target,
         };
-        for theta in trace.draws() {
-            let p = model.channel_params(theta, m);
-            let w = adstock::weights(config.adstock, &p.adstock, config.l_max, config.normalize).w;
+        ChannelResponse::of_cell(&model.spec, cell, horizon, trace.draws().map(|theta| model.channel_params(theta, m)))
+    }
+
+    /// A cell's response over `horizon`, one draw per item of `draws`.
+    pub fn of_cell(
+        spec: &ModelSpec,
+        cell: Cell,
+        horizon: Horizon,
+        draws: impl Iterator<Item = ChannelParams>,
+    ) -> ChannelResponse {
+        let h = horizon.carry_in_weeks(spec.l_max, cell.spend.len());
+        let history: Vec<f64> = cell.spend[cell.spend.len() - h..].iter().map(|v| v / cell.spend_scale).collect();
+        let weeks = h + horizon.num_periods + spec.l_max;
+        let spending: Vec<f64> =
+            (0..weeks).map(|t| if t >= h && t < h + horizon.num_periods { 1.0 } else { 0.0 }).collect();
+        let mut padded = history;
+        padded.resize(weeks, 0.0);
+        let (mut reach, mut carried) = (vec![0.0; weeks], vec![0.0; weeks]);
+
+        let n = draws.size_hint().0;
+        let terms = if spec.adstock_first { weeks - h } else { 1 };
+        let s_y = cell.target_scale;
+        let mut out = ChannelResponse {
+            kind: spec.saturation,
+            terms,
+            params: Vec::with_capacity(n),
+            weight: Vec::with_capacity(n * terms),
+            slope: Vec::with_capacity(n * terms),
+            offset: Vec::with_capacity(n * terms),
+            constant: Vec::with_capacity(n),
+            target_scale: s_y,
+        };
+        for p in draws {
+            let w = adstock::weights(spec.adstock, &p.adstock, spec.l_max, spec.normalize).w;
             adstock::convolve(&w, &spending, &mut reach);
             out.params.push(p.saturation);
-            if config.adstock_first {
+            if spec.adstock_first {
                 adstock::convolve(&w, &padded, &mut carried);
-                out.weight.extend(std::iter::repeat_n(1.0, weeks));
-                out.slope.extend(reach[h..].iter().map(|r| r / spend_scale));
+                // The carried-in weeks are before any spend reaches: their response is fixed.
+                let before: f64 =
+                    carried[..h].iter().map(|&x| saturation::evaluate(spec.saturation, x, &p.saturation).value).sum();
+                out.weight.extend(std::iter::repeat_n(1.0, weeks - h));
+                out.slope.extend(reach[h..].iter().map(|r| r / cell.spend_scale));
                 out.offset.extend_from_slice(&carried[h..]);
-                out.constant.push(0.0);
+                out.constant.push(s_y * before);
             } else {
                 let saturated: Vec<f64> =
-                    padded.iter().map(|&x| saturation::evaluate(config.saturation, x, &p.saturation).value).collect();
+                    padded.iter().map(|&x| saturation::evaluate(spec.saturation, x, &p.saturation).value).collect();
                 adstock::convolve(&w, &saturated, &mut carried);
                 out.weight.push(reach[h..].iter().sum());
-                out.slope.push(1.0 / spend_scale);
+                out.slope.push(1.0 / cell.spend_scale);
                 out.offset.push(0.0);
-                out.constant.push(out.target_scale * carried[h..].iter().sum::<f64>());
+                out.constant.push(s_y * carried.iter().sum::<f64>());
             }
         }
         out
