@@ -5,6 +5,7 @@
 use crate::inference::diagnostics::hdi;
 use crate::inference::sampler::Trace;
 use crate::model::design::Dataset;
+use crate::model::prior::Prior;
 use crate::model::{Likelihood, Model};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal, StudentT};
@@ -38,7 +39,7 @@ impl Band {
 /// mean. Listed in the mean's report order: intercept, channels, controls, seasonality.
 pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
     let (weeks, draws) = (model.design.y.len(), trace.num_draws());
-    let s_y = model.design.scales.target;
+    let s_y = model.design.scales.targets(model.design.geos);
     let components = model.mean().report_order();
     let mut work: Vec<_> = components.iter().map(|c| c.workspace(weeks)).collect();
     let mut series: Vec<Vec<Vec<f64>>> = components.iter().map(|c| vec![vec![0.0; weeks]; c.parts().len()]).collect();
@@ -46,7 +47,7 @@ pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
         components.iter().map(|c| vec![ndarray::Array2::zeros((draws, weeks)); c.parts().len()]).collect();
     for (d, theta) in trace.draws().enumerate() {
         for (((c, w), series), out) in components.iter().zip(&mut work).zip(&mut series).zip(&mut out) {
-            c.decompose(&model.design, theta, s_y, series, w.as_mut());
+            c.decompose(&model.design, theta, &s_y, series, w.as_mut());
             for (values, s) in out.iter_mut().zip(series.iter()) {
                 values.row_mut(d).assign(&ndarray::ArrayView1::from(s));
             }
@@ -93,6 +94,9 @@ pub fn posterior_predictive(
                 let t = StudentT::new(value("likelihood_nu", theta)).expect("nu is positive");
                 row.iter_mut().for_each(|v| *v += sigma * t.sample(&mut rng));
             }
+            Likelihood::TruncatedNormal => row.iter_mut().for_each(|v| {
+                *v = Prior::TruncatedNormal { mu: *v, sigma, lower: 0.0, upper: f64::INFINITY }.sample(&mut rng);
+            }),
         }
     }
     out

@@ -30,6 +30,16 @@ impl SaturationKind {
             Self::None => &["beta"],
         }
     }
+
+    /// Position of the curve's amplitude (its largest contribution) in
+    /// [`SaturationKind::param_names`].
+    pub fn amplitude_index(self) -> usize {
+        match self {
+            Self::Logistic | Self::Root => 1,
+            Self::Hill => 2,
+            Self::MichaelisMenten | Self::Tanh | Self::None => 0,
+        }
+    }
 }
 
 /// `f(x)`, `df/dx` and `df/dθ_j` at one point.
