@@ -507,4 +507,57 @@ mod tests {
         assert_eq!(s.y[0], d.y[4]);
         assert_eq!(s.channels[0][0], d.channels[0][4]);
     }
+
+    #[test]
+    fn panels_sort_geos_and_need_every_date() {
+        let geo = |scale: f64| {
+            let mut d = weekly(6);
+            d.y.iter_mut().for_each(|v| *v *= scale);
+            d
+        };
+        // Numeric labels sort as numbers, as pandas sorts an integer index.
+        let p = Panel::from_geos(vec![("10".into(), geo(1.0)), ("9".into(), geo(2.0))]).unwrap();
+        assert_eq!(p.geos, ["9", "10"]);
+        let p = Panel::from_geos(vec![("b".into(), geo(1.0)), ("a".into(), geo(2.0)), ("B".into(), geo(3.0))]).unwrap();
+        assert_eq!(p.geos, ["B", "a", "b"]);
+        let mut short = geo(1.0);
+        short.dates.remove(2);
+        short.y.remove(2);
+        short.channels[0].remove(2);
+        let err = Panel::from_geos(vec![("a".into(), geo(1.0)), ("b".into(), short)]).unwrap_err();
+        assert_eq!(err, DataError::MissingRow { geo: "b".into(), date: weekly(6).dates[2] });
+        assert!(matches!(
+            Panel::from_geos(vec![("a".into(), geo(1.0)), ("a".into(), geo(1.0))]),
+            Err(DataError::DuplicateGeo { .. })
+        ));
+        let mut bad = geo(1.0);
+        bad.channels[0][1] = -2.0;
+        let p = Panel::from_geos(vec![("a".into(), geo(1.0)), ("b".into(), bad)]).unwrap();
+        assert!(p.validate("sales", 3).unwrap_err().to_string().starts_with("geo \"b\": channel \"tv\""));
+    }
+
+    #[test]
+    fn panel_scales_are_global_or_per_geo() {
+        let geo = |scale: f64| {
+            let mut d = weekly(6);
+            d.y.iter_mut().for_each(|v| *v *= scale);
+            d.channels[0].iter_mut().for_each(|v| *v *= scale);
+            d
+        };
+        let p = Panel::from_geos(vec![("a".into(), geo(1.0)), ("b".into(), geo(3.0))]).unwrap();
+        let global = p.scales(Scaling::default()).unwrap();
+        assert_eq!((global.target, global.channels.clone()), (45.0, vec![6.0]));
+        assert!(global.geo_target.is_empty() && global.geo_channels.is_empty());
+        let design = p.design(&global, 0);
+        assert_eq!((design.geos, design.weeks(), design.y.len()), (2, 6, 12));
+        assert_eq!(design.y[11], 1.0);
+        assert_eq!(design.channels[1][2], 1.0);
+        let own = p.scales(Scaling { target: ScaleOver::PerGeo, channel: ScaleOver::Global }).unwrap();
+        assert_eq!((own.geo_target.clone(), own.geo_channels.len()), (vec![15.0, 45.0], 0));
+        assert_eq!(p.design(&own, 0).y[5], 1.0);
+        let own = p.scales(Scaling { target: ScaleOver::Global, channel: ScaleOver::PerGeo }).unwrap();
+        assert_eq!(own.geo_channels, vec![vec![2.0], vec![6.0]]);
+        // A national panel scales as its dataset does.
+        assert_eq!(Panel::national(weekly(6)).scales(Scaling::default()).unwrap(), weekly(6).scales());
+    }
 }

@@ -640,4 +640,101 @@ mod tests {
         );
         assert!(space_err(json!({"priors": {"y_sigma": {"dist": "HalfNormal", "sigma": -1}}})).contains("y_sigma"));
     }
+
+    #[test]
+    fn panel_priors_that_cannot_work_name_the_key() {
+        let geos = names(&["a", "b"]);
+        let err = |v: Value| {
+            let spec = ModelSpec::from_json(&v).unwrap();
+            panel_parameter_space(&spec, &geos, &names(&["x1"]), &names(&["c1"])).unwrap_err().to_string()
+        };
+        let cases = [
+            // A dim the parameter does not have.
+            (
+                json!({"priors": {"intercept": {"dist": "Normal", "sigma": 1, "dims": ["channel"]}}}),
+                "priors.intercept.dims",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "HalfNormal", "sigma": 1, "dims": ["geo", "geo"]}}}),
+                "twice",
+            ),
+            // A hyper-parameter whose dims are not among the parent's.
+            (
+                json!({"priors": {"saturation_beta": {"dist": "Normal", "mu": {"dist": "Normal", "sigma": 1, "dims": "geo"},
+                    "sigma": 1, "dims": ["channel"], "transform": "exp"}}}),
+                "priors.saturation_beta.mu.dims",
+            ),
+            // Non-centred families.
+            (
+                json!({"priors": {"saturation_lam": {"dist": "Gamma", "alpha": 2, "beta": 1, "centered": false}}}),
+                "priors.saturation_lam.centered",
+            ),
+            (
+                json!({"priors": {"saturation_lam": {"dist": "Gamma", "alpha": 2, "beta": 1, "transform": "log"}}}),
+                "priors.saturation_lam.transform",
+            ),
+            // A hyper-prior on a derived parameter, and a hyper-scale that can be negative.
+            (
+                json!({"priors": {"saturation_lam": {"dist": "Gamma", "mu": {"dist": "HalfNormal", "sigma": 1}, "sigma": 1}}}),
+                "priors.saturation_lam.mu",
+            ),
+            (
+                json!({"priors": {"intercept": {"dist": "Normal", "sigma": {"dist": "Normal", "sigma": 1}}}}),
+                "priors.intercept.sigma",
+            ),
+            // The exp transform cannot give a decay rate in (0, 1).
+            (
+                json!({"priors": {"adstock_alpha": {"dist": "Normal", "sigma": 1, "transform": "exp"}}}),
+                "priors.adstock_alpha",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "LogNormal", "mean": 1, "std": -1}}}),
+                "priors.saturation_beta.std",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "HalfNormal", "sigma": 1, "dims": 3}}}),
+                "priors.saturation_beta.dims",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "HalfNormal", "sigma": 1, "centred": false}}}),
+                "\"centred\"",
+            ),
+        ];
+        for (v, needle) in cases {
+            let message = err(v.clone());
+            assert!(message.contains(needle), "{v}: {message:?} lacks {needle:?}");
+        }
+        // Keys the config itself refuses.
+        assert!(ModelSpec::from_json(&json!({"pooling": "some"})).unwrap_err().to_string().contains("pooling"));
+        assert!(ModelSpec::from_json(&json!({"scaling": {"target": "per_geo", "spend": "global"}}))
+            .unwrap_err()
+            .to_string()
+            .contains("scaling"));
+        // Panel keys and geo dims on a national model.
+        let national = |v: Value| {
+            parameter_space(&ModelSpec::from_json(&v).unwrap(), &names(&["x1"]), &[]).unwrap_err().to_string()
+        };
+        assert!(national(json!({"pooling": "partial"})).contains("pooling"));
+        assert!(national(json!({"scaling": {"channel": "per_geo"}})).contains("scaling"));
+        assert!(national(json!({"priors": {"intercept": {"dist": "Normal", "sigma": 1, "dims": "geo"}}}))
+            .contains("needs a geo column"));
+    }
+
+    #[test]
+    fn lognormal_mean_std_is_pymc_marketings() {
+        // LogNormalPrior(mean=0.5, std=0.3): mu_log = ln(m²/√(m²+s²)), sigma_log = √ln(1+s²/m²).
+        let spec = ModelSpec::from_json(&json!({"priors": {
+            "saturation_beta": {"dist": "LogNormal", "mean": 0.5, "std": 0.3}
+        }}))
+        .unwrap();
+        let space = parameter_space(&spec, &names(&["x1"]), &[]).unwrap();
+        let block = space.find("saturation_beta").unwrap();
+        assert_eq!(block.transform, Transform::Exp);
+        let Prior::Normal { mu, sigma } = block.priors[0] else { panic!("{}", block.priors[0]) };
+        assert!((mu - (0.25f64 / 0.34f64.sqrt()).ln()).abs() < 1e-15);
+        assert!((sigma - (1.0f64 + 0.36).ln().sqrt()).abs() < 1e-15);
+        // A national spec serialises as before: the panel keys only when set.
+        let stored = serde_json::to_value(ModelSpec::default()).unwrap();
+        assert!(stored.get("pooling").is_none() && stored.get("scaling").is_none());
+    }
 }
