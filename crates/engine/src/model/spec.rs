@@ -131,6 +131,18 @@ impl ModelSpec {
         Ok(spec)
     }
 
+    /// The config keys of a spec: those of its stored form, and the panel keys a national
+    /// spec leaves out of it.
+    pub fn keys() -> Vec<String> {
+        let mut keys: Vec<String> = match serde_json::to_value(ModelSpec::default()) {
+            Ok(Value::Object(obj)) => obj.into_iter().map(|(k, _)| k).collect(),
+            _ => unreachable!("a spec serialises as an object"),
+        };
+        keys.extend(["pooling".to_string(), "scaling".to_string()]);
+        keys.sort();
+        keys
+    }
+
     /// Checks the values serde cannot: ranges, naming the key.
     fn validate(&self) -> Result<(), SpecError> {
         check_l_max(self.l_max as i64).map_err(|_| SpecError::OutOfRange {
