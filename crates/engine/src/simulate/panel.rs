@@ -65,3 +65,39 @@ pub fn simulate_panel(spec: &PanelSpec) -> Result<SimulatedPanel, SimulationErro
     }
     Ok(SimulatedPanel { geos, series })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::{geo_panel, geo_panel_short_on_signal};
+
+    #[test]
+    fn presets_give_every_geo_its_data_and_truth() {
+        let sim = simulate_panel(&geo_panel(3)).unwrap();
+        assert_eq!(sim.geos.len(), 8);
+        assert_eq!(sim.geos[0], "geo_01");
+        let panel = sim.panel();
+        assert_eq!(panel.geos, sim.geos);
+        assert_eq!((panel.dates().len(), panel.channel_names().len()), (156, 4));
+        for s in &sim.series {
+            // y is exactly the sum of its parts, channel contributions included.
+            for t in [0, 77, 155] {
+                let channels: f64 = s.contributions.iter().map(|c| c[t]).sum();
+                let controls: f64 = s.baseline.controls.iter().map(|c| c[t]).sum();
+                let parts = s.baseline.intercept + s.baseline.trend[t] + s.baseline.seasonality[t];
+                let y = channels + controls + parts + s.noise[t];
+                assert!((y - s.data.y[t]).abs() < 1e-9 * y.abs(), "{y} vs {}", s.data.y[t]);
+            }
+        }
+        // Geos differ in their effects around the shared ones.
+        let tv: Vec<f64> = sim.series.iter().map(|s| s.spec.channels[0].effect).collect();
+        assert!(tv.windows(2).all(|w| w[0] != w[1]));
+
+        let short = simulate_panel(&geo_panel_short_on_signal(3)).unwrap();
+        let noise: Vec<f64> = short.series.iter().map(|s| s.spec.noise_sd).collect();
+        assert_eq!(noise[..5], [20.0; 5]);
+        assert_eq!(noise[5..], [80.0; 3]);
+        // The same seed gives the same panel.
+        assert_eq!(simulate_panel(&geo_panel(3)).unwrap(), sim);
+    }
+}
