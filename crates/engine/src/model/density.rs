@@ -227,6 +227,13 @@ impl Model {
         self.density.logp_grad(&self.design, u, grad, s)
     }
 
+    /// Per geo (one for a national model), the position of the element of block `name` that
+    /// geo reads: its own, or the one its geos share.
+    pub fn per_geo(&self, name: &str) -> Option<Vec<usize>> {
+        let dims: &[&str] = if self.geos.is_empty() { &[] } else { &["geo"] };
+        self.space().positions(self.space().handle(name)?, dims).ok()
+    }
+
     /// Adstock and saturation parameters of one channel (in the first geo of a panel).
     pub fn channel_params(&self, theta: &[f64], channel: usize) -> ChannelParams {
         self.media.params(theta, channel)
