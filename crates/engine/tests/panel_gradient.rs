@@ -93,6 +93,18 @@ fn configs() -> Vec<(&'static str, Value)> {
                                   "sigma": {"dist": "HalfNormal", "sigma": 1}, "dims": ["geo", "control"]},
             }}),
         ),
+        (
+            "LogNormalPrior with hyper-priors",
+            json!({"likelihood": "truncated_normal", "priors": {
+                // PyMC-Marketing's panel test fixture (MODEL-R2.md §1.5), non-centred.
+                "saturation_beta": {"dist": "LogNormal", "dims": ["channel", "geo"], "centered": false,
+                                    "mean": {"dist": "Gamma", "mu": 0.25, "sigma": 0.10, "dims": "channel"},
+                                    "std": {"dist": "Exponential", "scale": 0.10, "dims": "channel"}},
+                // Centred, the std a constant.
+                "saturation_lam": {"dist": "LogNormal", "mean": {"dist": "Gamma", "mu": 2, "sigma": 1}, "std": 1,
+                                   "dims": ["geo", "channel"]},
+            }}),
+        ),
     ]
 }
 
@@ -140,6 +152,11 @@ fn blocks_have_the_dims_the_config_asks_for() {
     assert_eq!(dims(&partial, "saturation_beta_raw_mu"), ["channel"]);
     assert_eq!(dims(&partial, "adstock_alpha"), ["geo", "channel"]);
     assert_eq!(dims(&partial, "gamma_control"), ["control"]);
+
+    let lognormal = space(json!({"priors": {"saturation_beta": {"dist": "LogNormal", "centered": false,
+        "mean": {"dist": "Gamma", "mu": 0.25, "sigma": 0.1, "dims": "channel"}, "std": 0.1}}}));
+    assert_eq!(dims(&lognormal, "saturation_beta_mean"), ["channel"]);
+    assert!(lognormal.space().find("saturation_beta_std").is_none());
 
     let full = space(json!({"pooling": "full"}));
     assert_eq!(dims(&full, "saturation_beta"), ["channel"]);

@@ -99,17 +99,26 @@ pub struct BlockPrior {
     pub priors: Vec<Prior>,
     /// Canonical parameters read from other blocks, e.g. `("sigma", handle)`.
     pub hyper: Vec<(String, Handle)>,
+    /// Whether a Normal's `mu` and `sigma` are PyMC-Marketing's `LogNormalPrior` mean and std
+    /// (of `exp` of the value), converted by [`log_location_scale`] wherever they are read.
+    pub mean_std: bool,
 }
 
 impl BlockPrior {
     /// The same prior for every element.
     pub fn all(prior: Prior) -> BlockPrior {
-        BlockPrior { priors: vec![prior], hyper: Vec::new() }
+        BlockPrior { priors: vec![prior], hyper: Vec::new(), mean_std: false }
     }
 
     /// One prior per element.
     pub fn each(priors: Vec<Prior>) -> BlockPrior {
-        BlockPrior { priors, hyper: Vec::new() }
+        BlockPrior { priors, hyper: Vec::new(), mean_std: false }
+    }
+
+    /// Reads the Normal's `mu` and `sigma` (constants or blocks) as a log-normal's mean and std.
+    pub fn mean_std(mut self) -> BlockPrior {
+        self.mean_std = true;
+        self
     }
 
     /// Takes the canonical parameter `param` from block `from`, broadcast over this block's dims.
@@ -141,6 +150,18 @@ pub enum SpaceError {
     #[error("parameter {block}: only a Normal or StudentT prior can be non-centred, not {dist}")]
     NotNormal { block: String, dist: String },
 }
+
+/// PyMC-Marketing's `LogNormalPrior`: the `(mu, sigma)` of the log from the mean `m` and
+/// standard deviation `s` of the value, `mu = ln(m²/√(m²+s²))`, `sigma = √ln(1 + s²/m²)`, with
+/// the Jacobian `[[dmu/dm, dmu/ds], [dsigma/dm, dsigma/ds]]`.
+pub fn log_location_scale(m: f64, s: f64) -> (f64, f64, [[f64; 2]; 2]) {
+    let q = m * m + s * s;
+    let sigma = (s * s / (m * m)).ln_1p().sqrt();
+    let mu = (m * m / q.sqrt()).ln();
+    (mu, sigma, [[2.0 / m - m / q, -s / q], [(m / q - 1.0 / m) / sigma, s / q / sigma]])
+}
+
+const IDENTITY: [[f64; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
 
 /// A constant parameter or the position of the value it is read from.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -183,6 +204,8 @@ pub struct Block {
     /// Canonical parameters taken from other blocks, by parameter name.
     pub hyper: Vec<(String, Handle)>,
     pub transform: Transform,
+    /// Whether `mu` and `sigma` are a log-normal's mean and std ([`BlockPrior::mean_std`]).
+    pub mean_std: bool,
     handle: Handle,
     evaluation: Evaluation,
 }
@@ -229,6 +252,29 @@ impl Block {
             .collect();
         labels.reverse();
         labels
+    }
+
+    /// A Normal element's `mu` and `sigma` from their sources, with their Jacobian in the two
+    /// sources (the identity unless they are a mean and std).
+    fn location_scale(&self, mu: Source, sigma: Source, theta: &[f64]) -> (f64, f64, [[f64; 2]; 2]) {
+        let (a, b) = (mu.get(theta), sigma.get(theta));
+        if self.mean_std {
+            log_location_scale(a, b)
+        } else {
+            (a, b, IDENTITY)
+        }
+    }
+
+    /// Element `j`'s prior with its hyper-parameters filled in, and the Jacobian of its
+    /// `mu` and `sigma` in the sources (the identity unless they are a mean and std).
+    fn resolved(&self, j: usize, sources: &[Option<usize>; 4], theta: &[f64]) -> (Prior, [[f64; 2]; 2]) {
+        match (self.mean_std, resolve(self.priors[j], sources, theta)) {
+            (true, Prior::Normal { mu, sigma }) => {
+                let (mu, sigma, jacobian) = log_location_scale(mu, sigma);
+                (Prior::Normal { mu, sigma }, jacobian)
+            }
+            (_, prior) => (prior, IDENTITY),
+        }
     }
 
     /// The coordinate of element `element` as the catalog records it: none for a scalar, the
@@ -282,14 +328,33 @@ impl ParameterSpace {
             })
             .collect::<Result<_, _>>()?;
         let len = dims.iter().map(|d| d.labels.len()).product();
-        let priors = match prior.priors.len() {
+        let mut priors = match prior.priors.len() {
             1 => vec![prior.priors[0]; len],
             n if n == len => prior.priors,
             found => return Err(SpaceError::PriorCount { block: name.into(), found, len }),
         };
+        // A constant mean and std convert once.
+        let mean_std = prior.mean_std && !prior.hyper.is_empty();
+        if prior.mean_std && !mean_std {
+            for p in &mut priors {
+                if let Prior::Normal { mu, sigma } = *p {
+                    let (mu, sigma, _) = log_location_scale(mu, sigma);
+                    *p = Prior::Normal { mu, sigma };
+                }
+            }
+        }
         let handle = Handle { block: self.blocks.len(), offset: self.dim, len };
-        let evaluation = self.evaluation(name, &dims, &priors, &prior.hyper, transform)?;
-        self.blocks.push(Block { name: name.into(), dims, priors, hyper: prior.hyper, transform, handle, evaluation });
+        let evaluation = self.evaluation(name, &dims, &priors, &prior.hyper, transform, mean_std)?;
+        self.blocks.push(Block {
+            name: name.into(),
+            dims,
+            priors,
+            hyper: prior.hyper,
+            transform,
+            mean_std,
+            handle,
+            evaluation,
+        });
         self.dim += len;
         Ok(handle)
     }
@@ -302,6 +367,7 @@ impl ParameterSpace {
         priors: &[Prior],
         hyper: &[(String, Handle)],
         transform: Transform,
+        mean_std: bool,
     ) -> Result<Evaluation, SpaceError> {
         let Some(first) = priors.first() else {
             return Ok(Evaluation::Fixed(Vec::new()));
@@ -329,7 +395,7 @@ impl ParameterSpace {
             let support = parent.priors.first().map_or(Support::Real, Prior::support);
             let parent_positive =
                 parent.transform.exp() || (parent.transform == Transform::Default && support.bounds().0 >= 0.0);
-            if first.param_is_positive(k) && !parent_positive {
+            if (first.param_is_positive(k) || mean_std) && !parent_positive {
                 return Err(SpaceError::HyperSupport {
                     block: name.into(),
                     param: param.clone(),
@@ -419,8 +485,9 @@ impl ParameterSpace {
                     }
                 }
                 Evaluation::NonCentred { sources, .. } => {
-                    for (i, [mu, sigma, _]) in range.zip(sources) {
-                        theta[i] = mu.get(theta) + sigma.get(theta) * u[i];
+                    for (i, &[mu, sigma, _]) in range.zip(sources) {
+                        let (mu, sigma, _) = b.location_scale(mu, sigma, theta);
+                        theta[i] = mu + sigma * u[i];
                     }
                 }
             }
@@ -447,8 +514,9 @@ impl ParameterSpace {
                     }
                 }
                 Evaluation::NonCentred { sources, .. } => {
-                    for (i, [mu, sigma, _]) in range.zip(sources) {
-                        u[i] = (raw(i) - mu.get(theta)) / sigma.get(theta);
+                    for (i, &[mu, sigma, _]) in range.zip(sources) {
+                        let (mu, sigma, _) = b.location_scale(mu, sigma, theta);
+                        u[i] = (raw(i) - mu) / sigma;
                     }
                 }
             }
@@ -463,8 +531,8 @@ impl ParameterSpace {
             for (j, i) in b.range().enumerate() {
                 let raw = match &b.evaluation {
                     Evaluation::Fixed(_) => b.priors[j].initial_value(),
-                    Evaluation::Hyper { sources, .. } => resolve(b.priors[j], &sources[j], &theta).initial_value(),
-                    Evaluation::NonCentred { sources, .. } => sources[j][0].get(&theta),
+                    Evaluation::Hyper { sources, .. } => b.resolved(j, &sources[j], &theta).0.initial_value(),
+                    Evaluation::NonCentred { sources, .. } => b.location_scale(sources[j][0], sources[j][1], &theta).0,
                 };
                 theta[i] = if b.transform.exp() { raw.exp() } else { raw };
             }
@@ -507,10 +575,9 @@ impl ParameterSpace {
                     }
                 }
                 Evaluation::NonCentred { sources, .. } => {
-                    for (i, [mu, sigma, _]) in range.zip(sources) {
-                        let sigma = sigma.get(theta);
-                        (theta[i], dtheta_du[i], log_jac[i], grad_u[i]) =
-                            (mu.get(theta) + sigma * u[i], sigma, 0.0, 0.0);
+                    for (i, &[mu, sigma, _]) in range.zip(sources) {
+                        let (mu, sigma, _) = b.location_scale(mu, sigma, theta);
+                        (theta[i], dtheta_du[i], log_jac[i], grad_u[i]) = (mu + sigma * u[i], sigma, 0.0, 0.0);
                     }
                 }
             }
@@ -551,9 +618,15 @@ impl ParameterSpace {
                     }
                 }
                 Evaluation::Hyper { sources, support } => {
-                    for ((i, prior), sources) in range.zip(&b.priors).zip(sources) {
+                    for ((j, i), sources) in range.enumerate().zip(sources) {
                         let (x, factor) = raw(i, support);
-                        let (l, dx, dparams) = resolve(*prior, sources, theta).logp_grad_params(x);
+                        let (prior, jacobian) = b.resolved(j, sources, theta);
+                        let (l, dx, mut dparams) = prior.logp_grad_params(x);
+                        if b.mean_std {
+                            let [dmu, dsigma, ..] = dparams;
+                            dparams[0] = dmu * jacobian[0][0] + dsigma * jacobian[1][0];
+                            dparams[1] = dmu * jacobian[0][1] + dsigma * jacobian[1][1];
+                        }
                         grad.theta[i] += dx * factor;
                         for (source, d) in sources.iter().zip(dparams) {
                             if let Some(p) = source {
@@ -599,14 +672,22 @@ impl ParameterSpace {
     ) {
         for b in self.blocks.iter().rev() {
             if let Evaluation::NonCentred { sources, .. } = &b.evaluation {
-                for (i, [mu, sigma, _]) in b.range().zip(sources) {
-                    // The derivative in the variable `mu + sigma z` itself (`raw` for `exp`).
+                for (i, &[mu, sigma, _]) in b.range().zip(sources) {
+                    // The derivative in the variable `mu + sigma z` itself (`raw` for `exp`),
+                    // passed on to the sources of `mu` and `sigma` (through the mean/std map).
                     let g = if b.transform.exp() { grad_theta[i] * theta[i] } else { grad_theta[i] };
-                    if let Source::At(p) = mu {
-                        grad_theta[*p] += g;
-                    }
-                    if let Source::At(p) = sigma {
-                        grad_theta[*p] += g * u[i];
+                    let (_, _, jacobian) = b.location_scale(mu, sigma, theta);
+                    let (dmu, dsigma) = (g, g * u[i]);
+                    for (k, source) in [mu, sigma].into_iter().enumerate() {
+                        if let Source::At(p) = source {
+                            grad_theta[p] += if b.mean_std {
+                                dmu * jacobian[0][k] + dsigma * jacobian[1][k]
+                            } else if k == 0 {
+                                dmu
+                            } else {
+                                dsigma
+                            };
+                        }
                     }
                 }
             }

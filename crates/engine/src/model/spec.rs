@@ -333,7 +333,11 @@ struct Node {
     prior: Prior,
     dims: Vec<String>,
     transform: Transform,
-    hyper: Vec<(String, Value)>,
+    /// `(canonical parameter, config key, hyper-prior)`, e.g. `("mu", "mean", ...)` for
+    /// LogNormal's mean/std form.
+    hyper: Vec<(String, String, Value)>,
+    /// Whether `mu` and `sigma` are LogNormal's mean and std.
+    mean_std: bool,
 }
 
 /// The keys of a prior object that are not parameters of its family.
@@ -426,12 +430,17 @@ impl Builder<'_> {
         let node = self.node(key, v, allowed, absent, domain)?;
         let raw = if node.transform.exp() { format!("{name}_raw") } else { name.to_string() };
         let mut block = BlockPrior::all(node.prior);
+        if node.mean_std {
+            block = block.mean_std();
+        }
         let dims: Vec<&str> = node.dims.iter().map(String::as_str).collect();
-        for (param, value) in &node.hyper {
+        for (param, given, value) in &node.hyper {
             let k = node.prior.param_names().position(|p| p == param).expect("checked by node");
-            let domain = if node.prior.param_is_positive(k) { Domain::Positive } else { Domain::Real };
-            let child =
-                self.declare(&format!("{raw}_{param}"), &format!("{key}.{param}"), value, &dims, &[], domain)?;
+            let positive = node.prior.param_is_positive(k) || node.mean_std;
+            let domain = if positive { Domain::Positive } else { Domain::Real };
+            // PyMC names a LogNormalPrior's hyper-priors `{name}_mean`, `{name}_std`.
+            let child_name = if node.mean_std { format!("{name}_{given}") } else { format!("{raw}_{given}") };
+            let child = self.declare(&child_name, &format!("{key}.{given}"), value, &dims, &[], domain)?;
             block = block.with(param, child);
         }
         self.space.add(name, &dims, block, node.transform).map_err(|e| SpecError::Config(format!("priors.{key}: {e}")))
@@ -484,8 +493,8 @@ impl Builder<'_> {
         };
         let mut flat: Map<String, Value> =
             obj.iter().filter(|(k, _)| !META_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
-        let hyper: Vec<(String, Value)> =
-            params.iter().filter(|(_, v)| v.is_object()).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut hyper: Vec<(String, String, Value)> =
+            params.iter().filter(|(_, v)| v.is_object()).map(|(k, v)| (k.clone(), k.clone(), v.clone())).collect();
         // A hyper-parameter's placeholder, valid for any parameter's rule.
         let target = if obj.contains_key("kwargs") {
             flat.get_mut("kwargs").and_then(Value::as_object_mut)
@@ -493,17 +502,17 @@ impl Builder<'_> {
             Some(&mut flat)
         };
         if let Some(target) = target {
-            for (k, _) in &hyper {
+            for (k, ..) in &hyper {
                 target.insert(k.clone(), json!(1.0));
             }
         }
-        let lognormal_mean_std =
+        let mean_std =
             obj.get("dist") == Some(&json!("LogNormal")) && (params.contains_key("mean") || params.contains_key("std"));
-        let (prior, exp) = if lognormal_mean_std {
-            if let Some((k, _)) = hyper.first() {
-                return Err(config(format!(".{k}: LogNormal's mean/std form takes numbers here, not a hyper-prior")));
+        let (prior, exp) = if mean_std {
+            for (param, given, _) in &mut hyper {
+                *param = if given == "mean" { "mu" } else { "sigma" }.into();
             }
-            (lognormal_from_mean_std(key, &params)?, true)
+            (lognormal_mean_std(key, &params)?, true)
         } else {
             (
                 Prior::from_json(&Value::Object(flat))
@@ -511,7 +520,7 @@ impl Builder<'_> {
                 exp,
             )
         };
-        for (k, _) in &hyper {
+        for (k, ..) in &hyper {
             if !prior.param_names().any(|p| p == k) {
                 let names: Vec<_> = prior.param_names().collect();
                 return Err(config(format!(
@@ -548,7 +557,7 @@ impl Builder<'_> {
             (true, true) => Transform::Exp,
             (true, false) => Transform::ExpNonCentred,
         };
-        Ok(Node { prior, dims, transform, hyper })
+        Ok(Node { prior, dims, transform, hyper, mean_std })
     }
 }
 
@@ -557,18 +566,22 @@ fn family(prior: &Prior) -> String {
     prior.to_string().split('(').next().unwrap_or_default().to_string()
 }
 
-/// PyMC-Marketing's `LogNormalPrior(mean, std)`: the Normal of the log,
-/// `μ = ln(m²/√(m²+s²))`, `σ = √ln(1 + s²/m²)`, whose exp has mean `m` and std `s`.
-fn lognormal_from_mean_std(key: &str, params: &Map<String, Value>) -> Result<Prior, SpecError> {
-    let number = |k: &str| match params.get(k).and_then(Value::as_f64) {
-        Some(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(SpecError::Config(format!("priors.{key}.{k}: LogNormal's mean/std form needs a number > 0"))),
+/// PyMC-Marketing's `LogNormalPrior(mean, std)` as the Normal of the log whose `mu` and
+/// `sigma` are the mean and std ([`BlockPrior::mean_std`] converts them), each a number > 0 or
+/// a hyper-prior (here a placeholder).
+fn lognormal_mean_std(key: &str, params: &Map<String, Value>) -> Result<Prior, SpecError> {
+    let number = |k: &str| match params.get(k) {
+        Some(v) if v.is_object() => Ok(1.0),
+        Some(v) => match v.as_f64() {
+            Some(x) if x.is_finite() && x > 0.0 => Ok(x),
+            _ => Err(SpecError::Config(format!("priors.{key}.{k}: LogNormal's mean/std form needs a number > 0"))),
+        },
+        None => Err(SpecError::Config(format!("priors.{key}.{k}: LogNormal's mean/std form needs both"))),
     };
     if let Some(k) = params.keys().find(|k| *k != "mean" && *k != "std") {
         return Err(SpecError::Config(format!("priors.{key}.{k}: LogNormal takes mean, std or mu, sigma, not both")));
     }
-    let (m, s) = (number("mean")?, number("std")?);
-    Ok(Prior::Normal { mu: (m * m / (m * m + s * s).sqrt()).ln(), sigma: (s * s / (m * m)).ln_1p().sqrt() })
+    Ok(Prior::Normal { mu: number("mean")?, sigma: number("std")? })
 }
 
 /// Parses a constant prior for a parameter in `domain`.
