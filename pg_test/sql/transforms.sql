@@ -21,6 +21,8 @@ SELECT mmm_hill_saturation(0, 0.5, 1, 3);
 SELECT mmm_michaelis_menten_saturation(1, alpha => 2, lam => 1);
 SELECT mmm_tanh_saturation(1, b => 2, c => 0.5);
 SELECT mmm_root_saturation(4, alpha => 0.5, beta => 3);
+SELECT mmm_hill_sigmoid_saturation(0, sigma => 2, beta => 1.5, lam => 1) AS zero_at_zero,
+       round(mmm_hill_sigmoid_saturation(1, 2, 1.5, 1)::numeric, 12) AS at_midpoint;
 
 -- Bad input: NULL elements, non-finite values, negative spend.
 SELECT mmm_geometric_adstock(ARRAY[1, NULL, 2]::float8[], 0.5);
@@ -48,4 +50,5 @@ SELECT mmm_logistic_saturation(1, 1, beta => -1);
 SELECT mmm_hill_saturation(1, 1, 0);
 SELECT mmm_michaelis_menten_saturation(1, 1, 'NaN');
 SELECT mmm_tanh_saturation(1, 0, 1);
+SELECT mmm_hill_sigmoid_saturation(1, 1, 1, -1);
 SELECT mmm_root_saturation(1, -0.5);

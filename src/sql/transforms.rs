@@ -112,6 +112,13 @@ fn mmm_tanh_saturation(x: f64, b: f64, c: f64) -> f64 {
     saturation_sql(SaturationKind::Tanh, x, &[b, c])
 }
 
+/// PyMC-Marketing's `HillSaturationSigmoid`:
+/// `sigma / (1 + e^(-beta (x - lam))) - sigma / (1 + e^(beta lam))`, an S-curve through 0.
+#[pg_extern(immutable, strict, parallel_safe)]
+fn mmm_hill_sigmoid_saturation(x: f64, sigma: f64, beta: f64, lam: f64) -> f64 {
+    saturation_sql(SaturationKind::HillSigmoid, x, &[sigma, beta, lam])
+}
+
 /// Root saturation `beta x^alpha`.
 #[pg_extern(immutable, strict, parallel_safe)]
 fn mmm_root_saturation(x: f64, alpha: f64, beta: default!(f64, 1.0)) -> f64 {

@@ -1,6 +1,7 @@
-//! Engine benchmark: log density + gradient cost, and the standard fit of the example data
-//! (wall time, min bulk ESS per second, peak memory), and how fit time grows with weeks and
-//! channels on simulated data. Run with `cargo bench --bench engine`.
+//! Engine benchmark: log density + gradient cost (the example model, and each saturation kind
+//! on 156 weeks × 8 channels), the standard fit of the example data (wall time, min bulk ESS
+//! per second, peak memory), and how fit time grows with weeks and channels on simulated data.
+//! Run with `cargo bench --bench engine`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -16,24 +17,35 @@ fn standard_config(seed: u64) -> FitConfig {
     FitConfig::from_json(&json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": seed})).unwrap()
 }
 
-fn main() {
-    let data = common::example_dataset();
-    let model = Model::new(standard_config(1).spec, &data).unwrap();
+/// Nanoseconds per log density + gradient evaluation at the model's initial point.
+fn ns_per_evaluation(model: &Model, evals: usize) -> f64 {
     let u = model.initial_point();
     let mut grad = vec![0.0; model.dim()];
     let mut scratch = model.scratch();
-    let evals = 200_000;
     let start = Instant::now();
     let mut sink = 0.0;
     for _ in 0..evals {
         sink += model.logp_grad(&u, &mut grad, &mut scratch);
     }
-    let ns = start.elapsed().as_nanos() as f64 / evals as f64;
     assert!(sink.is_finite());
+    start.elapsed().as_nanos() as f64 / evals as f64
+}
+
+fn main() {
+    let data = common::example_dataset();
+    let model = Model::new(standard_config(1).spec, &data).unwrap();
     println!(
-        "| log density + gradient, example model ({} parameters, 179 weeks) | {ns:.0} ns per evaluation |",
-        model.dim()
+        "| log density + gradient, example model ({} parameters, 179 weeks) | {:.0} ns per evaluation |",
+        model.dim(),
+        ns_per_evaluation(&model, 200_000)
     );
+    let panel_geo = common::simulated(156, 8);
+    for kind in ["logistic", "hill", "hill_sigmoid", "michaelis_menten", "tanh", "root"] {
+        let spec = FitConfig::from_json(&json!({"saturation": kind})).unwrap().spec;
+        let model = Model::new(spec, &panel_geo).unwrap();
+        let ns = ns_per_evaluation(&model, 20_000);
+        println!("| log density + gradient, {kind} saturation, 156 weeks × 8 channels | {ns:.0} ns per evaluation |");
+    }
 
     let mut times = Vec::new();
     for seed in 1..=5 {

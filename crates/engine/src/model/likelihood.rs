@@ -6,7 +6,7 @@ use super::space::Handle;
 use super::spec::Likelihood;
 use super::special::{digamma, ln_phi, LN_SQRT_2PI};
 use super::term::{Gradient, Point, Term};
-use crate::numeric::dot;
+use crate::numeric::{dot, wide};
 use std::any::Any;
 use std::f64::consts::PI;
 
@@ -70,14 +70,10 @@ impl Observation {
         let n = y.len() as f64;
         match self.kind {
             Likelihood::Normal => {
-                for ((r, y), m) in resid.iter_mut().zip(y).zip(mu) {
-                    *r = y - m;
-                }
+                wide(|| resid.iter_mut().zip(y).zip(mu).for_each(|((r, y), m)| *r = y - m));
                 let ss = dot(resid, resid);
                 let precision = 1.0 / (sigma * sigma);
-                for (g, r) in dmu.iter_mut().zip(resid.iter()) {
-                    *g += r * precision;
-                }
+                wide(|| dmu.iter_mut().zip(resid.iter()).for_each(|(g, r)| *g += r * precision));
                 grad_theta[i_sigma] += -n / sigma + ss / (sigma * sigma * sigma);
                 -0.5 * n * (2.0 * PI).ln() - n * sigma.ln() - 0.5 * ss / (sigma * sigma)
             }

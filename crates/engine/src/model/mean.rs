@@ -9,7 +9,7 @@
 
 use super::design::Design;
 use super::space::Handle;
-use crate::numeric::{add_combination, add_dots};
+use crate::numeric::{add_combination, add_dots, wide};
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
@@ -126,7 +126,7 @@ impl MeanComponent for Intercept {
     fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], _work: &mut dyn Any) {
         for (mu, &p) in mu.chunks_mut(design.weeks()).zip(&self.positions) {
             let value = theta[p];
-            mu.iter_mut().for_each(|m| *m += value);
+            wide(|| mu.iter_mut().for_each(|m| *m += value));
         }
     }
 

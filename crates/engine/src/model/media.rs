@@ -88,9 +88,8 @@ impl MeanComponent for Media {
         for ((g, ch), pass) in self.cells().zip(self.passes(work).iter_mut()) {
             let cell = g * self.channels.len() + ch;
             pass.forward(&self.config, &design.channels[cell], &self.params_in(theta, g, ch));
-            for (m, c) in mu[g * weeks..].iter_mut().zip(&pass.contribution) {
-                *m += c;
-            }
+            let mu = &mut mu[g * weeks..];
+            wide(|| mu.iter_mut().zip(&pass.contribution).for_each(|(m, c)| *m += c));
         }
     }
 
@@ -237,6 +236,7 @@ fn saturate(
             K::Tanh => run(K::Tanh, input, params, out, dx, dparams),
             K::Root => run(K::Root, input, params, out, dx, dparams),
             K::None => run(K::None, input, params, out, dx, dparams),
+            K::HillSigmoid => run(K::HillSigmoid, input, params, out, dx, dparams),
         },
     )
 }

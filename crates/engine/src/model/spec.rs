@@ -310,7 +310,7 @@ fn default_saturation_prior(kind: SaturationKind, param: &str) -> (Domain, Value
     match (kind, param) {
         (SaturationKind::Logistic, "lam") => (Domain::Positive, json!({"dist": "Gamma", "alpha": 3, "beta": 1})),
         (SaturationKind::Logistic, _) => half_normal(2.0),
-        (SaturationKind::Hill, _) => half_normal(1.5),
+        (SaturationKind::Hill | SaturationKind::HillSigmoid, _) => half_normal(1.5),
         (SaturationKind::MichaelisMenten, "alpha") => (Domain::Positive, json!({"dist": "Gamma", "mu": 2, "sigma": 1})),
         (SaturationKind::Root, "alpha") => (Domain::Unit, json!({"dist": "Beta", "alpha": 1, "beta": 2})),
         (SaturationKind::Root, _) => (Domain::Positive, json!({"dist": "Gamma", "mu": 1, "sigma": 1})),

@@ -116,6 +116,7 @@ impl ChannelResponse {
         match self.kind {
             SaturationKind::Hill => self.params.iter().all(|p| p[0] <= 1.0),
             SaturationKind::Root => self.params.iter().all(|p| p[0] <= 1.0),
+            SaturationKind::HillSigmoid => false,
             _ => true,
         }
     }

@@ -48,7 +48,8 @@ pub struct ModelTruth {
     /// (adstock is linear), nor do shape parameters when `scale_spend` holds.
     pub saturation_params: Vec<Vec<f64>>,
     /// Per channel, the curve's amplitude among `saturation_params`: `saturation_beta` for
-    /// logistic, hill, root and none (`alpha` for michaelis_menten, `b` for tanh), i.e.
+    /// logistic, hill, root and none (`alpha` for michaelis_menten, `b` for tanh, `sigma` for
+    /// hill_sigmoid), i.e.
     /// `beta · effect · scale / max |y|`.
     pub saturation_beta: Vec<f64>,
     /// `scale · gamma / max |y|` per control.
@@ -243,6 +244,8 @@ fn rescale_saturation(kind: SaturationKind, p: &[f64], k: f64, unit: f64) -> Vec
         SaturationKind::Tanh => vec![p[0] * k, p[1] / (unit * k)],
         SaturationKind::Root => vec![p[0], p[1] * k * unit.powf(p[0])],
         SaturationKind::None => vec![p[0] * k * unit],
+        // σ' = kσ, β' = β unit, λ' = λ / unit keep β(x - λ) and βλ.
+        SaturationKind::HillSigmoid => vec![p[0] * k, p[1] * unit, p[2] / unit],
     }
 }
 
@@ -372,6 +375,7 @@ mod tests {
             (SaturationKind::Tanh, vec![0.7, 1.3]),
             (SaturationKind::Root, vec![0.4, 1.5]),
             (SaturationKind::None, vec![0.9]),
+            (SaturationKind::HillSigmoid, vec![1.3, 2.2, 0.8]),
         ];
         for (kind, params) in kinds {
             for (adstock_first, scale_spend) in [(true, true), (true, false), (false, true), (false, false)] {

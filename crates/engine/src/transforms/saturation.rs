@@ -4,7 +4,7 @@
 //! model's gradient).
 
 use super::{check_finite, TransformError};
-use crate::numeric::exp_m1_nonpositive;
+use crate::numeric::{exp_m1_nonpositive, ln_positive, logistic};
 
 /// The saturation functions of PyMC-Marketing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +16,8 @@ pub enum SaturationKind {
     Tanh,
     Root,
     None,
+    /// PyMC-Marketing's `HillSaturationSigmoid`: an S-curve through the origin.
+    HillSigmoid,
 }
 
 impl SaturationKind {
@@ -28,6 +30,7 @@ impl SaturationKind {
             Self::Tanh => &["b", "c"],
             Self::Root => &["alpha", "beta"],
             Self::None => &["beta"],
+            Self::HillSigmoid => &["sigma", "beta", "lam"],
         }
     }
 
@@ -37,7 +40,7 @@ impl SaturationKind {
         match self {
             Self::Logistic | Self::Root => 1,
             Self::Hill => 2,
-            Self::MichaelisMenten | Self::Tanh | Self::None => 0,
+            Self::MichaelisMenten | Self::Tanh | Self::None | Self::HillSigmoid => 0,
         }
     }
 }
@@ -80,20 +83,25 @@ pub fn evaluate(kind: SaturationKind, x: f64, p: &[f64]) -> Point {
             point(beta * core, beta * lam * dcore, [beta * x * dcore, core, 0.0])
         }
         SaturationKind::Hill => {
+            // core = u / (1 + u) with u = (x/κ)^s is the logistic function of s ln(x/κ):
+            // vectorisable ln and exp instead of a scalar powf per week. At x = 0 the ln is
+            // garbage and every output is selected: the one-sided slope there is infinite,
+            // β/κ or 0 for s below, at or above 1.
             let (slope, kappa, beta) = (p[0], p[1], p[2]);
-            if x == 0.0 {
-                let dx = match slope {
-                    s if s < 1.0 => f64::INFINITY,
-                    1.0 => beta / kappa,
-                    _ => 0.0,
-                };
-                return point(0.0, dx, [0.0; 3]);
-            }
-            let u = (x / kappa).powf(slope);
-            let core = u / (1.0 + u);
-            let du = beta / ((1.0 + u) * (1.0 + u));
-            let ln = (x / kappa).ln();
-            point(beta * core, du * slope * u / x, [du * u * ln, -du * slope * u / kappa, core])
+            let ln = ln_positive(x / kappa);
+            let (core, dcore) = logistic(slope * ln);
+            let g = beta * dcore;
+            // Selects, not an early return, so that the loop over weeks stays vectorised.
+            let pick = |v: f64| if x == 0.0 { 0.0 } else { v };
+            let dx0 = if slope < 1.0 {
+                f64::INFINITY
+            } else if slope == 1.0 {
+                beta / kappa
+            } else {
+                0.0
+            };
+            let dx = if x == 0.0 { dx0 } else { g * slope / x };
+            point(pick(beta * core), dx, [pick(g * ln), pick(-g * slope / kappa), pick(core)])
         }
         SaturationKind::MichaelisMenten => {
             let (alpha, lam) = (p[0], p[1]);
@@ -121,13 +129,25 @@ pub fn evaluate(kind: SaturationKind, x: f64, p: &[f64]) -> Point {
             point(beta * xa, beta * alpha * xa / x, [beta * xa * x.ln(), xa, 0.0])
         }
         SaturationKind::None => point(p[0] * x, p[0], [x, 0.0, 0.0]),
+        SaturationKind::HillSigmoid => {
+            // σ (g(β(x - λ)) - g(-βλ)) with g the logistic function: 0 at x = 0 exactly.
+            let (sigma, beta, lam) = (p[0], p[1], p[2]);
+            let (g1, d1) = logistic(beta * (x - lam));
+            let (g0, d0) = logistic(-beta * lam);
+            let dsigma = g1 - g0;
+            point(
+                sigma * dsigma,
+                sigma * beta * d1,
+                [dsigma, sigma * (d1 * (x - lam) + d0 * lam), sigma * beta * (d0 - d1)],
+            )
+        }
     }
 }
 
 /// `d²f/dx²` at `x > 0` from the point `at = evaluate(kind, x, p)`, which already holds the
 /// transcendental part: the budget optimizer's Newton steps need the curvature of every
-/// channel's response at every draw. Concave kinds (all but hill with slope > 1 and root with
-/// exponent > 1) give values <= 0.
+/// channel's response at every draw. Concave kinds (all but hill with slope > 1, root with
+/// exponent > 1 and hill_sigmoid below its midpoint) give values <= 0.
 pub fn curvature(kind: SaturationKind, x: f64, p: &[f64], at: &Point) -> f64 {
     match kind {
         // f = β tanh(λx/2), f' = βλ(1 - c²)/2 with c = f/β: f'' = -λ c f'.
@@ -144,6 +164,8 @@ pub fn curvature(kind: SaturationKind, x: f64, p: &[f64], at: &Point) -> f64 {
         // f = β x^α: f'' = (α - 1) f' / x.
         SaturationKind::Root => (p[0] - 1.0) * at.dx / x,
         SaturationKind::None => 0.0,
+        // f' = σ β g' (z), g'' = g' (1 - 2g): convex below λ, concave above.
+        SaturationKind::HillSigmoid => at.dx * p[1] * (1.0 - 2.0 * logistic(p[1] * (x - p[2])).0),
     }
 }
 
@@ -155,13 +177,14 @@ fn point(value: f64, dx: f64, dparams: [f64; 3]) -> Point {
 mod tests {
     use super::*;
 
-    const KINDS: [(SaturationKind, [f64; 3]); 6] = [
+    const KINDS: [(SaturationKind, [f64; 3]); 7] = [
         (SaturationKind::Logistic, [3.0, 0.4, 0.0]),
         (SaturationKind::Hill, [1.7, 0.6, 1.2]),
         (SaturationKind::MichaelisMenten, [2.0, 0.8, 0.0]),
         (SaturationKind::Tanh, [0.7, 1.3, 0.0]),
         (SaturationKind::Root, [0.4, 1.5, 0.0]),
         (SaturationKind::None, [0.9, 0.0, 0.0]),
+        (SaturationKind::HillSigmoid, [1.3, 2.2, 0.8]),
     ];
 
     #[test]
