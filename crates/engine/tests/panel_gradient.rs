@@ -223,6 +223,11 @@ fn decomposition_per_geo_sums_to_the_mean_in_each_geos_units() {
         let expected = m * s_y[i / weeks];
         assert!((t - expected).abs() < 1e-9 * expected.abs().max(1.0), "week {i}: {t} vs {expected}");
     }
+    // A truncated Normal needs a target that is never negative.
+    let mut negative = data.clone();
+    negative.data[1].y[4] = -1.0;
+    let truncated = ModelSpec::from_json(&json!({"likelihood": "truncated_normal"})).unwrap();
+    assert!(Model::panel(truncated, &negative).unwrap_err().to_string().contains("likelihood"));
     // Channel x1 in geo 2 is the cell's own adstock and saturation of that geo's spend.
     let p = model.channel_params_in(&theta, 2, 0);
     assert!(p.saturation[1] > 0.0 && p.adstock[0] > 0.0 && p.adstock[0] < 1.0);

@@ -73,7 +73,8 @@ pub fn fit_panel(
     // More observations than parameters over all geos, and an adstock window in every geo.
     let per_geo = (space.dim() + 2).div_ceil(panel.series());
     panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
-    let model = Arc::new(Model::panel(spec, &panel)?);
+    let scales = panel.scales(spec.scaling)?;
+    let model = Arc::new(Model::panel_with_scales(spec, &panel, scales)?);
     let trace = sampler::sample(Arc::clone(&model), &sampler, on_progress)?;
     Ok(PanelFit { model, sampler, panel, trace })
 }

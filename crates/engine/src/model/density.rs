@@ -14,7 +14,7 @@ use super::likelihood::Observation;
 use super::mean::{Columns, Intercept, Linear, Mean, MeanComponent};
 use super::media::Media;
 use super::space::ParameterSpace;
-use super::spec::{panel_parameter_space, ModelSpec, SpecError};
+use super::spec::{panel_parameter_space, Likelihood, ModelSpec, SpecError};
 use super::term::{Gradient, Point, Priors, Term};
 use std::any::Any;
 use std::sync::Arc;
@@ -135,6 +135,9 @@ impl Model {
         }
         let space = panel_parameter_space(&config, &panel.geos, channels, controls)?;
         let design = panel.design(&scales, config.yearly_seasonality);
+        if config.likelihood == Likelihood::TruncatedNormal && design.y.iter().any(|&y| y < 0.0) {
+            return Err(SpecError::Config("likelihood: truncated_normal needs a target >= 0 in every row".into()));
+        }
         let block = |name: &str| space.handle(name).expect("the spec declares every block the model reads");
         // Where each geo (and channel, control, mode) reads a block: the geo dim only in a panel.
         let over = |name: &str, dim: Option<&str>| {
