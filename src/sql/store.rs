@@ -211,10 +211,10 @@ thread_local! {
 /// The scales stored with a model, in the model's channel order.
 fn stored_scales(v: &serde_json::Value, channels: &[String]) -> Option<Scales> {
     let by_channel = v.get("channels")?;
-    Some(Scales {
-        target: v.get("target")?.as_f64()?,
-        channels: channels.iter().map(|c| by_channel.get(c)?.as_f64()).collect::<Option<_>>()?,
-    })
+    Some(Scales::shared(
+        v.get("target")?.as_f64()?,
+        channels.iter().map(|c| by_channel.get(c)?.as_f64()).collect::<Option<_>>()?,
+    ))
 }
 
 /// A stored model rebuilt for answering questions: config, rows and draws. The caller has

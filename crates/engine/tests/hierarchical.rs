@@ -83,7 +83,8 @@ fn hyper_prior_and_non_centred_gradients_match_finite_differences() {
         channels: Vec::new(),
         controls: Vec::new(),
         fourier: Vec::new(),
-        scales: Scales { target: 1.0, channels: Vec::new() },
+        scales: Scales::shared(1.0, Vec::new()),
+        geos: 1,
     };
     let mut scratch = density.scratch(0);
     let mut grad = vec![0.0; density.dim()];

@@ -20,7 +20,7 @@ impl FitConfig {
             return Err(SpecError::Config(format!("config must be a JSON object, got {v}")));
         };
         let sampler_keys = keys_of(&SamplerSettings::default());
-        let spec_keys = keys_of(&ModelSpec::default());
+        let spec_keys = ModelSpec::keys();
         let (mut spec, mut sampler) = (Map::new(), Map::new());
         for (k, value) in obj {
             let part = if sampler_keys.contains(k) {

@@ -1,19 +1,20 @@
 //! The log posterior of the MMM in unconstrained space and its analytic gradient.
 //!
 //! `mu_t = intercept + Σ_m channel_m(t) + Σ_c γ_c z_{t,c} + Σ_j γ_j F_{t,j}` and
-//! `ỹ_t ~ Normal(mu_t, σ)` (or Student-t). Each parameter is sampled through the transform its
+//! `ỹ_t ~ Normal(mu_t, σ)` (or Student-t, or truncated below at 0), per geo over a panel
+//! (MODEL-R2.md §2) with each geo's parameters or the ones its geos share. Each parameter is sampled through the transform its
 //! prior's support calls for (log, logit, ...) and the log-Jacobian is added, as PyMC does, so
 //! that the draws mapped back follow the posterior of the constrained parameters.
 //!
 //! The density is a [`Density`]: a parameter space, a mean of components and a sum of terms.
 //! A [`Model`] is the one a config describes, over its scaled data.
 
-use super::design::{Dataset, Design, Scales};
+use super::design::{Dataset, Design, Panel, Scales};
 use super::likelihood::Observation;
 use super::mean::{Columns, Intercept, Linear, Mean, MeanComponent};
 use super::media::Media;
-use super::space::{Handle, ParameterSpace};
-use super::spec::{parameter_space, ModelSpec, SpecError};
+use super::space::ParameterSpace;
+use super::spec::{panel_parameter_space, Likelihood, ModelSpec, SpecError};
 use super::term::{Gradient, Point, Priors, Term};
 use std::any::Any;
 use std::sync::Arc;
@@ -86,7 +87,7 @@ impl Density {
         if mean_ready {
             self.mean.backward(design, &s.theta, &s.dmu, &mut s.grad_theta, &mut s.mean);
         }
-        self.space.chain_rule(u, &s.dtheta_du, &mut s.grad_theta, grad);
+        self.space.chain_rule(u, &s.theta, &s.dtheta_du, &mut s.grad_theta, grad);
         lp
     }
 }
@@ -97,6 +98,9 @@ pub struct Model {
     pub spec: ModelSpec,
     pub design: Design,
     pub density: Density,
+    /// The geo labels of a panel, in the order of the design's series; empty for a national
+    /// model.
+    pub geos: Vec<String>,
     /// The channels' component, also among the mean's.
     media: Arc<Media>,
 }
@@ -110,46 +114,79 @@ impl Model {
 
     /// Builds the model with given scales, e.g. the ones a stored model was fitted with.
     pub fn with_scales(config: ModelSpec, data: &Dataset, scales: Scales) -> Result<Model, SpecError> {
-        let valid = |s: f64| s.is_finite() && s > 0.0;
-        if scales.channels.len() != data.channels.len()
-            || !valid(scales.target)
-            || !scales.channels.iter().all(|&s| valid(s))
-        {
+        Model::panel_with_scales(config, &Panel::national(data.clone()), scales)
+    }
+
+    /// Builds the model of validated panel rows, scaled as the config's `scaling` says.
+    pub fn panel(config: ModelSpec, panel: &Panel) -> Result<Model, SpecError> {
+        let scales = panel.scales(config.scaling).map_err(|e| SpecError::Config(format!("scaling: {e}")))?;
+        Model::panel_with_scales(config, panel, scales)
+    }
+
+    /// Builds the model of panel rows with given scales (a stored model's).
+    pub fn panel_with_scales(config: ModelSpec, panel: &Panel, scales: Scales) -> Result<Model, SpecError> {
+        let (channels, controls) = (panel.channel_names(), panel.control_names());
+        if !scales.valid(panel.series(), channels.len()) {
             return Err(SpecError::Config(format!(
                 "scales: {} channel scales for {} channels, all finite and > 0 required",
                 scales.channels.len(),
-                data.channels.len()
+                channels.len()
             )));
         }
-        let space = parameter_space(&config, &data.channel_names, &data.control_names)?;
-        let design = data.design(&scales, config.yearly_seasonality);
+        let space = panel_parameter_space(&config, &panel.geos, channels, controls)?;
+        let design = panel.design(&scales, config.yearly_seasonality);
+        if config.likelihood == Likelihood::TruncatedNormal && design.y.iter().any(|&y| y < 0.0) {
+            return Err(SpecError::Config("likelihood: truncated_normal needs a target >= 0 in every row".into()));
+        }
         let block = |name: &str| space.handle(name).expect("the spec declares every block the model reads");
-        let blocks = |prefix: &str, names: &[&str]| -> Vec<Handle> {
-            names.iter().map(|p| block(&format!("{prefix}_{p}"))).collect()
+        // Where each geo (and channel, control, mode) reads a block: the geo dim only in a panel.
+        let over = |name: &str, dim: Option<&str>| {
+            let dims: Vec<&str> = (!panel.geos.is_empty()).then_some("geo").into_iter().chain(dim).collect();
+            space.positions(block(name), &dims).map_err(|e| SpecError::Config(e.to_string()))
+        };
+        let cells = |prefix: &str, names: &[&str]| -> Result<Vec<_>, SpecError> {
+            names
+                .iter()
+                .map(|p| {
+                    let name = format!("{prefix}_{p}");
+                    Ok((block(&name), over(&name, Some("channel"))?))
+                })
+                .collect()
         };
         let media = Arc::new(Media::new(
             &config,
-            data.channel_names.clone(),
-            blocks("adstock", config.adstock.param_names()),
-            blocks("saturation", config.saturation.param_names()),
+            channels.to_vec(),
+            panel.series(),
+            cells("adstock", config.adstock.param_names())?,
+            cells("saturation", config.saturation.param_names())?,
         ));
         // The order in which the components add to the mean, which fixes the rounding of mu.
         let components: Vec<Arc<dyn MeanComponent>> = vec![
-            Arc::new(Intercept::new(block("intercept"))),
+            Arc::new(Intercept::new(block("intercept"), over("intercept", None)?)),
             Arc::new(Linear::per_column(
                 "controls",
                 block("gamma_control"),
+                over("gamma_control", Some("control"))?,
                 Columns::Controls,
-                data.control_names.clone(),
+                controls.to_vec(),
             )),
-            Arc::new(Linear::summed("seasonality", block("gamma_fourier"), Columns::Fourier)),
+            Arc::new(Linear::summed(
+                "seasonality",
+                block("gamma_fourier"),
+                over("gamma_fourier", Some("fourier_mode"))?,
+                Columns::Fourier,
+            )),
             Arc::clone(&media) as Arc<dyn MeanComponent>,
         ];
+        let nu = match space.handle("likelihood_nu") {
+            Some(h) => Some((h, over("likelihood_nu", None)?)),
+            None => None,
+        };
         let likelihood =
-            Observation { kind: config.likelihood, sigma: block("y_sigma"), nu: space.handle("likelihood_nu") };
+            Observation { kind: config.likelihood, sigma: block("y_sigma"), sigma_at: over("y_sigma", None)?, nu };
         let density =
             Density { space, mean: Mean::new(components), terms: vec![Arc::new(Priors), Arc::new(likelihood)] };
-        Ok(Model { spec: config, design, density, media })
+        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -193,9 +230,21 @@ impl Model {
         self.density.logp_grad(&self.design, u, grad, s)
     }
 
-    /// Adstock and saturation parameters of one channel.
+    /// Per geo (one for a national model), the position of the element of block `name` that
+    /// geo reads: its own, or the one its geos share.
+    pub fn per_geo(&self, name: &str) -> Option<Vec<usize>> {
+        let dims: &[&str] = if self.geos.is_empty() { &[] } else { &["geo"] };
+        self.space().positions(self.space().handle(name)?, dims).ok()
+    }
+
+    /// Adstock and saturation parameters of one channel (in the first geo of a panel).
     pub fn channel_params(&self, theta: &[f64], channel: usize) -> ChannelParams {
         self.media.params(theta, channel)
+    }
+
+    /// Adstock and saturation parameters of one channel in geo `geo` (an index into `geos`).
+    pub fn channel_params_in(&self, theta: &[f64], geo: usize, channel: usize) -> ChannelParams {
+        self.media.params_in(theta, geo, channel)
     }
 }
 
@@ -269,7 +318,7 @@ mod tests {
         scales.target *= 2.0;
         let other = Model::with_scales(config.clone(), &data, scales).unwrap();
         assert_eq!(other.design.y[3] * 2.0, own.design.y[3]);
-        let wrong = Scales { target: 1.0, channels: vec![1.0] };
+        let wrong = Scales::shared(1.0, vec![1.0]);
         assert!(Model::with_scales(config, &data, wrong).unwrap_err().to_string().contains("scales"));
     }
 }

@@ -1,21 +1,26 @@
-//! The observation likelihood: `ỹ_t ~ Normal(mu_t, σ)` or Student-t, i.i.d. over weeks.
+//! The observation likelihood: `ỹ_{t,g} ~ Normal(mu_{t,g}, σ_g)`, Student-t, or Normal truncated
+//! below at 0 (PyMC-Marketing's hierarchical examples), i.i.d. over weeks and geos.
 
 use super::prior::student_t_constant;
 use super::space::Handle;
 use super::spec::Likelihood;
-use super::special::digamma;
+use super::special::{digamma, ln_phi, LN_SQRT_2PI};
 use super::term::{Gradient, Point, Term};
 use crate::numeric::{dot, wide};
 use std::any::Any;
 use std::f64::consts::PI;
 
-/// The likelihood of the scaled target given the mean, with its noise parameters' blocks.
+/// The likelihood of the scaled target given the mean, with its noise parameters' blocks and
+/// where each geo reads them: its own `y_sigma` by default, a shared one when the block has no
+/// geo dim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
     pub kind: Likelihood,
     pub sigma: Handle,
-    /// Degrees of freedom, for the Student-t.
-    pub nu: Option<Handle>,
+    /// Per geo, the position of its σ.
+    pub sigma_at: Vec<usize>,
+    /// Degrees of freedom, for the Student-t, with the position each geo reads.
+    pub nu: Option<(Handle, Vec<usize>)>,
 }
 
 impl Term for Observation {
@@ -33,25 +38,68 @@ impl Term for Observation {
     }
 
     fn logp_grad(&self, at: &Point, grad: &mut Gradient, work: &mut dyn Any) -> f64 {
-        let (y, mu) = (&at.design.y, at.mu);
-        let i_sigma = self.sigma.index(0);
-        let sigma = at.theta[i_sigma];
+        let weeks = at.design.weeks();
+        let resid: &mut Vec<f64> = work.downcast_mut().expect("the likelihood's workspace");
+        let series = at.design.y.chunks(weeks).zip(at.mu.chunks(weeks)).zip(grad.mu.chunks_mut(weeks));
+        let mut lp = 0.0;
+        for (g, ((y, mu), dmu)) in series.enumerate() {
+            let i_sigma = self.sigma_at[g];
+            let nu = self.nu.as_ref().map(|(_, at)| at[g]);
+            lp += self.series(y, mu, at.theta, i_sigma, nu, &mut resid[..y.len()], dmu, grad.theta);
+        }
+        lp
+    }
+}
+
+impl Observation {
+    /// One geo's series: its log likelihood, with the derivatives added to `dmu` and to its
+    /// noise parameters at `i_sigma` (and `i_nu`) in `grad_theta`.
+    #[allow(clippy::too_many_arguments)] // one geo's slices of the point and of the gradient
+    fn series(
+        &self,
+        y: &[f64],
+        mu: &[f64],
+        theta: &[f64],
+        i_sigma: usize,
+        i_nu: Option<usize>,
+        resid: &mut [f64],
+        dmu: &mut [f64],
+        grad_theta: &mut [f64],
+    ) -> f64 {
+        let sigma = theta[i_sigma];
         let n = y.len() as f64;
         match self.kind {
             Likelihood::Normal => {
-                let resid: &mut Vec<f64> = work.downcast_mut().expect("the Normal likelihood's workspace");
                 wide(|| resid.iter_mut().zip(y).zip(mu).for_each(|((r, y), m)| *r = y - m));
                 let ss = dot(resid, resid);
                 let precision = 1.0 / (sigma * sigma);
-                wide(|| grad.mu.iter_mut().zip(resid.iter()).for_each(|(g, r)| *g += r * precision));
-                grad.theta[i_sigma] += -n / sigma + ss / (sigma * sigma * sigma);
+                wide(|| dmu.iter_mut().zip(resid.iter()).for_each(|(g, r)| *g += r * precision));
+                grad_theta[i_sigma] += -n / sigma + ss / (sigma * sigma * sigma);
                 -0.5 * n * (2.0 * PI).ln() - n * sigma.ln() - 0.5 * ss / (sigma * sigma)
             }
+            Likelihood::TruncatedNormal => {
+                // Normal(mu, σ) truncated below at 0: the Normal term minus ln Φ(mu/σ) per week,
+                // whose derivatives are -λ/σ in mu and λa/σ in σ, λ = φ(a)/Φ(a), a = mu/σ.
+                if y.iter().any(|&v| v < 0.0) {
+                    return f64::NEG_INFINITY;
+                }
+                let (mut ll, mut dsigma) = (0.0, 0.0);
+                for ((g, y), m) in dmu.iter_mut().zip(y).zip(mu) {
+                    let (z, a) = ((y - m) / sigma, m / sigma);
+                    let ln_cdf = ln_phi(a);
+                    let lambda = (-LN_SQRT_2PI - 0.5 * a * a - ln_cdf).exp();
+                    ll += -0.5 * z * z - ln_cdf;
+                    *g += z / sigma - lambda / sigma;
+                    dsigma += z * z / sigma + lambda * a / sigma;
+                }
+                grad_theta[i_sigma] += dsigma - n / sigma;
+                ll - n * (LN_SQRT_2PI + sigma.ln())
+            }
             Likelihood::StudentT => {
-                let i_nu = self.nu.expect("a Student-t likelihood has nu").index(0);
-                let nu = at.theta[i_nu];
+                let i_nu = i_nu.expect("a Student-t likelihood has nu");
+                let nu = theta[i_nu];
                 let (mut ll, mut dsigma, mut dnu) = (0.0, 0.0, 0.0);
-                for ((g, y), m) in grad.mu.iter_mut().zip(y).zip(mu) {
+                for ((g, y), m) in dmu.iter_mut().zip(y).zip(mu) {
                     let z = (y - m) / sigma;
                     let q = 1.0 + z * z / nu;
                     ll -= 0.5 * (nu + 1.0) * q.ln();
@@ -59,8 +107,8 @@ impl Term for Observation {
                     dsigma += (nu + 1.0) * z * z / (sigma * nu * q);
                     dnu += -0.5 * q.ln() + 0.5 * (nu + 1.0) * z * z / (nu * nu * q);
                 }
-                grad.theta[i_sigma] += dsigma - n / sigma;
-                grad.theta[i_nu] += dnu + n * (0.5 * digamma(0.5 * (nu + 1.0)) - 0.5 * digamma(0.5 * nu) - 0.5 / nu);
+                grad_theta[i_sigma] += dsigma - n / sigma;
+                grad_theta[i_nu] += dnu + n * (0.5 * digamma(0.5 * (nu + 1.0)) - 0.5 * digamma(0.5 * nu) - 0.5 / nu);
                 ll + n * student_t_constant(nu, sigma)
             }
         }

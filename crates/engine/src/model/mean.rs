@@ -2,6 +2,10 @@
 //! room for time-varying ones), each with a forward pass that adds its contribution, a
 //! backward pass that carries `d/dmu_t` to its parameters, and a decomposition into the
 //! series reports show.
+//!
+//! Over a panel, `mu` holds one series per geo, geo after geo (PyMC-Marketing's `(geo, date)`),
+//! and each component reads, per geo, the elements of its blocks that broadcast to that geo:
+//! its own where the block has a geo dim, the shared ones where it has not.
 
 use super::design::Design;
 use super::space::Handle;
@@ -18,7 +22,8 @@ pub trait MeanComponent: fmt::Debug + Send + Sync {
     /// The series the decomposition reports for it, e.g. one per channel.
     fn parts(&self) -> &[String];
 
-    /// Buffers reused between evaluations over `weeks` weeks, handed back to every pass.
+    /// Buffers reused between evaluations over `weeks` weeks (every geo's together), handed
+    /// back to every pass.
     fn workspace(&self, _weeks: usize) -> Box<dyn Any + Send> {
         Box::new(())
     }
@@ -30,8 +35,9 @@ pub trait MeanComponent: fmt::Debug + Send + Sync {
     /// at the same `theta`.
     fn backward(&self, design: &Design, theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], work: &mut dyn Any);
 
-    /// Each part's contribution times `scale`, written to `out` (one series per part).
-    fn decompose(&self, design: &Design, theta: &[f64], scale: f64, out: &mut [Vec<f64>], work: &mut dyn Any);
+    /// Each part's contribution times its geo's `scale`, written to `out` (one series per part,
+    /// every geo's weeks geo after geo).
+    fn decompose(&self, design: &Design, theta: &[f64], scale: &[f64], out: &mut [Vec<f64>], work: &mut dyn Any);
 }
 
 /// The mean: its components in the order they are added.
@@ -92,16 +98,19 @@ impl Mean {
     }
 }
 
-/// A constant baseline.
+/// A constant baseline per geo.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Intercept {
     pub block: Handle,
+    /// Per geo, the position of its intercept.
+    positions: Vec<usize>,
     parts: Vec<String>,
 }
 
 impl Intercept {
-    pub fn new(block: Handle) -> Intercept {
-        Intercept { block, parts: vec!["intercept".into()] }
+    /// The intercept of block `block`, read at `positions` (one per geo).
+    pub fn new(block: Handle, positions: Vec<usize>) -> Intercept {
+        Intercept { block, positions, parts: vec!["intercept".into()] }
     }
 }
 
@@ -114,17 +123,23 @@ impl MeanComponent for Intercept {
         &self.parts
     }
 
-    fn forward(&self, _design: &Design, theta: &[f64], mu: &mut [f64], _work: &mut dyn Any) {
-        let value = theta[self.block.index(0)];
-        wide(|| mu.iter_mut().for_each(|m| *m += value));
+    fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], _work: &mut dyn Any) {
+        for (mu, &p) in mu.chunks_mut(design.weeks()).zip(&self.positions) {
+            let value = theta[p];
+            wide(|| mu.iter_mut().for_each(|m| *m += value));
+        }
     }
 
-    fn backward(&self, _design: &Design, _theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], _work: &mut dyn Any) {
-        grad_theta[self.block.index(0)] += dmu.iter().sum::<f64>();
+    fn backward(&self, design: &Design, _theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], _work: &mut dyn Any) {
+        for (dmu, &p) in dmu.chunks(design.weeks()).zip(&self.positions) {
+            grad_theta[p] += dmu.iter().sum::<f64>();
+        }
     }
 
-    fn decompose(&self, _design: &Design, theta: &[f64], scale: f64, out: &mut [Vec<f64>], _work: &mut dyn Any) {
-        out[0].fill(theta[self.block.index(0)] * scale);
+    fn decompose(&self, design: &Design, theta: &[f64], scale: &[f64], out: &mut [Vec<f64>], _work: &mut dyn Any) {
+        for ((out, &p), s) in out[0].chunks_mut(design.weeks()).zip(&self.positions).zip(scale) {
+            out.fill(theta[p] * s);
+        }
     }
 }
 
@@ -136,39 +151,56 @@ pub enum Columns {
 }
 
 impl Columns {
-    fn of(self, design: &Design) -> &[Vec<f64>] {
+    /// Geo `g`'s columns: its own controls, the shared Fourier columns.
+    fn of(self, design: &Design, g: usize) -> &[Vec<f64>] {
         match self {
-            Columns::Controls => &design.controls,
+            Columns::Controls => {
+                let n = design.controls.len() / design.geos.max(1);
+                &design.controls[g * n..(g + 1) * n]
+            }
             Columns::Fourier => &design.fourier,
         }
     }
 }
 
-/// `Σ_j γ_j z_{t,j}`: a coefficient block times columns of the design. A block over an empty
-/// dim keeps one (unused) coefficient, which this leaves out.
+/// `Σ_j γ_{g,j} z_{t,g,j}`: a coefficient block times columns of the design, per geo. A
+/// national block over an empty dim keeps one (unused) coefficient, which this leaves out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Linear {
     name: String,
     pub block: Handle,
     pub columns: Columns,
+    /// Per geo and column (geo-major), the position of the coefficient.
+    positions: Vec<usize>,
     /// One part per column, or one part for their sum.
     parts: Vec<String>,
 }
 
+/// A linear component's buffers: one geo's coefficients and their gradient.
+type LinearWork = (Vec<f64>, Vec<f64>);
+
 impl Linear {
-    /// One reported series per column, named by `parts`.
-    pub fn per_column(name: &str, block: Handle, columns: Columns, parts: Vec<String>) -> Linear {
-        Linear { name: name.into(), block, columns, parts }
+    /// One reported series per column, named by `parts`; the coefficients at `positions`.
+    pub fn per_column(
+        name: &str,
+        block: Handle,
+        positions: Vec<usize>,
+        columns: Columns,
+        parts: Vec<String>,
+    ) -> Linear {
+        Linear { name: name.into(), block, columns, positions, parts }
     }
 
     /// The columns' sum reported as one series named like the component.
-    pub fn summed(name: &str, block: Handle, columns: Columns) -> Linear {
-        Linear { name: name.into(), block, columns, parts: vec![name.into()] }
+    pub fn summed(name: &str, block: Handle, positions: Vec<usize>, columns: Columns) -> Linear {
+        Linear { name: name.into(), block, columns, positions, parts: vec![name.into()] }
     }
 
-    fn coefficients<'a>(&self, design: &Design, theta: &'a [f64]) -> &'a [f64] {
-        let n = self.columns.of(design).len();
-        &self.block.values(theta)[..n]
+    /// Geo `g`'s coefficients, gathered into `out`.
+    fn coefficients(&self, design: &Design, g: usize, theta: &[f64], out: &mut Vec<f64>) {
+        let n = self.positions.len() / design.geos.max(1);
+        out.clear();
+        out.extend(self.positions[g * n..(g + 1) * n].iter().map(|&p| theta[p]));
     }
 }
 
@@ -181,28 +213,49 @@ impl MeanComponent for Linear {
         &self.parts
     }
 
-    fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], _work: &mut dyn Any) {
-        let columns = self.columns.of(design);
-        add_combination(mu, self.coefficients(design, theta), |j| &columns[j]);
+    fn workspace(&self, _weeks: usize) -> Box<dyn Any + Send> {
+        Box::new(LinearWork::default())
     }
 
-    fn backward(&self, design: &Design, _theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], _work: &mut dyn Any) {
-        let columns = self.columns.of(design);
-        let start = self.block.index(0);
-        add_dots(dmu, |j| &columns[j], &mut grad_theta[start..start + columns.len()]);
+    fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], work: &mut dyn Any) {
+        let (coefficients, _) = work.downcast_mut::<LinearWork>().expect("a linear component's workspace");
+        for (g, mu) in mu.chunks_mut(design.weeks()).enumerate() {
+            let columns = self.columns.of(design, g);
+            self.coefficients(design, g, theta, coefficients);
+            add_combination(mu, coefficients, |j| &columns[j]);
+        }
     }
 
-    fn decompose(&self, design: &Design, theta: &[f64], scale: f64, out: &mut [Vec<f64>], _work: &mut dyn Any) {
-        let columns = self.columns.of(design);
-        let coefficients = self.coefficients(design, theta);
-        if self.parts.len() == columns.len() {
-            for ((series, z), &g) in out.iter_mut().zip(columns).zip(coefficients) {
-                series.iter_mut().zip(z).for_each(|(o, z)| *o = g * z * scale);
+    fn backward(&self, design: &Design, _theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], work: &mut dyn Any) {
+        let (_, grad) = work.downcast_mut::<LinearWork>().expect("a linear component's workspace");
+        let n = self.positions.len() / design.geos.max(1);
+        for (g, dmu) in dmu.chunks(design.weeks()).enumerate() {
+            let columns = self.columns.of(design, g);
+            grad.clear();
+            grad.resize(n, 0.0);
+            add_dots(dmu, |j| &columns[j], grad);
+            for (&p, d) in self.positions[g * n..(g + 1) * n].iter().zip(grad.iter()) {
+                grad_theta[p] += d;
             }
-        } else {
-            out[0].fill(0.0);
-            for (z, &g) in columns.iter().zip(coefficients) {
-                out[0].iter_mut().zip(z).for_each(|(o, z)| *o += g * z * scale);
+        }
+    }
+
+    fn decompose(&self, design: &Design, theta: &[f64], scale: &[f64], out: &mut [Vec<f64>], work: &mut dyn Any) {
+        let (coefficients, _) = work.downcast_mut::<LinearWork>().expect("a linear component's workspace");
+        let weeks = design.weeks();
+        for (g, &scale) in scale.iter().enumerate().take(design.geos) {
+            let columns = self.columns.of(design, g);
+            self.coefficients(design, g, theta, coefficients);
+            let span = g * weeks..(g + 1) * weeks;
+            if self.parts.len() == columns.len() {
+                for ((series, z), &c) in out.iter_mut().zip(columns).zip(coefficients.iter()) {
+                    series[span.clone()].iter_mut().zip(z).for_each(|(o, z)| *o = c * z * scale);
+                }
+            } else {
+                out[0][span.clone()].fill(0.0);
+                for (z, &c) in columns.iter().zip(coefficients.iter()) {
+                    out[0][span.clone()].iter_mut().zip(z).for_each(|(o, z)| *o += c * z * scale);
+                }
             }
         }
     }

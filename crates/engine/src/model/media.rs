@@ -1,6 +1,7 @@
-//! The channels' contribution to the mean: per channel, adstock and saturation of its scaled
-//! spend with that channel's parameters, a forward pass that keeps what the backward pass
-//! reuses, and the backward pass in the transform parameters.
+//! The channels' contribution to the mean: per (geo, channel), adstock and saturation of its
+//! scaled spend with that cell's parameters (its own, or shared by the geos where a block has
+//! no geo dim), a forward pass that keeps what the backward pass reuses, and the backward pass
+//! in the transform parameters.
 
 use super::design::Design;
 use super::mean::MeanComponent;
@@ -10,35 +11,56 @@ use crate::numeric::{add_dots, wide};
 use crate::transforms::{adstock, saturation, SaturationKind, Weights};
 use std::any::Any;
 
-/// The media component: every channel's adstock and saturation, with the parameter blocks
-/// (over `channel`) of each transform parameter.
+/// The media component: every (geo, channel) cell's adstock and saturation, with the
+/// parameter blocks of each transform parameter and where each cell reads them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Media {
     /// The transforms: adstock and saturation kinds, `l_max`, normalisation and order.
     config: ModelSpec,
     /// Channel names, in data order.
     channels: Vec<String>,
-    /// One block per adstock parameter, in the order of the kind's `param_names`.
-    pub adstock: Vec<Handle>,
+    /// The number of geo series (1 for a national model).
+    geos: usize,
+    /// One block per adstock parameter, in the order of the kind's `param_names`, with the
+    /// position each (geo, channel) cell reads (geo-major).
+    pub adstock: Vec<(Handle, Vec<usize>)>,
     /// One block per saturation parameter, likewise.
-    pub saturation: Vec<Handle>,
+    pub saturation: Vec<(Handle, Vec<usize>)>,
 }
 
 impl Media {
-    pub fn new(config: &ModelSpec, channels: Vec<String>, adstock: Vec<Handle>, saturation: Vec<Handle>) -> Media {
-        Media { config: config.clone(), channels, adstock, saturation }
+    pub fn new(
+        config: &ModelSpec,
+        channels: Vec<String>,
+        geos: usize,
+        adstock: Vec<(Handle, Vec<usize>)>,
+        saturation: Vec<(Handle, Vec<usize>)>,
+    ) -> Media {
+        Media { config: config.clone(), channels, geos, adstock, saturation }
     }
 
-    /// Adstock and saturation parameters of one channel.
+    /// Adstock and saturation parameters of one channel of a national model (the first geo of
+    /// a panel).
     pub fn params(&self, theta: &[f64], channel: usize) -> ChannelParams {
+        self.params_in(theta, 0, channel)
+    }
+
+    /// Adstock and saturation parameters of one channel in geo `geo`.
+    pub fn params_in(&self, theta: &[f64], geo: usize, channel: usize) -> ChannelParams {
+        let cell = geo * self.channels.len() + channel;
         let mut p = ChannelParams::default();
-        for (v, b) in p.adstock.iter_mut().zip(&self.adstock) {
-            *v = theta[b.index(channel)];
+        for (v, (_, at)) in p.adstock.iter_mut().zip(&self.adstock) {
+            *v = theta[at[cell]];
         }
-        for (v, b) in p.saturation.iter_mut().zip(&self.saturation) {
-            *v = theta[b.index(channel)];
+        for (v, (_, at)) in p.saturation.iter_mut().zip(&self.saturation) {
+            *v = theta[at[cell]];
         }
         p
+    }
+
+    /// The (geo, channel) of each cell, geo-major.
+    fn cells(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        (0..self.geos).flat_map(move |g| (0..self.channels.len()).map(move |c| (g, c)))
     }
 
     fn passes<'a>(&self, work: &'a mut dyn Any) -> &'a mut Vec<ChannelPass> {
@@ -55,34 +77,44 @@ impl MeanComponent for Media {
         &self.channels
     }
 
-    /// One forward pass per channel.
+    /// One forward pass per (geo, channel) cell, over `weeks / geos` weeks.
     fn workspace(&self, weeks: usize) -> Box<dyn Any + Send> {
-        Box::new(vec![ChannelPass::new(weeks, &self.config); self.channels.len()])
+        let per_geo = weeks / self.geos.max(1);
+        Box::new(vec![ChannelPass::new(per_geo, &self.config); self.geos * self.channels.len()])
     }
 
     fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], work: &mut dyn Any) {
-        for (ch, pass) in self.passes(work).iter_mut().enumerate() {
-            pass.forward(&self.config, &design.channels[ch], &self.params(theta, ch));
+        let weeks = design.weeks();
+        for ((g, ch), pass) in self.cells().zip(self.passes(work).iter_mut()) {
+            let cell = g * self.channels.len() + ch;
+            pass.forward(&self.config, &design.channels[cell], &self.params_in(theta, g, ch));
+            let mu = &mut mu[g * weeks..];
             wide(|| mu.iter_mut().zip(&pass.contribution).for_each(|(m, c)| *m += c));
         }
     }
 
     fn backward(&self, design: &Design, _theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], work: &mut dyn Any) {
-        for (ch, pass) in self.passes(work).iter_mut().enumerate() {
-            let (ga, gs) = pass.backward(&self.config, &design.channels[ch], dmu);
-            for (g, b) in ga.iter().zip(&self.adstock) {
-                grad_theta[b.index(ch)] += g;
+        let weeks = design.weeks();
+        for ((g, ch), pass) in self.cells().zip(self.passes(work).iter_mut()) {
+            let cell = g * self.channels.len() + ch;
+            let dmu = &dmu[g * weeks..(g * weeks + weeks).min(dmu.len())];
+            let (ga, gs) = pass.backward(&self.config, &design.channels[cell], dmu);
+            for (d, (_, at)) in ga.iter().zip(&self.adstock) {
+                grad_theta[at[cell]] += d;
             }
-            for (g, b) in gs.iter().zip(&self.saturation) {
-                grad_theta[b.index(ch)] += g;
+            for (d, (_, at)) in gs.iter().zip(&self.saturation) {
+                grad_theta[at[cell]] += d;
             }
         }
     }
 
-    fn decompose(&self, design: &Design, theta: &[f64], scale: f64, out: &mut [Vec<f64>], work: &mut dyn Any) {
-        for (ch, (pass, series)) in self.passes(work).iter_mut().zip(out).enumerate() {
-            pass.forward(&self.config, &design.channels[ch], &self.params(theta, ch));
-            series.iter_mut().zip(&pass.contribution).for_each(|(o, c)| *o = c * scale);
+    fn decompose(&self, design: &Design, theta: &[f64], scale: &[f64], out: &mut [Vec<f64>], work: &mut dyn Any) {
+        let weeks = design.weeks();
+        for ((g, ch), pass) in self.cells().zip(self.passes(work).iter_mut()) {
+            let cell = g * self.channels.len() + ch;
+            pass.forward(&self.config, &design.channels[cell], &self.params_in(theta, g, ch));
+            let series = &mut out[ch][g * weeks..];
+            series.iter_mut().zip(&pass.contribution).for_each(|(o, c)| *o = c * scale[g]);
         }
     }
 }

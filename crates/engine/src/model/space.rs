@@ -11,6 +11,10 @@
 //! Blocks sit in the vector in declaration order, and since a block may only refer to earlier
 //! ones, one forward pass constrains the vector and one backward pass carries the gradient of
 //! non-centred values back to their `mu` and `sigma`.
+//!
+//! A block may also be PyMC's `transform="exp"`: its prior (centred or not) is on `raw`, and the
+//! value the model reads is `exp(raw)`, a log-normal form that keeps a hierarchy of positive
+//! coefficients on the log scale.
 
 use super::constraint::Support;
 use super::prior::{LogDensity, Prior};
@@ -65,9 +69,25 @@ pub enum Transform {
     /// PyMC's default transform for the prior's support: identity on ℝ, log for one bound,
     /// logodds or interval for two.
     Default,
-    /// `x = mu + sigma z` with `z ~ Normal(0, 1)` sampled, for a Normal prior whose `mu` and
-    /// `sigma` are constants or other blocks.
+    /// `x = mu + sigma z` with `z ~ Normal(0, 1)` (or `StudentT(nu, 0, 1)`) sampled, for a
+    /// Normal (or StudentT) prior whose parameters are constants or other blocks.
     NonCentred,
+    /// [`Transform::Default`] for `raw`, and the value is `exp(raw)`.
+    Exp,
+    /// [`Transform::NonCentred`] for `raw`, and the value is `exp(raw)`.
+    ExpNonCentred,
+}
+
+impl Transform {
+    /// Whether the prior is on the sampled value itself rather than on an offset.
+    pub fn centred(self) -> bool {
+        matches!(self, Transform::Default | Transform::Exp)
+    }
+
+    /// Whether the value is `exp` of the variable the prior is on.
+    pub fn exp(self) -> bool {
+        matches!(self, Transform::Exp | Transform::ExpNonCentred)
+    }
 }
 
 /// The prior of a block: one family per element, some of whose canonical parameters may be
@@ -79,17 +99,26 @@ pub struct BlockPrior {
     pub priors: Vec<Prior>,
     /// Canonical parameters read from other blocks, e.g. `("sigma", handle)`.
     pub hyper: Vec<(String, Handle)>,
+    /// Whether a Normal's `mu` and `sigma` are PyMC-Marketing's `LogNormalPrior` mean and std
+    /// (of `exp` of the value), converted by [`log_location_scale`] wherever they are read.
+    pub mean_std: bool,
 }
 
 impl BlockPrior {
     /// The same prior for every element.
     pub fn all(prior: Prior) -> BlockPrior {
-        BlockPrior { priors: vec![prior], hyper: Vec::new() }
+        BlockPrior { priors: vec![prior], hyper: Vec::new(), mean_std: false }
     }
 
     /// One prior per element.
     pub fn each(priors: Vec<Prior>) -> BlockPrior {
-        BlockPrior { priors, hyper: Vec::new() }
+        BlockPrior { priors, hyper: Vec::new(), mean_std: false }
+    }
+
+    /// Reads the Normal's `mu` and `sigma` (constants or blocks) as a log-normal's mean and std.
+    pub fn mean_std(mut self) -> BlockPrior {
+        self.mean_std = true;
+        self
     }
 
     /// Takes the canonical parameter `param` from block `from`, broadcast over this block's dims.
@@ -118,9 +147,21 @@ pub enum SpaceError {
     HyperDims { block: String, param: String, from: String, from_dims: String, dims: String },
     #[error("parameter {block}: {param} must be positive, but {from} lies in {support}")]
     HyperSupport { block: String, param: String, from: String, support: String },
-    #[error("parameter {block}: only a Normal prior can be non-centred, not {dist}")]
+    #[error("parameter {block}: only a Normal or StudentT prior can be non-centred, not {dist}")]
     NotNormal { block: String, dist: String },
 }
+
+/// PyMC-Marketing's `LogNormalPrior`: the `(mu, sigma)` of the log from the mean `m` and
+/// standard deviation `s` of the value, `mu = ln(m²/√(m²+s²))`, `sigma = √ln(1 + s²/m²)`, with
+/// the Jacobian `[[dmu/dm, dmu/ds], [dsigma/dm, dsigma/ds]]`.
+pub fn log_location_scale(m: f64, s: f64) -> (f64, f64, [[f64; 2]; 2]) {
+    let q = m * m + s * s;
+    let sigma = (s * s / (m * m)).ln_1p().sqrt();
+    let mu = (m * m / q.sqrt()).ln();
+    (mu, sigma, [[2.0 / m - m / q, -s / q], [(m / q - 1.0 / m) / sigma, s / q / sigma]])
+}
+
+const IDENTITY: [[f64; 2]; 2] = [[1.0, 0.0], [0.0, 1.0]];
 
 /// A constant parameter or the position of the value it is read from.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -146,8 +187,9 @@ enum Evaluation {
     /// Priors with parameters from other blocks: their common support and, per element, the
     /// position each canonical parameter is read from (none: the prior's own constant).
     Hyper { support: Support, sources: Vec<[Option<usize>; 4]> },
-    /// Non-centred Normal: per element, where `mu` and `sigma` come from.
-    NonCentred(Vec<[Source; 2]>),
+    /// Non-centred Normal or StudentT: per element, where `mu`, `sigma` and (for the StudentT,
+    /// whose offset is `StudentT(nu, 0, 1)`) `nu` come from.
+    NonCentred { student: bool, sources: Vec<[Source; 3]> },
 }
 
 /// One named block of the parameter vector.
@@ -162,6 +204,8 @@ pub struct Block {
     /// Canonical parameters taken from other blocks, by parameter name.
     pub hyper: Vec<(String, Handle)>,
     pub transform: Transform,
+    /// Whether `mu` and `sigma` are a log-normal's mean and std ([`BlockPrior::mean_std`]).
+    pub mean_std: bool,
     handle: Handle,
     evaluation: Evaluation,
 }
@@ -208,6 +252,29 @@ impl Block {
             .collect();
         labels.reverse();
         labels
+    }
+
+    /// A Normal element's `mu` and `sigma` from their sources, with their Jacobian in the two
+    /// sources (the identity unless they are a mean and std).
+    fn location_scale(&self, mu: Source, sigma: Source, theta: &[f64]) -> (f64, f64, [[f64; 2]; 2]) {
+        let (a, b) = (mu.get(theta), sigma.get(theta));
+        if self.mean_std {
+            log_location_scale(a, b)
+        } else {
+            (a, b, IDENTITY)
+        }
+    }
+
+    /// Element `j`'s prior with its hyper-parameters filled in, and the Jacobian of its
+    /// `mu` and `sigma` in the sources (the identity unless they are a mean and std).
+    fn resolved(&self, j: usize, sources: &[Option<usize>; 4], theta: &[f64]) -> (Prior, [[f64; 2]; 2]) {
+        match (self.mean_std, resolve(self.priors[j], sources, theta)) {
+            (true, Prior::Normal { mu, sigma }) => {
+                let (mu, sigma, jacobian) = log_location_scale(mu, sigma);
+                (Prior::Normal { mu, sigma }, jacobian)
+            }
+            (_, prior) => (prior, IDENTITY),
+        }
     }
 
     /// The coordinate of element `element` as the catalog records it: none for a scalar, the
@@ -261,14 +328,33 @@ impl ParameterSpace {
             })
             .collect::<Result<_, _>>()?;
         let len = dims.iter().map(|d| d.labels.len()).product();
-        let priors = match prior.priors.len() {
+        let mut priors = match prior.priors.len() {
             1 => vec![prior.priors[0]; len],
             n if n == len => prior.priors,
             found => return Err(SpaceError::PriorCount { block: name.into(), found, len }),
         };
+        // A constant mean and std convert once.
+        let mean_std = prior.mean_std && !prior.hyper.is_empty();
+        if prior.mean_std && !mean_std {
+            for p in &mut priors {
+                if let Prior::Normal { mu, sigma } = *p {
+                    let (mu, sigma, _) = log_location_scale(mu, sigma);
+                    *p = Prior::Normal { mu, sigma };
+                }
+            }
+        }
         let handle = Handle { block: self.blocks.len(), offset: self.dim, len };
-        let evaluation = self.evaluation(name, &dims, &priors, &prior.hyper, transform)?;
-        self.blocks.push(Block { name: name.into(), dims, priors, hyper: prior.hyper, transform, handle, evaluation });
+        let evaluation = self.evaluation(name, &dims, &priors, &prior.hyper, transform, mean_std)?;
+        self.blocks.push(Block {
+            name: name.into(),
+            dims,
+            priors,
+            hyper: prior.hyper,
+            transform,
+            mean_std,
+            handle,
+            evaluation,
+        });
         self.dim += len;
         Ok(handle)
     }
@@ -281,11 +367,12 @@ impl ParameterSpace {
         priors: &[Prior],
         hyper: &[(String, Handle)],
         transform: Transform,
+        mean_std: bool,
     ) -> Result<Evaluation, SpaceError> {
         let Some(first) = priors.first() else {
             return Ok(Evaluation::Fixed(Vec::new()));
         };
-        if transform == Transform::Default && hyper.is_empty() {
+        if transform.centred() && hyper.is_empty() {
             return Ok(Evaluation::Fixed(priors.iter().map(Prior::log_density).collect()));
         }
         let same_family = |p: &Prior| std::mem::discriminant(p) == std::mem::discriminant(first);
@@ -306,8 +393,9 @@ impl ParameterSpace {
                 })?;
             let parent = self.blocks.get(from.block).filter(|b| b.handle == *from).expect("a handle of this space");
             let support = parent.priors.first().map_or(Support::Real, Prior::support);
-            let parent_positive = parent.transform == Transform::Default && support.bounds().0 >= 0.0;
-            if first.param_is_positive(k) && !parent_positive {
+            let parent_positive =
+                parent.transform.exp() || (parent.transform == Transform::Default && support.bounds().0 >= 0.0);
+            if (first.param_is_positive(k) || mean_std) && !parent_positive {
                 return Err(SpaceError::HyperSupport {
                     block: name.into(),
                     param: param.clone(),
@@ -319,18 +407,17 @@ impl ParameterSpace {
                 sources[element][k] = Some(index);
             }
         }
-        match transform {
-            Transform::Default => Ok(Evaluation::Hyper { support: first.support(), sources }),
-            Transform::NonCentred => {
-                let elements = priors.iter().zip(&sources).map(|(p, s)| match *p {
-                    Prior::Normal { mu, sigma } => {
-                        Ok([s[0].map_or(Source::Value(mu), Source::At), s[1].map_or(Source::Value(sigma), Source::At)])
-                    }
-                    _ => Err(SpaceError::NotNormal { block: name.into(), dist: p.to_string() }),
-                });
-                Ok(Evaluation::NonCentred(elements.collect::<Result<_, _>>()?))
-            }
+        if transform.centred() {
+            return Ok(Evaluation::Hyper { support: first.support(), sources });
         }
+        let source = |s: Option<usize>, v: f64| s.map_or(Source::Value(v), Source::At);
+        let elements = priors.iter().zip(&sources).map(|(p, s)| match *p {
+            Prior::Normal { mu, sigma } => Ok([source(s[0], mu), source(s[1], sigma), Source::Value(0.0)]),
+            Prior::StudentT { nu, mu, sigma } => Ok([source(s[1], mu), source(s[2], sigma), source(s[0], nu)]),
+            _ => Err(SpaceError::NotNormal { block: name.into(), dist: p.to_string() }),
+        });
+        let sources = elements.collect::<Result<_, _>>()?;
+        Ok(Evaluation::NonCentred { student: matches!(first, Prior::StudentT { .. }), sources })
     }
 
     pub fn dim(&self) -> usize {
@@ -359,6 +446,24 @@ impl ParameterSpace {
         self.find(name).map(Block::handle)
     }
 
+    /// For each element over `dims` (row-major), the position of the element of block `handle`
+    /// that broadcasts to it, e.g. a `(channel)` block read over `(geo, channel)`: how a mean
+    /// component finds a parameter shared by, or particular to, each geo.
+    pub fn positions(&self, handle: Handle, dims: &[&str]) -> Result<Vec<usize>, SpaceError> {
+        let block = self.block(handle);
+        let dims: Vec<Dim> = dims
+            .iter()
+            .map(|&d| {
+                self.dims
+                    .iter()
+                    .find(|x| x.name == d)
+                    .cloned()
+                    .ok_or_else(|| SpaceError::UnknownDim { block: block.name.clone(), dim: d.into() })
+            })
+            .collect::<Result<_, _>>()?;
+        broadcast(&block.name, &dims, &block.name, block)
+    }
+
     /// The values of block `name` in a parameter vector.
     pub fn values<'a>(&self, name: &str, theta: &'a [f64]) -> Option<&'a [f64]> {
         self.handle(name).map(|h| h.values(theta))
@@ -379,11 +484,15 @@ impl ParameterSpace {
                         theta[i] = support.constrain(u[i]).value;
                     }
                 }
-                Evaluation::NonCentred(sources) => {
-                    for (i, [mu, sigma]) in range.zip(sources) {
-                        theta[i] = mu.get(theta) + sigma.get(theta) * u[i];
+                Evaluation::NonCentred { sources, .. } => {
+                    for (i, &[mu, sigma, _]) in range.zip(sources) {
+                        let (mu, sigma, _) = b.location_scale(mu, sigma, theta);
+                        theta[i] = mu + sigma * u[i];
                     }
                 }
+            }
+            if b.transform.exp() {
+                theta[b.range()].iter_mut().for_each(|x| *x = x.exp());
             }
         }
     }
@@ -391,21 +500,23 @@ impl ParameterSpace {
     /// Maps parameter values to the unconstrained space the sampler moves in.
     pub fn unconstrain(&self, theta: &[f64], u: &mut [f64]) {
         for b in &self.blocks {
+            let raw = |i: usize| if b.transform.exp() { theta[i].ln() } else { theta[i] };
             let range = b.range();
             match &b.evaluation {
                 Evaluation::Fixed(densities) => {
-                    for ((ui, &th), d) in u[range.clone()].iter_mut().zip(&theta[range]).zip(densities) {
-                        *ui = d.support.unconstrain(th);
+                    for (i, d) in range.zip(densities) {
+                        u[i] = d.support.unconstrain(raw(i));
                     }
                 }
                 Evaluation::Hyper { support, .. } => {
                     for i in range {
-                        u[i] = support.unconstrain(theta[i]);
+                        u[i] = support.unconstrain(raw(i));
                     }
                 }
-                Evaluation::NonCentred(sources) => {
-                    for (i, [mu, sigma]) in range.zip(sources) {
-                        u[i] = (theta[i] - mu.get(theta)) / sigma.get(theta);
+                Evaluation::NonCentred { sources, .. } => {
+                    for (i, &[mu, sigma, _]) in range.zip(sources) {
+                        let (mu, sigma, _) = b.location_scale(mu, sigma, theta);
+                        u[i] = (raw(i) - mu) / sigma;
                     }
                 }
             }
@@ -418,11 +529,12 @@ impl ParameterSpace {
         let mut theta = vec![0.0; self.dim];
         for b in &self.blocks {
             for (j, i) in b.range().enumerate() {
-                theta[i] = match &b.evaluation {
+                let raw = match &b.evaluation {
                     Evaluation::Fixed(_) => b.priors[j].initial_value(),
-                    Evaluation::Hyper { sources, .. } => resolve(b.priors[j], &sources[j], &theta).initial_value(),
-                    Evaluation::NonCentred(sources) => sources[j][0].get(&theta),
+                    Evaluation::Hyper { sources, .. } => b.resolved(j, &sources[j], &theta).0.initial_value(),
+                    Evaluation::NonCentred { sources, .. } => b.location_scale(sources[j][0], sources[j][1], &theta).0,
                 };
+                theta[i] = if b.transform.exp() { raw.exp() } else { raw };
             }
         }
         theta
@@ -462,12 +574,17 @@ impl ParameterSpace {
                             (c.value, c.dvalue_du, c.log_jac, c.dlog_jac_du);
                     }
                 }
-                Evaluation::NonCentred(sources) => {
-                    for (i, [mu, sigma]) in range.zip(sources) {
-                        let sigma = sigma.get(theta);
-                        (theta[i], dtheta_du[i], log_jac[i], grad_u[i]) =
-                            (mu.get(theta) + sigma * u[i], sigma, 0.0, 0.0);
+                Evaluation::NonCentred { sources, .. } => {
+                    for (i, &[mu, sigma, _]) in range.zip(sources) {
+                        let (mu, sigma, _) = b.location_scale(mu, sigma, theta);
+                        (theta[i], dtheta_du[i], log_jac[i], grad_u[i]) = (mu + sigma * u[i], sigma, 0.0, 0.0);
                     }
+                }
+            }
+            if b.transform.exp() {
+                for i in b.range() {
+                    theta[i] = theta[i].exp();
+                    dtheta_du[i] *= theta[i];
                 }
             }
         }
@@ -475,24 +592,42 @@ impl ParameterSpace {
 
     /// `Σ (ln p(θ_i) + ln |dθ_i/du_i|)` over every element, in vector order, adding the
     /// derivatives in θ (hyper-parameters included) to `grad.theta`; a non-centred offset's
-    /// `ln N(z; 0, 1)` is a density of `u` itself, so its derivative goes to `grad.u`.
+    /// `ln N(z; 0, 1)` is a density of `u` itself, so its derivative goes to `grad.u`. For an
+    /// `exp` block the prior is on `raw = ln θ`, whose derivative reaches θ divided by θ.
     pub(crate) fn prior_logp_grad(&self, at: &Point, grad: &mut Gradient) -> f64 {
         let (theta, log_jac) = (at.theta, at.log_jac);
         let mut lp = 0.0;
         for b in &self.blocks {
             let range = b.range();
+            let exp = b.transform.exp();
+            // The variable the prior is on, and the factor taking its derivative to θ.
+            let raw = |i: usize, support: &Support| {
+                if exp {
+                    (support.constrain(at.u[i]).value, 1.0 / theta[i])
+                } else {
+                    (theta[i], 1.0)
+                }
+            };
             match &b.evaluation {
                 Evaluation::Fixed(densities) => {
                     for (i, d) in range.zip(densities) {
-                        let (l, dx) = d.logp_dx(theta[i]);
-                        grad.theta[i] += dx;
+                        let (x, factor) = raw(i, &d.support);
+                        let (l, dx) = d.logp_dx(x);
+                        grad.theta[i] += if exp { dx * factor } else { dx };
                         lp += log_jac[i] + l;
                     }
                 }
-                Evaluation::Hyper { sources, .. } => {
-                    for ((i, prior), sources) in range.zip(&b.priors).zip(sources) {
-                        let (l, dx, dparams) = resolve(*prior, sources, theta).logp_grad_params(theta[i]);
-                        grad.theta[i] += dx;
+                Evaluation::Hyper { sources, support } => {
+                    for ((j, i), sources) in range.enumerate().zip(sources) {
+                        let (x, factor) = raw(i, support);
+                        let (prior, jacobian) = b.resolved(j, sources, theta);
+                        let (l, dx, mut dparams) = prior.logp_grad_params(x);
+                        if b.mean_std {
+                            let [dmu, dsigma, ..] = dparams;
+                            dparams[0] = dmu * jacobian[0][0] + dsigma * jacobian[1][0];
+                            dparams[1] = dmu * jacobian[0][1] + dsigma * jacobian[1][1];
+                        }
+                        grad.theta[i] += dx * factor;
                         for (source, d) in sources.iter().zip(dparams) {
                             if let Some(p) = source {
                                 grad.theta[*p] += d;
@@ -501,11 +636,22 @@ impl ParameterSpace {
                         lp += log_jac[i] + l;
                     }
                 }
-                Evaluation::NonCentred(_) => {
+                Evaluation::NonCentred { student: false, .. } => {
                     for i in range {
                         let z = at.u[i];
                         grad.u[i] -= z;
                         lp += log_jac[i] + (-LN_SQRT_2PI - 0.5 * z * z);
+                    }
+                }
+                Evaluation::NonCentred { student: true, sources } => {
+                    for (i, [_, _, nu]) in range.zip(sources) {
+                        let offset = Prior::StudentT { nu: nu.get(theta), mu: 0.0, sigma: 1.0 };
+                        let (l, dz, dparams) = offset.logp_grad_params(at.u[i]);
+                        grad.u[i] += dz;
+                        if let Source::At(p) = nu {
+                            grad.theta[*p] += dparams[0];
+                        }
+                        lp += log_jac[i] + l;
                     }
                 }
             }
@@ -516,16 +662,32 @@ impl ParameterSpace {
     /// Finishes the gradient in `u`: a non-centred value passes its derivative on to its `mu`
     /// and `sigma` (children before parents, so each is complete when passed on), then every
     /// element's derivative in θ is carried through `dθ/du`.
-    pub(crate) fn chain_rule(&self, u: &[f64], dtheta_du: &[f64], grad_theta: &mut [f64], grad_u: &mut [f64]) {
+    pub(crate) fn chain_rule(
+        &self,
+        u: &[f64],
+        theta: &[f64],
+        dtheta_du: &[f64],
+        grad_theta: &mut [f64],
+        grad_u: &mut [f64],
+    ) {
         for b in self.blocks.iter().rev() {
-            if let Evaluation::NonCentred(sources) = &b.evaluation {
-                for (i, [mu, sigma]) in b.range().zip(sources) {
-                    let g = grad_theta[i];
-                    if let Source::At(p) = mu {
-                        grad_theta[*p] += g;
-                    }
-                    if let Source::At(p) = sigma {
-                        grad_theta[*p] += g * u[i];
+            if let Evaluation::NonCentred { sources, .. } = &b.evaluation {
+                for (i, &[mu, sigma, _]) in b.range().zip(sources) {
+                    // The derivative in the variable `mu + sigma z` itself (`raw` for `exp`),
+                    // passed on to the sources of `mu` and `sigma` (through the mean/std map).
+                    let g = if b.transform.exp() { grad_theta[i] * theta[i] } else { grad_theta[i] };
+                    let (_, _, jacobian) = b.location_scale(mu, sigma, theta);
+                    let (dmu, dsigma) = (g, g * u[i]);
+                    for (k, source) in [mu, sigma].into_iter().enumerate() {
+                        if let Source::At(p) = source {
+                            grad_theta[p] += if b.mean_std {
+                                dmu * jacobian[0][k] + dsigma * jacobian[1][k]
+                            } else if k == 0 {
+                                dmu
+                            } else {
+                                dsigma
+                            };
+                        }
                     }
                 }
             }
@@ -609,9 +771,9 @@ mod tests {
         assert_eq!(block.shape(), [2, 3]);
         assert_eq!(block.coordinate(4), Some("g2,b".to_string()));
         assert_eq!(space.find("beta_sigma").unwrap().coordinate(0), None);
-        let Evaluation::NonCentred(sources) = &block.evaluation else { panic!("non-centred") };
+        let Evaluation::NonCentred { sources, .. } = &block.evaluation else { panic!("non-centred") };
         // Element (g2, b) reads beta_mu[b] and the scalar beta_sigma.
-        assert_eq!(sources[4], [Source::At(1), Source::At(3)]);
+        assert_eq!(sources[4][..2], [Source::At(1), Source::At(3)]);
 
         // Constrain and unconstrain are inverse, the non-centred value built from its parents.
         let u = [0.1, -0.2, 0.3, 0.5, 1.0, 2.0, -1.0, 0.0, 0.5, -0.5];

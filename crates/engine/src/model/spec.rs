@@ -4,12 +4,13 @@
 //! config that holds both is `inference::FitConfig`.
 
 use super::constraint::Support;
+use super::design::{ScaleOver, Scaling};
 use super::prior::{Prior, PriorError};
-use super::space::{BlockPrior, ParameterSpace, Transform};
+use super::space::{BlockPrior, Handle, ParameterSpace, Transform};
 use crate::transforms::adstock::{check_l_max, MAX_L_MAX};
 use crate::transforms::{AdstockKind, SaturationKind};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// Observation noise model of `ỹ_t` around `mu_t`.
@@ -18,6 +19,8 @@ use std::collections::BTreeMap;
 pub enum Likelihood {
     Normal,
     StudentT,
+    /// Normal truncated below at 0.
+    TruncatedNormal,
 }
 
 /// The version of [`ModelSpec`]'s stored form, recorded with every model: a later release that
@@ -39,6 +42,35 @@ pub struct ModelSpec {
     /// Prior overrides by parameter name: a prior for all coordinates, or an object keyed by
     /// channel (or control) name.
     pub priors: BTreeMap<String, Value>,
+    /// How a panel's target and channels are scaled (over all geos by default).
+    #[serde(skip_serializing_if = "Scaling::is_default")]
+    pub scaling: Scaling,
+    /// A panel's default priors: independent per geo, partially pooled, or shared.
+    #[serde(skip_serializing_if = "Pooling::is_default")]
+    pub pooling: Pooling,
+}
+
+/// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pooling {
+    /// PyMC-Marketing 1.3's defaults: every parameter per geo, independent.
+    #[default]
+    None,
+    /// PyMC Labs' geo setup: the saturation amplitude log-normal and partially pooled over
+    /// geos per channel (non-centred), the other saturation parameters and the control
+    /// coefficients shared, adstock, intercept and σ per geo, Fourier coefficients per geo
+    /// with a shared scale (non-centred).
+    Partial,
+    /// Adstock and saturation parameters per channel, shared by every geo; intercept,
+    /// controls, Fourier coefficients and σ per geo.
+    Full,
+}
+
+impl Pooling {
+    pub fn is_default(&self) -> bool {
+        *self == Pooling::None
+    }
 }
 
 impl Default for ModelSpec {
@@ -52,6 +84,8 @@ impl Default for ModelSpec {
             yearly_seasonality: 0,
             likelihood: Likelihood::Normal,
             priors: BTreeMap::new(),
+            scaling: Scaling::default(),
+            pooling: Pooling::None,
         }
     }
 }
@@ -95,6 +129,18 @@ impl ModelSpec {
         let spec: ModelSpec = serde_path_to_error::deserialize(v).map_err(|e| SpecError::Config(e.to_string()))?;
         spec.validate()?;
         Ok(spec)
+    }
+
+    /// The config keys of a spec: those of its stored form, and the panel keys a national
+    /// spec leaves out of it.
+    pub fn keys() -> Vec<String> {
+        let mut keys: Vec<String> = match serde_json::to_value(ModelSpec::default()) {
+            Ok(Value::Object(obj)) => obj.into_iter().map(|(k, _)| k).collect(),
+            _ => unreachable!("a spec serialises as an object"),
+        };
+        keys.extend(["pooling".to_string(), "scaling".to_string()]);
+        keys.sort();
+        keys
     }
 
     /// Checks the values serde cannot: ranges, naming the key.
@@ -154,31 +200,96 @@ pub fn parameter_space(
     channels: &[String],
     controls: &[String],
 ) -> Result<ParameterSpace, SpecError> {
+    panel_parameter_space(spec, &[], channels, controls)
+}
+
+/// [`parameter_space`] over a panel's `geos` (none for a national model): every block may
+/// also have a geo dim, by default it has one (PyMC-Marketing 1.3's independent geos) unless
+/// `spec.pooling` says otherwise, and a prior may be hierarchical. Hyper-prior blocks come
+/// right before the block that reads them, named `{name}_{param}` (`{name}_raw_{param}` under
+/// the `exp` transform) as PyMC names them.
+pub fn panel_parameter_space(
+    spec: &ModelSpec,
+    geos: &[String],
+    channels: &[String],
+    controls: &[String],
+) -> Result<ParameterSpace, SpecError> {
+    let panel = !geos.is_empty();
+    if !panel && spec.pooling != Pooling::None {
+        return Err(SpecError::Config("pooling: a model without a geo column has nothing to pool".into()));
+    }
+    if !panel && (spec.scaling.target == ScaleOver::PerGeo || spec.scaling.channel == ScaleOver::PerGeo) {
+        return Err(SpecError::Config("scaling: per_geo scaling needs a geo column".into()));
+    }
     let k = spec.yearly_seasonality;
     let modes: Vec<String> = (1..=k).map(|i| format!("sin_{i}")).chain((1..=k).map(|i| format!("cos_{i}"))).collect();
-    let mut builder = Builder { overrides: &spec.priors, used: Vec::new(), space: ParameterSpace::new() };
+    let mut builder = Builder { overrides: &spec.priors, used: Vec::new(), space: ParameterSpace::new(), panel };
+    if panel {
+        builder.space.add_dim("geo", geos.to_vec());
+    }
     builder.space.add_dim("channel", channels.to_vec());
     builder.space.add_dim("control", controls.to_vec());
     builder.space.add_dim("fourier_mode", modes);
+    let preset = |name: &str, dim: &str, prior: Value| pooled(spec, name, dim, prior);
     builder.block("intercept", None, Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
     for p in spec.adstock.param_names() {
         let (domain, prior) = default_adstock_prior(spec.adstock, p);
-        builder.block(&format!("adstock_{p}"), Some("channel"), domain, prior)?;
+        let name = format!("adstock_{p}");
+        builder.block(&name, Some("channel"), domain, preset(&name, "channel", prior))?;
     }
     for p in spec.saturation.param_names() {
         let (domain, prior) = default_saturation_prior(spec.saturation, p);
-        builder.block(&format!("saturation_{p}"), Some("channel"), domain, prior)?;
+        let name = format!("saturation_{p}");
+        builder.block(&name, Some("channel"), domain, preset(&name, "channel", prior))?;
     }
-    builder.block("gamma_control", Some("control"), Domain::Real, json!({"dist": "Normal", "mu": 0, "sigma": 2}))?;
-    builder.block("gamma_fourier", Some("fourier_mode"), Domain::Real, json!({"dist": "Laplace", "mu": 0, "b": 1}))?;
+    let normal = json!({"dist": "Normal", "mu": 0, "sigma": 2});
+    builder.block("gamma_control", Some("control"), Domain::Real, preset("gamma_control", "control", normal))?;
+    let laplace = json!({"dist": "Laplace", "mu": 0, "b": 1});
+    builder.block(
+        "gamma_fourier",
+        Some("fourier_mode"),
+        Domain::Real,
+        preset("gamma_fourier", "fourier_mode", laplace),
+    )?;
     builder.block("y_sigma", None, Domain::Positive, json!({"dist": "HalfNormal", "sigma": 2}))?;
     if spec.likelihood == Likelihood::StudentT {
-        builder.block("likelihood_nu", None, Domain::Positive, json!({"dist": "Gamma", "alpha": 2, "beta": 0.1}))?;
+        // One ν for all geos unless its prior gives it dims: a shape, not a level.
+        let nu = json!({"dist": "Gamma", "alpha": 2, "beta": 0.1, "dims": []});
+        builder.block("likelihood_nu", None, Domain::Positive, nu)?;
     }
     if let Some(unused) = spec.priors.keys().find(|k| !builder.used.contains(k)) {
         return Err(SpecError::UnknownParameter(unused.clone()));
     }
     Ok(builder.space)
+}
+
+/// The default prior of `name` (over `dim` and, in a panel, `geo`) under the spec's pooling
+/// preset: `prior` (the kind's default) per geo, shared, or PyMC Labs' hierarchy (§1.5).
+fn pooled(spec: &ModelSpec, name: &str, dim: &str, mut prior: Value) -> Value {
+    let amplitude = format!("saturation_{}", spec.saturation.param_names()[spec.saturation.amplitude_index()]);
+    let shared = match spec.pooling {
+        Pooling::None => false,
+        Pooling::Full => name.starts_with("adstock_") || name.starts_with("saturation_"),
+        Pooling::Partial if name == amplitude => {
+            return json!({
+                "dist": "Normal",
+                "mu": {"dist": "Normal", "mu": -1.5, "sigma": 0.25, "dims": [dim]},
+                "sigma": {"dist": "Exponential", "scale": 0.25, "dims": [dim]},
+                "dims": ["geo", dim], "transform": "exp", "centered": false
+            })
+        }
+        Pooling::Partial if name == "gamma_fourier" => {
+            return json!({
+                "dist": "Normal", "mu": 0, "sigma": {"dist": "HalfNormal", "sigma": 0.2},
+                "dims": ["geo", dim], "centered": false
+            })
+        }
+        Pooling::Partial => name.starts_with("saturation_") || name == "gamma_control",
+    };
+    if shared {
+        prior["dims"] = json!([dim]);
+    }
+    prior
 }
 
 /// PyMC-Marketing's default priors of the adstock parameters.
@@ -212,54 +323,279 @@ struct Builder<'a> {
     overrides: &'a BTreeMap<String, Value>,
     used: Vec<&'a String>,
     space: ParameterSpace,
+    /// Whether the space has a geo dim.
+    panel: bool,
 }
 
+/// A parsed prior node: its family and constants, its dims, and the hyper-priors that give
+/// some of its parameters.
+struct Node {
+    prior: Prior,
+    dims: Vec<String>,
+    transform: Transform,
+    /// `(canonical parameter, config key, hyper-prior)`, e.g. `("mu", "mean", ...)` for
+    /// LogNormal's mean/std form.
+    hyper: Vec<(String, String, Value)>,
+    /// Whether `mu` and `sigma` are LogNormal's mean and std.
+    mean_std: bool,
+}
+
+/// The keys of a prior object that are not parameters of its family.
+const META_KEYS: [&str; 3] = ["dims", "centered", "transform"];
+
 impl Builder<'_> {
-    /// Declares block `name` over `dim`, its default prior overridden for all or some
-    /// coordinates. A block over an empty dim is a scalar that nothing reads: round 1 sampled
-    /// it from its prior, and keeping it keeps those models' parameter vectors.
+    /// Declares block `name` over `dim` (and `geo` in a panel), its default prior overridden for
+    /// all or some coordinates. A national block over an empty dim is a scalar that nothing
+    /// reads: round 1 sampled it from its prior, and keeping it keeps those models' parameter
+    /// vectors.
     fn block(&mut self, name: &str, dim: Option<&str>, domain: Domain, default: Value) -> Result<(), SpecError> {
-        let parse = |v: &Value| {
-            let prior = Prior::from_json(v).map_err(|source| SpecError::Prior { param: name.into(), source })?;
-            if !domain.admits(&prior.support()) {
-                return Err(SpecError::Support {
-                    param: name.into(),
-                    dist: prior.to_string(),
-                    support: prior.support().to_string(),
-                    domain: domain.describe().into(),
-                });
-            }
-            Ok(prior)
-        };
-        let default = parse(&default)?;
         let coords: Vec<String> =
             dim.and_then(|d| self.space.dims().find(|x| x.name == d)).map_or_else(Vec::new, |d| d.labels.clone());
-        let n = coords.len().max(1);
-        let priors = match self.overrides.get_key_value(name) {
-            None => vec![default; n],
+        let mut full: Vec<&str> = Vec::new();
+        if self.panel {
+            full.push("geo");
+        }
+        match dim {
+            Some(d) if self.panel || !coords.is_empty() => full.push(d),
+            _ => {}
+        }
+        // Where a prior gives no dims: the full dims, except that in a panel a user's prior of a
+        // parameter outside the media is shared by the geos, as PyMC-Marketing's model_config
+        // entries are (it would also share one value over the controls or Fourier modes; here
+        // those keep their own dim).
+        let media = name.starts_with("adstock_") || name.starts_with("saturation_");
+        let shared: Vec<&str> = full.iter().copied().filter(|d| *d != "geo").collect();
+        match self.overrides.get_key_value(name) {
+            None => self.declare(name, name, &default, &full, &full, domain).map(drop),
             Some((key, v)) => {
                 self.used.push(key);
                 match v.as_object() {
                     // A per-coordinate object has no "dist" key: {"x2": {"dist": ...}}.
                     Some(per) if !per.contains_key("dist") && !coords.is_empty() => {
-                        if let Some(bad) = per.keys().find(|c| !coords.contains(c)) {
-                            return Err(SpecError::UnknownCoordinate { param: name.into(), coord: bad.clone() });
-                        }
-                        coords.iter().map(|c| per.get(c).map_or(Ok(default), parse)).collect::<Result<_, _>>()?
+                        self.per_coordinate(name, per, &coords, &full, domain, &default)
                     }
-                    _ => vec![parse(v)?; n],
+                    _ => {
+                        let absent = if media || !self.panel { &full } else { &shared };
+                        self.declare(name, name, v, &full, absent, domain).map(drop)
+                    }
                 }
             }
-        };
-        let dims: &[&str] = match dim {
-            Some(d) if !coords.is_empty() => &[d],
-            _ => &[],
-        };
+        }
+    }
+
+    /// A prior per coordinate of the last of `dims` (the default for the ones not listed), the
+    /// same in every geo.
+    fn per_coordinate(
+        &mut self,
+        name: &str,
+        per: &Map<String, Value>,
+        coords: &[String],
+        dims: &[&str],
+        domain: Domain,
+        default: &Value,
+    ) -> Result<(), SpecError> {
+        if let Some(bad) = per.keys().find(|c| !coords.contains(c)) {
+            return Err(SpecError::UnknownCoordinate { param: name.into(), coord: bad.clone() });
+        }
+        let mut flat = default.clone();
+        if let Some(obj) = flat.as_object_mut() {
+            obj.remove("dims");
+        }
+        let default = parse_prior(name, &flat, domain)?;
+        let by_coordinate: Vec<Prior> = coords
+            .iter()
+            .map(|c| per.get(c).map_or(Ok(default), |v| parse_prior(&format!("{name}.{c}"), v, domain)))
+            .collect::<Result<_, _>>()?;
+        // Row-major over (geo, coordinate) in a panel.
+        let geos =
+            if self.panel { self.space.dims().find(|d| d.name == "geo").map_or(1, |d| d.labels.len()) } else { 1 };
+        let priors = (0..geos).flat_map(|_| by_coordinate.iter().copied()).collect();
         self.space
             .add(name, dims, BlockPrior::each(priors), Transform::Default)
-            .map_err(|e| SpecError::Config(e.to_string()))?;
+            .map_err(|e| SpecError::Config(format!("priors.{name}: {e}")))?;
         Ok(())
     }
+
+    /// Declares block `name` from the prior object `v` (config key `key`), its hyper-priors
+    /// first; `dims` are the ones it may have, `absent` the ones it has when `v` gives none.
+    fn declare(
+        &mut self,
+        name: &str,
+        key: &str,
+        v: &Value,
+        allowed: &[&str],
+        absent: &[&str],
+        domain: Domain,
+    ) -> Result<Handle, SpecError> {
+        let node = self.node(key, v, allowed, absent, domain)?;
+        let raw = if node.transform.exp() { format!("{name}_raw") } else { name.to_string() };
+        let mut block = BlockPrior::all(node.prior);
+        if node.mean_std {
+            block = block.mean_std();
+        }
+        let dims: Vec<&str> = node.dims.iter().map(String::as_str).collect();
+        for (param, given, value) in &node.hyper {
+            let k = node.prior.param_names().position(|p| p == param).expect("checked by node");
+            let positive = node.prior.param_is_positive(k) || node.mean_std;
+            let domain = if positive { Domain::Positive } else { Domain::Real };
+            // PyMC names a LogNormalPrior's hyper-priors `{name}_mean`, `{name}_std`.
+            let child_name = if node.mean_std { format!("{name}_{given}") } else { format!("{raw}_{given}") };
+            let child = self.declare(&child_name, &format!("{key}.{given}"), value, &dims, &[], domain)?;
+            block = block.with(param, child);
+        }
+        self.space.add(name, &dims, block, node.transform).map_err(|e| SpecError::Config(format!("priors.{key}: {e}")))
+    }
+
+    /// Parses one prior object: its dims (checked against `allowed`), centring and transform,
+    /// and its parameters, numbers or hyper-prior objects.
+    fn node(&self, key: &str, v: &Value, allowed: &[&str], absent: &[&str], domain: Domain) -> Result<Node, SpecError> {
+        let config = |msg: String| SpecError::Config(format!("priors.{key}{msg}"));
+        let Some(obj) = v.as_object() else {
+            return Err(SpecError::Prior { param: key.into(), source: PriorError::NotAnObject(v.to_string()) });
+        };
+        let dims: Vec<String> = match obj.get("dims") {
+            None => absent.iter().map(|d| d.to_string()).collect(),
+            Some(Value::String(d)) => vec![d.clone()],
+            Some(Value::Array(ds)) => ds
+                .iter()
+                .map(|d| d.as_str().map(str::to_string).ok_or_else(|| config(format!(".dims: {d} is not a dim name"))))
+                .collect::<Result<_, _>>()?,
+            Some(other) => return Err(config(format!(".dims must be a list of dim names, got {other}"))),
+        };
+        let takes = format!("({})", allowed.join(", "));
+        for (i, d) in dims.iter().enumerate() {
+            if !allowed.contains(&d.as_str()) {
+                let why = if d == "geo" && !self.panel { " (a geo dim needs a geo column)" } else { "" };
+                return Err(config(format!(".dims: \"{d}\" is not among {takes}{why}")));
+            }
+            if dims[..i].contains(d) {
+                return Err(config(format!(".dims: \"{d}\" appears twice")));
+            }
+        }
+        let centred = match obj.get("centered") {
+            None => true,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => return Err(config(format!(".centered must be true or false, got {other}"))),
+        };
+        let exp = match obj.get("transform") {
+            None => false,
+            Some(Value::String(t)) if t == "exp" => true,
+            Some(other) => return Err(config(format!(".transform: only \"exp\" is supported, got {other}"))),
+        };
+        // The parameters, from "kwargs" (PyMC's to_dict form) or beside "dist".
+        let params: Map<String, Value> = match obj.get("kwargs") {
+            Some(Value::Object(kwargs)) => kwargs.clone(),
+            _ => obj
+                .iter()
+                .filter(|(k, _)| *k != "dist" && !META_KEYS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        let mut flat: Map<String, Value> =
+            obj.iter().filter(|(k, _)| !META_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut hyper: Vec<(String, String, Value)> =
+            params.iter().filter(|(_, v)| v.is_object()).map(|(k, v)| (k.clone(), k.clone(), v.clone())).collect();
+        // A hyper-parameter's placeholder, valid for any parameter's rule.
+        let target = if obj.contains_key("kwargs") {
+            flat.get_mut("kwargs").and_then(Value::as_object_mut)
+        } else {
+            Some(&mut flat)
+        };
+        if let Some(target) = target {
+            for (k, ..) in &hyper {
+                target.insert(k.clone(), json!(1.0));
+            }
+        }
+        let mean_std =
+            obj.get("dist") == Some(&json!("LogNormal")) && (params.contains_key("mean") || params.contains_key("std"));
+        let (prior, exp) = if mean_std {
+            for (param, given, _) in &mut hyper {
+                *param = if given == "mean" { "mu" } else { "sigma" }.into();
+            }
+            (lognormal_mean_std(key, &params)?, true)
+        } else {
+            (
+                Prior::from_json(&Value::Object(flat))
+                    .map_err(|source| SpecError::Prior { param: key.into(), source })?,
+                exp,
+            )
+        };
+        for (k, ..) in &hyper {
+            if !prior.param_names().any(|p| p == k) {
+                let names: Vec<_> = prior.param_names().collect();
+                return Err(config(format!(
+                    ".{k}: a hyper-prior can give only {}'s canonical parameters ({})",
+                    family(&prior),
+                    names.join(", ")
+                )));
+            }
+        }
+        if exp {
+            if domain == Domain::Unit {
+                return Err(config(format!(
+                    ": the exp transform gives values in (0, inf), but {key} must lie in {}",
+                    domain.describe()
+                )));
+            }
+        } else if !domain.admits(&prior.support()) {
+            return Err(SpecError::Support {
+                param: key.into(),
+                dist: prior.to_string(),
+                support: prior.support().to_string(),
+                domain: domain.describe().into(),
+            });
+        }
+        if !centred && !matches!(prior, Prior::Normal { .. } | Prior::StudentT { .. }) {
+            return Err(config(format!(
+                ".centered: only Normal, StudentT and LogNormal's mean/std form have a non-centred form, not {}",
+                family(&prior)
+            )));
+        }
+        let transform = match (exp, centred) {
+            (false, true) => Transform::Default,
+            (false, false) => Transform::NonCentred,
+            (true, true) => Transform::Exp,
+            (true, false) => Transform::ExpNonCentred,
+        };
+        Ok(Node { prior, dims, transform, hyper, mean_std })
+    }
+}
+
+/// The family name of a prior, e.g. `Gamma`.
+fn family(prior: &Prior) -> String {
+    prior.to_string().split('(').next().unwrap_or_default().to_string()
+}
+
+/// PyMC-Marketing's `LogNormalPrior(mean, std)` as the Normal of the log whose `mu` and
+/// `sigma` are the mean and std ([`BlockPrior::mean_std`] converts them), each a number > 0 or
+/// a hyper-prior (here a placeholder).
+fn lognormal_mean_std(key: &str, params: &Map<String, Value>) -> Result<Prior, SpecError> {
+    let number = |k: &str| match params.get(k) {
+        Some(v) if v.is_object() => Ok(1.0),
+        Some(v) => match v.as_f64() {
+            Some(x) if x.is_finite() && x > 0.0 => Ok(x),
+            _ => Err(SpecError::Config(format!("priors.{key}.{k}: LogNormal's mean/std form needs a number > 0"))),
+        },
+        None => Err(SpecError::Config(format!("priors.{key}.{k}: LogNormal's mean/std form needs both"))),
+    };
+    if let Some(k) = params.keys().find(|k| *k != "mean" && *k != "std") {
+        return Err(SpecError::Config(format!("priors.{key}.{k}: LogNormal takes mean, std or mu, sigma, not both")));
+    }
+    Ok(Prior::Normal { mu: number("mean")?, sigma: number("std")? })
+}
+
+/// Parses a constant prior for a parameter in `domain`.
+fn parse_prior(key: &str, v: &Value, domain: Domain) -> Result<Prior, SpecError> {
+    let prior = Prior::from_json(v).map_err(|source| SpecError::Prior { param: key.into(), source })?;
+    if !domain.admits(&prior.support()) {
+        return Err(SpecError::Support {
+            param: key.into(),
+            dist: prior.to_string(),
+            support: prior.support().to_string(),
+            domain: domain.describe().into(),
+        });
+    }
+    Ok(prior)
 }
 
 #[cfg(test)]
@@ -328,5 +664,102 @@ mod tests {
             space_err(json!({"priors": {"adstock_alpha": {"dist": "Normal", "mu": 0, "sigma": 1}}})).contains("(0, 1)")
         );
         assert!(space_err(json!({"priors": {"y_sigma": {"dist": "HalfNormal", "sigma": -1}}})).contains("y_sigma"));
+    }
+
+    #[test]
+    fn panel_priors_that_cannot_work_name_the_key() {
+        let geos = names(&["a", "b"]);
+        let err = |v: Value| {
+            let spec = ModelSpec::from_json(&v).unwrap();
+            panel_parameter_space(&spec, &geos, &names(&["x1"]), &names(&["c1"])).unwrap_err().to_string()
+        };
+        let cases = [
+            // A dim the parameter does not have.
+            (
+                json!({"priors": {"intercept": {"dist": "Normal", "sigma": 1, "dims": ["channel"]}}}),
+                "priors.intercept.dims",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "HalfNormal", "sigma": 1, "dims": ["geo", "geo"]}}}),
+                "twice",
+            ),
+            // A hyper-parameter whose dims are not among the parent's.
+            (
+                json!({"priors": {"saturation_beta": {"dist": "Normal", "mu": {"dist": "Normal", "sigma": 1, "dims": "geo"},
+                    "sigma": 1, "dims": ["channel"], "transform": "exp"}}}),
+                "priors.saturation_beta.mu.dims",
+            ),
+            // Non-centred families.
+            (
+                json!({"priors": {"saturation_lam": {"dist": "Gamma", "alpha": 2, "beta": 1, "centered": false}}}),
+                "priors.saturation_lam.centered",
+            ),
+            (
+                json!({"priors": {"saturation_lam": {"dist": "Gamma", "alpha": 2, "beta": 1, "transform": "log"}}}),
+                "priors.saturation_lam.transform",
+            ),
+            // A hyper-prior on a derived parameter, and a hyper-scale that can be negative.
+            (
+                json!({"priors": {"saturation_lam": {"dist": "Gamma", "mu": {"dist": "HalfNormal", "sigma": 1}, "sigma": 1}}}),
+                "priors.saturation_lam.mu",
+            ),
+            (
+                json!({"priors": {"intercept": {"dist": "Normal", "sigma": {"dist": "Normal", "sigma": 1}}}}),
+                "priors.intercept.sigma",
+            ),
+            // The exp transform cannot give a decay rate in (0, 1).
+            (
+                json!({"priors": {"adstock_alpha": {"dist": "Normal", "sigma": 1, "transform": "exp"}}}),
+                "priors.adstock_alpha",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "LogNormal", "mean": 1, "std": -1}}}),
+                "priors.saturation_beta.std",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "HalfNormal", "sigma": 1, "dims": 3}}}),
+                "priors.saturation_beta.dims",
+            ),
+            (
+                json!({"priors": {"saturation_beta": {"dist": "HalfNormal", "sigma": 1, "centred": false}}}),
+                "\"centred\"",
+            ),
+        ];
+        for (v, needle) in cases {
+            let message = err(v.clone());
+            assert!(message.contains(needle), "{v}: {message:?} lacks {needle:?}");
+        }
+        // Keys the config itself refuses.
+        assert!(ModelSpec::from_json(&json!({"pooling": "some"})).unwrap_err().to_string().contains("pooling"));
+        assert!(ModelSpec::from_json(&json!({"scaling": {"target": "per_geo", "spend": "global"}}))
+            .unwrap_err()
+            .to_string()
+            .contains("scaling"));
+        // Panel keys and geo dims on a national model.
+        let national = |v: Value| {
+            parameter_space(&ModelSpec::from_json(&v).unwrap(), &names(&["x1"]), &[]).unwrap_err().to_string()
+        };
+        assert!(national(json!({"pooling": "partial"})).contains("pooling"));
+        assert!(national(json!({"scaling": {"channel": "per_geo"}})).contains("scaling"));
+        assert!(national(json!({"priors": {"intercept": {"dist": "Normal", "sigma": 1, "dims": "geo"}}}))
+            .contains("needs a geo column"));
+    }
+
+    #[test]
+    fn lognormal_mean_std_is_pymc_marketings() {
+        // LogNormalPrior(mean=0.5, std=0.3): mu_log = ln(m²/√(m²+s²)), sigma_log = √ln(1+s²/m²).
+        let spec = ModelSpec::from_json(&json!({"priors": {
+            "saturation_beta": {"dist": "LogNormal", "mean": 0.5, "std": 0.3}
+        }}))
+        .unwrap();
+        let space = parameter_space(&spec, &names(&["x1"]), &[]).unwrap();
+        let block = space.find("saturation_beta").unwrap();
+        assert_eq!(block.transform, Transform::Exp);
+        let Prior::Normal { mu, sigma } = block.priors[0] else { panic!("{}", block.priors[0]) };
+        assert!((mu - (0.25f64 / 0.34f64.sqrt()).ln()).abs() < 1e-15);
+        assert!((sigma - (1.0f64 + 0.36).ln().sqrt()).abs() < 1e-15);
+        // A national spec serialises as before: the panel keys only when set.
+        let stored = serde_json::to_value(ModelSpec::default()).unwrap();
+        assert!(stored.get("pooling").is_none() && stored.get("scaling").is_none());
     }
 }

@@ -4,7 +4,8 @@
 
 use crate::inference::diagnostics::hdi;
 use crate::inference::sampler::Trace;
-use crate::model::design::Dataset;
+use crate::model::design::{Dataset, Panel};
+use crate::model::prior::Prior;
 use crate::model::{Likelihood, Model};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal, StudentT};
@@ -38,7 +39,7 @@ impl Band {
 /// mean. Listed in the mean's report order: intercept, channels, controls, seasonality.
 pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
     let (weeks, draws) = (model.design.y.len(), trace.num_draws());
-    let s_y = model.design.scales.target;
+    let s_y = model.design.scales.targets(model.design.geos);
     let components = model.mean().report_order();
     let mut work: Vec<_> = components.iter().map(|c| c.workspace(weeks)).collect();
     let mut series: Vec<Vec<Vec<f64>>> = components.iter().map(|c| vec![vec![0.0; weeks]; c.parts().len()]).collect();
@@ -46,7 +47,7 @@ pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
         components.iter().map(|c| vec![ndarray::Array2::zeros((draws, weeks)); c.parts().len()]).collect();
     for (d, theta) in trace.draws().enumerate() {
         for (((c, w), series), out) in components.iter().zip(&mut work).zip(&mut series).zip(&mut out) {
-            c.decompose(&model.design, theta, s_y, series, w.as_mut());
+            c.decompose(&model.design, theta, &s_y, series, w.as_mut());
             for (values, s) in out.iter_mut().zip(series.iter()) {
                 values.row_mut(d).assign(&ndarray::ArrayView1::from(s));
             }
@@ -78,20 +79,28 @@ pub fn posterior_predictive(
     seed: u64,
 ) -> ndarray::Array2<f64> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let space = model.space();
-    let value = |name: &str, theta: &[f64]| space.values(name, theta).expect("the likelihood's parameters")[0];
-    let s_y = model.design.scales.target;
+    let positions = |name: &str| model.per_geo(name).expect("the likelihood's parameters");
+    let sigma_at = positions("y_sigma");
+    let nu_at = (model.spec.likelihood == Likelihood::StudentT).then(|| positions("likelihood_nu"));
+    let s_y = model.design.scales.targets(model.design.geos);
+    let weeks = (mean.ncols() / model.design.geos.max(1)).max(1);
     let mut out = mean.clone();
     for (mut row, theta) in out.rows_mut().into_iter().zip(trace.draws()) {
-        let sigma = value("y_sigma", theta) * s_y;
-        match model.spec.likelihood {
-            Likelihood::Normal => {
-                let noise = Normal::new(0.0, sigma).expect("sigma is positive");
-                row.iter_mut().for_each(|v| *v += noise.sample(&mut rng));
-            }
-            Likelihood::StudentT => {
-                let t = StudentT::new(value("likelihood_nu", theta)).expect("nu is positive");
-                row.iter_mut().for_each(|v| *v += sigma * t.sample(&mut rng));
+        for (g, mut row) in row.exact_chunks_mut(weeks).into_iter().enumerate() {
+            let sigma = theta[sigma_at[g]] * s_y[g];
+            match model.spec.likelihood {
+                Likelihood::Normal => {
+                    let noise = Normal::new(0.0, sigma).expect("sigma is positive");
+                    row.iter_mut().for_each(|v| *v += noise.sample(&mut rng));
+                }
+                Likelihood::StudentT => {
+                    let nu = theta[nu_at.as_ref().expect("a Student-t has nu")[g]];
+                    let t = StudentT::new(nu).expect("nu is positive");
+                    row.iter_mut().for_each(|v| *v += sigma * t.sample(&mut rng));
+                }
+                Likelihood::TruncatedNormal => row.iter_mut().for_each(|v| {
+                    *v = Prior::TruncatedNormal { mu: *v, sigma, lower: 0.0, upper: f64::INFINITY }.sample(&mut rng);
+                }),
             }
         }
     }
@@ -140,7 +149,27 @@ pub fn fit_metrics(y: &[f64], mean: &ndarray::Array2<f64>) -> FitMetrics {
 /// The mean `mu_t · s_y` per draw for new weeks `future` (same channels and controls), with
 /// adstock carried in from the last `l_max` training weeks.
 pub fn predict(model: &Model, training: &Dataset, trace: &Trace, future: &Dataset) -> ndarray::Array2<f64> {
-    let carry = model.spec.l_max.min(training.dates.len());
+    let national = |d: &Dataset| Panel { geos: Vec::new(), data: vec![d.clone()] };
+    predict_panel(model, &national(training), trace, &national(future))
+}
+
+/// [`predict`] for a panel: per draw, every geo's new weeks, geo after geo (`future` has the
+/// model's geos and the same channels and controls), each in its geo's units.
+pub fn predict_panel(model: &Model, training: &Panel, trace: &Trace, future: &Panel) -> ndarray::Array2<f64> {
+    let carry = model.spec.l_max.min(training.dates().len());
+    let joined = Panel {
+        geos: future.geos.clone(),
+        data: training.data.iter().zip(&future.data).map(|(t, f)| carried_in(t, f, carry)).collect(),
+    };
+    let extended = model.with_design(joined.design(&model.design.scales, model.spec.yearly_seasonality));
+    let mean = fitted_mean(&decomposition(&extended, trace));
+    let weeks = carry + future.dates().len();
+    let columns: Vec<usize> = (0..joined.series()).flat_map(|g| g * weeks + carry..(g + 1) * weeks).collect();
+    mean.select(ndarray::Axis(1), &columns)
+}
+
+/// `future` preceded by the last `carry` weeks of `training` (target zero throughout).
+fn carried_in(training: &Dataset, future: &Dataset, carry: usize) -> Dataset {
     let history = training.dates.len() - carry;
     let mut joined = future.clone();
     joined.dates = training.dates[history..].iter().chain(&future.dates).copied().collect();
@@ -151,7 +180,5 @@ pub fn predict(model: &Model, training: &Dataset, trace: &Trace, future: &Datase
         *z = past[history..].iter().chain(z.iter()).copied().collect();
     }
     joined.y = vec![0.0; joined.dates.len()];
-    let extended = model.with_design(joined.design(&model.design.scales, model.spec.yearly_seasonality));
-    let components = decomposition(&extended, trace);
-    fitted_mean(&components).slice_move(ndarray::s![.., carry..])
+    joined
 }

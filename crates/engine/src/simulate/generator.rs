@@ -123,7 +123,7 @@ impl Simulated {
                 .channels
                 .iter()
                 .zip(&saturation_params)
-                .map(|(c, p)| p[amplitude_index(c.saturation.kind)])
+                .map(|(c, p)| p[c.saturation.kind.amplitude_index()])
                 .collect(),
             saturation_params,
             gamma_control: spec.controls.iter().map(|c| c.gamma * per_max_y).collect(),
@@ -246,17 +246,6 @@ fn rescale_saturation(kind: SaturationKind, p: &[f64], k: f64, unit: f64) -> Vec
         SaturationKind::None => vec![p[0] * k * unit],
         // σ' = kσ, β' = β unit, λ' = λ / unit keep β(x - λ) and βλ.
         SaturationKind::HillSigmoid => vec![p[0] * k, p[1] * unit, p[2] / unit],
-    }
-}
-
-/// Position of the curve's amplitude in [`SaturationKind::param_names`].
-fn amplitude_index(kind: SaturationKind) -> usize {
-    match kind {
-        SaturationKind::Logistic | SaturationKind::Root => 1,
-        SaturationKind::Hill => 2,
-        SaturationKind::MichaelisMenten | SaturationKind::Tanh | SaturationKind::None | SaturationKind::HillSigmoid => {
-            0
-        }
     }
 }
 

@@ -12,15 +12,18 @@
 //! false), using the kernels the model itself uses. Everything is deterministic for a seed (and
 //! this crate's version of `rand`, whose `StdRng` stream may change between its releases).
 //!
-//! `spec.rs` says what to simulate and checks it, `presets.rs` holds the named processes, and
-//! `generator.rs` draws the data and states the truth in the model's units.
+//! `spec.rs` says what to simulate and checks it, `presets.rs` holds the named processes,
+//! `generator.rs` draws the data and states the truth in the model's units, and `panel.rs`
+//! draws geo panels around a shared process.
 
 mod generator;
+mod panel;
 mod presets;
 mod spec;
 
 pub use generator::{simulate, Baseline, ModelTruth, Simulated};
-pub use presets::{example_process, tv_social_search};
+pub use panel::{simulate_panel, PanelSpec, SimulatedPanel};
+pub use presets::{example_process, geo_panel, geo_panel_short_on_signal, tv_social_search};
 pub use spec::{
     AdstockSpec, ChannelSpec, ControlPattern, ControlSpec, SaturationSpec, Seasonality, SimulationError,
     SimulationSpec, SpendPattern, Trend, MAX_WEEKS,

@@ -1,6 +1,7 @@
 //! Named processes: PyMC-Marketing's example and three channels that are hard to measure in
 //! different ways.
 
+use super::panel::PanelSpec;
 use super::spec::{
     AdstockSpec, ChannelSpec, ControlPattern, ControlSpec, SaturationSpec, Seasonality, SimulationSpec, SpendPattern,
     Trend,
@@ -91,6 +92,21 @@ pub fn tv_social_search(seed: u64) -> SimulationSpec {
         scale_spend: true,
         seed,
     }
+}
+
+/// A geo panel: 8 geos × 156 weeks of [`tv_social_search`] plus radio (4 channels), each
+/// geo's size spread by 30 % and each (geo, channel) effect by 20 % (log scale) around the
+/// shared ones.
+pub fn geo_panel(seed: u64) -> PanelSpec {
+    let mut base = tv_social_search(seed);
+    let radio = SpendPattern::AlwaysOn { level: 800.0, noise: 0.3, burst_share: 0.1, burst: 3.0 };
+    base.channels.push(geometric_logistic("radio", radio, 0.35, 2.0, 80.0));
+    PanelSpec { base, geos: 8, effect_sd: 0.2, size_sd: 0.3, short_on_signal: 0 }
+}
+
+/// [`geo_panel`] where the last 3 geos are short on signal (four times the noise).
+pub fn geo_panel_short_on_signal(seed: u64) -> PanelSpec {
+    PanelSpec { short_on_signal: 3, ..geo_panel(seed) }
 }
 
 /// The model's default transforms: geometric adstock (l_max 8, normalised), logistic saturation

@@ -33,6 +33,16 @@ impl SaturationKind {
             Self::HillSigmoid => &["sigma", "beta", "lam"],
         }
     }
+
+    /// Position of the curve's amplitude (its largest contribution) in
+    /// [`SaturationKind::param_names`].
+    pub fn amplitude_index(self) -> usize {
+        match self {
+            Self::Logistic | Self::Root => 1,
+            Self::Hill => 2,
+            Self::MichaelisMenten | Self::Tanh | Self::None | Self::HillSigmoid => 0,
+        }
+    }
 }
 
 /// `f(x)`, `df/dx` and `df/dθ_j` at one point.
