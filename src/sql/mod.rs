@@ -7,6 +7,7 @@ mod decomposition;
 mod error;
 mod fit;
 mod model_ref;
+mod monitor;
 mod optimize;
 mod plot;
 mod predict;

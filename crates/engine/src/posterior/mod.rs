@@ -1,8 +1,11 @@
 //! Quantities derived from posterior draws, in original units: the decomposition of the mean
 //! into intercept, channels, controls and seasonality; posterior predictive draws; ROAS; fit
 //! metrics; prediction for new weeks with adstock carried in from training, and its bands;
-//! and (in `monitor`) how such a forecast held up against the weeks that came.
+//! `monitor`: how such a forecast held up against the weeks that came; `loo` and `compare`:
+//! PSIS-LOO, WAIC and the comparison of models fitted to the same weeks.
 
+pub mod compare;
+pub mod loo;
 pub mod monitor;
 
 use crate::inference::diagnostics::hdi;
