@@ -65,3 +65,12 @@ RETURNS TABLE ("date" date, "weeks" INT, "actual" double precision, "predicted" 
                "pred_lower" double precision, "pred_upper" double precision, "mape" double precision,
                "coverage" double precision, "verdict" TEXT, "reason" TEXT)
 VOLATILE PARALLEL UNSAFE LANGUAGE c AS 'MODULE_PATHNAME', 'mmm_monitor_by_name_wrapper';
+
+-- Model comparison: mmm_compare.
+CREATE FUNCTION "mmm_compare"("models" bigint[])
+RETURNS TABLE ("model_id" bigint, "name" TEXT, "version" INT, "rank" INT, "elpd_loo" double precision,
+               "se" double precision, "p_loo" double precision, "pareto_k_bad" INT,
+               "elpd_waic" double precision, "waic_se" double precision, "p_waic" double precision,
+               "elpd_diff" double precision, "dse" double precision, "weight" double precision,
+               "r2" double precision, "mape" double precision)
+STRICT STABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'mmm_compare_wrapper';

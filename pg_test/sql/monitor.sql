@@ -13,10 +13,10 @@ SELECT mmm_fit('shop', 'week', 'sales', ARRAY['tv', 'social', 'search'], ARRAY['
 
 -- The predictive band holds the band of the mean and the weeks' actual sales; the band of the
 -- mean, without the noise, misses most of them.
-CREATE TABLE next_weeks AS
+CREATE TABLE shop_next AS
 SELECT week, tv, social, search, demand FROM shop_all ORDER BY week OFFSET 104 LIMIT 8;
 CREATE TABLE predicted AS
-SELECT p.*, a.sales FROM mmm_predict('shop', 'next_weeks') p JOIN shop_all a ON a.week = p.date;
+SELECT p.*, a.sales FROM mmm_predict('shop', 'shop_next') p JOIN shop_all a ON a.week = p.date;
 SELECT count(*) AS weeks,
        bool_and(pred_lower < hdi_lower AND hdi_lower <= mean AND mean <= hdi_upper AND hdi_upper < pred_upper) AS nested,
        count(*) FILTER (WHERE sales BETWEEN pred_lower AND pred_upper) >= 7 AS predictive_covers,
@@ -25,8 +25,8 @@ FROM predicted;
 -- The same draws of noise at every call, and a wider band for a higher probability.
 SELECT bool_and(p.pred_lower = q.pred_lower AND p.pred_upper = q.pred_upper) AS reproducible,
        bool_and(w.pred_lower <= p.pred_lower AND p.pred_upper <= w.pred_upper) AS nested_probabilities
-FROM predicted p JOIN mmm_predict('shop', 'next_weeks') q USING (date)
-JOIN mmm_predict('shop', 'next_weeks', hdi_prob => 0.99) w USING (date);
+FROM predicted p JOIN mmm_predict('shop', 'shop_next') q USING (date)
+JOIN mmm_predict('shop', 'shop_next', hdi_prob => 0.99) w USING (date);
 
 -- Before new weeks arrive there is nothing to monitor.
 SELECT * FROM mmm_monitor('shop');
@@ -67,8 +67,8 @@ BEGIN
   END IF;
 END $$;
 INSERT INTO mmm.policies (owner, name, policy) VALUES (current_user, 'shop', '{"monitor": {"mape": 0.5, "coverage": 0}}');
-SELECT verdict, thresholds FROM mmm_monitor('shop', 'shifted') r, mmm_model_health h
-WHERE r.date IS NULL AND h.name = 'shop';
+SELECT verdict FROM mmm_monitor('shop', 'shifted') WHERE date IS NULL;
+SELECT verdict, thresholds FROM mmm.monitor_runs ORDER BY id DESC LIMIT 1;
 UPDATE mmm.policies SET policy = '{"monitor": {"coverage": 2}}' WHERE name = 'shop';
 SELECT * FROM mmm_monitor('shop');
 UPDATE mmm.policies SET policy = '{"monitor": {"mape": "high"}}' WHERE name = 'shop';
@@ -91,8 +91,8 @@ CREATE TABLE no_sales AS SELECT week, tv, social, search, demand FROM shop;
 SELECT * FROM mmm_monitor(:model_id, 'no_sales');
 CREATE TABLE old_weeks AS SELECT * FROM shop_all ORDER BY week LIMIT 50;
 SELECT * FROM mmm_monitor('shop', 'old_weeks');
-CREATE TABLE gap AS SELECT * FROM shop_all ORDER BY week OFFSET 110;
-SELECT * FROM mmm_monitor('shop', 'gap');
+CREATE TABLE shop_gap AS SELECT * FROM shop_all ORDER BY week OFFSET 110;
+SELECT * FROM mmm_monitor('shop', 'shop_gap');
 CREATE TABLE missing_sales AS SELECT * FROM shop_all;
 UPDATE missing_sales SET sales = NULL WHERE week = (SELECT max(week) FROM missing_sales);
 SELECT * FROM mmm_monitor('shop', 'missing_sales');
@@ -104,11 +104,11 @@ SELECT mmm_fit('gone', 'week', 'sales', ARRAY['tv'], config => '{"chains": 1, "t
 DROP TABLE gone;
 SELECT * FROM mmm_monitor('gone');
 -- A model of mmm_fit_agg saw one group's rows: its source must be given.
-SELECT mmm_fit_agg('brand_a', week, sales, ARRAY[tv], ARRAY[]::float8[],
+SELECT mmm_fit_agg('shop_group'::text, week, sales, ARRAY[tv], ARRAY[]::float8[],
                    '{"channel_names": ["tv"], "chains": 1, "tune": 50, "draws": 20, "seed": 1, "progress": false}') > 0 AS fitted
 FROM shop_all WHERE week <= (SELECT max(week) FROM shop) - 56;
-SELECT * FROM mmm_monitor('brand_a');
-SELECT weeks, verdict IS NOT NULL AS judged FROM mmm_monitor('brand_a', 'shop') WHERE date IS NULL;
+SELECT * FROM mmm_monitor('shop_group');
+SELECT weeks, verdict IS NOT NULL AS judged FROM mmm_monitor('shop_group', 'shop') WHERE date IS NULL;
 SELECT count(*) = :runs_before + 1 AS one_run_more FROM mmm.monitor_runs;
 
 -- Another role sees neither the models nor their runs.

@@ -2,6 +2,7 @@
 //! wrapper over the pure engine modules.
 
 mod catalog;
+mod compare;
 mod curves;
 mod decomposition;
 mod error;

@@ -15,12 +15,13 @@ use pgrx::{JsonB, PgRelation};
 type MonitorRow = (Option<pgrx::datum::Date>, i32, f64, f64, f64, f64, f64, f64, Option<String>, Option<String>);
 
 /// `mmm_monitor` for `model bigint` and `model text`, as `by_model!` declares the read
-/// functions, but VOLATILE: each call records a run.
+/// functions, but VOLATILE: each call records a run. Not STRICT (`source` may be NULL), so a
+/// NULL model is checked here.
 macro_rules! overloads {
     ($($function:ident($model:ty) => $lookup:path),*) => {$(
         #[pg_extern(volatile, parallel_unsafe, name = "mmm_monitor")]
         fn $function(
-            model: $model,
+            model: Option<$model>,
             source: default!(Option<PgRelation>, "NULL"),
         ) -> TableIterator<
             'static,
@@ -37,6 +38,9 @@ macro_rules! overloads {
                 name!(reason, Option<String>),
             ),
         > {
+            let Some(model) = model else {
+                raise(PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED, "model is NULL".into(), "Pass a model id or name.")
+            };
             TableIterator::new(monitor_run($lookup(model), source))
         }
     )*};
@@ -78,11 +82,11 @@ fn stored(id: i64) -> Stored {
 /// The table the model was fitted on. Its name is stored quoted and schema-qualified, and is
 /// resolved by `to_regclass` (never pasted into SQL); a model of `mmm_fit_agg` saw one group's
 /// rows of a query, which no stored name gives back.
-fn stored_source(id: i64, model: &Stored) -> PgRelation {
+fn stored_source(model: &Stored) -> PgRelation {
     if let Some(group) = &model.group_key {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("model {id} was fitted by mmm_fit_agg for group \"{group}\": source cannot default to its rows"),
+            format!("model \"{}\" was fitted by mmm_fit_agg on group \"{group}\" of a query: source cannot default to it", model.name),
             &format!(
                 "Pass source => a table or view of that group's weekly rows with columns \"{}\", \"{}\" and the model's channels and controls.",
                 model.date_column, model.target_column
@@ -92,7 +96,7 @@ fn stored_source(id: i64, model: &Stored) -> PgRelation {
     PgRelation::open_with_name_and_share_lock(&model.source).unwrap_or_else(|_| {
         raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_TABLE,
-            format!("source {} of model {id} does not exist any more", model.source),
+            format!("source {} of model \"{}\" does not exist any more", model.source, model.name),
             "Pass source => the table that now holds the model's weekly rows.",
         )
     })
@@ -138,7 +142,7 @@ fn weeks_after(rows: Dataset, last: mmm_engine::calendar::Date) -> Dataset {
 fn monitor_run(id: i64, source: Option<PgRelation>) -> Vec<MonitorRow> {
     let fit = load(id);
     let model = stored(id);
-    let source = source.unwrap_or_else(|| stored_source(id, &model));
+    let source = source.unwrap_or_else(|| stored_source(&model));
     let (channels, controls) = (&fit.data.channel_names, &fit.data.control_names);
     let rows = read_table(&source, &model.date_column, Some(&model.target_column), channels, controls).sorted();
     let last = fit.data.dates[fit.data.dates.len() - 1];
