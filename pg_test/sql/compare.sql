@@ -13,7 +13,7 @@ SELECT mmm_fit('sales', 'week', 'sales', ARRAY['tv', 'social', 'search'], ARRAY[
 SELECT mmm_fit('sales', 'week', 'sales', ARRAY['tv', 'social', 'search'], config => :'config', name => 'no_demand') AS no_demand \gset
 
 SELECT name, rank, elpd_diff = 0 AS is_best, dse >= 0 AS dse_set, weight > 0.5 AS most_weight,
-       pareto_k_bad >= 0 AS k_counted, p_loo > 0 AND p_waic > 0 AS effective_parameters,
+       pareto_k_bad, p_loo > 0 AND p_waic > 0 AS effective_parameters,
        abs(elpd_loo - elpd_waic) < 2 * se AS waic_near_loo, se > 0 AND waic_se > 0 AS errors,
        r2 > 0.5 AND mape < 0.2 AS fits
 FROM mmm_compare(ARRAY[:no_demand, :full]);
