@@ -102,3 +102,42 @@ SELECT id, name, version, status, owner, created_at, source, n_rows, first_date,
 FROM mmm.models;
 COMMENT ON VIEW mmm_models IS 'Fitted models visible to the current role, with headline diagnostics';
 GRANT SELECT ON mmm_models TO PUBLIC;
+
+-- Monitoring (mmm_monitor): one row per run, how a model's forecast held up against the weeks
+-- of its source after its training weeks. Visible, like a model's rows, to whoever sees the
+-- model; going with it when it is dropped.
+CREATE TABLE mmm.monitor_runs (
+    id         bigserial PRIMARY KEY,
+    model_id   bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    at         timestamptz NOT NULL DEFAULT now(),
+    source     text NOT NULL,
+    first_date date NOT NULL,
+    last_date  date NOT NULL,
+    weeks      int NOT NULL,
+    mape       float8 NOT NULL,
+    coverage   float8 NOT NULL,
+    verdict    text NOT NULL CHECK (verdict IN ('ok', 'drift')),
+    reason     text,
+    thresholds jsonb NOT NULL
+);
+CREATE INDEX ON mmm.monitor_runs (model_id, id);
+COMMENT ON TABLE mmm.monitor_runs IS 'One row per mmm_monitor run: the weeks after training it checked, their MAPE and share inside the 94% predictive band, and the verdict (drift when a threshold was crossed, with the reason)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.monitor_runs', '');
+SELECT pg_catalog.pg_extension_config_dump('mmm.monitor_runs_id_seq', '');
+ALTER TABLE mmm.monitor_runs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_model ON mmm.monitor_runs
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+GRANT SELECT, INSERT, DELETE ON mmm.monitor_runs TO PUBLIC;
+GRANT USAGE ON SEQUENCE mmm.monitor_runs_id_seq TO PUBLIC;
+
+-- The latest version of each model name with its latest monitoring run (NULLs when never
+-- monitored), so that an alert is one SELECT: WHERE verdict = 'drift'.
+CREATE VIEW mmm_model_health WITH (security_invoker = true) AS
+SELECT m.id AS model_id, m.name, m.version, m.owner, r.at AS monitored_at, r.source,
+       r.first_date, r.last_date, r.weeks, r.mape, r.coverage, r.verdict, r.reason
+FROM (SELECT DISTINCT ON (owner, name) id, name, version, owner
+      FROM mmm.models ORDER BY owner, name, version DESC) m
+LEFT JOIN LATERAL (SELECT * FROM mmm.monitor_runs r WHERE r.model_id = m.id
+                   ORDER BY r.id DESC LIMIT 1) r ON true;
+COMMENT ON VIEW mmm_model_health IS 'Each model name''s latest version with the verdict of its latest mmm_monitor run';
+GRANT SELECT ON mmm_model_health TO PUBLIC;

@@ -2,11 +2,13 @@
 //! wrapper over the pure engine modules.
 
 mod catalog;
+mod compare;
 mod curves;
 mod decomposition;
 mod error;
 mod fit;
 mod model_ref;
+mod monitor;
 mod optimize;
 mod plot;
 mod predict;

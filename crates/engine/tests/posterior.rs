@@ -5,7 +5,6 @@ mod common;
 
 use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit};
-use mmm_engine::model::Dataset;
 use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean, posterior_predictive, predict, roas, Band};
 use ndarray::{s, Axis};
 use serde_json::json;
@@ -14,18 +13,6 @@ fn short_fit() -> Fit {
     let config =
         FitConfig::from_json(&json!({"yearly_seasonality": 2, "chains": 2, "tune": 400, "draws": 300, "seed": 5}));
     fit(config.unwrap(), common::example_dataset(), "y", |_| Control::Continue).unwrap()
-}
-
-/// Rows `range` of a dataset.
-fn rows(d: &Dataset, range: std::ops::Range<usize>) -> Dataset {
-    Dataset {
-        dates: d.dates[range.clone()].to_vec(),
-        y: d.y[range.clone()].to_vec(),
-        channel_names: d.channel_names.clone(),
-        channels: d.channels.iter().map(|x| x[range.clone()].to_vec()).collect(),
-        control_names: d.control_names.clone(),
-        controls: d.controls.iter().map(|z| z[range.clone()].to_vec()).collect(),
-    }
 }
 
 #[test]
@@ -68,7 +55,7 @@ fn prediction_carries_adstock_in_from_training() {
     let mean = fitted_mean(&decomposition(&f.model, &f.trace));
     // Predicting the last 20 training weeks from the 159 before them reproduces the fit there,
     // because the carried-in l_max weeks hold all the adstock history that matters.
-    let (head, tail) = (rows(&f.data, 0..159), rows(&f.data, 159..179));
+    let (head, tail) = (common::rows(&f.data, 0..159), common::rows(&f.data, 159..179));
     let predicted = predict(&f.model, &head, &f.trace, &tail);
     let expected = mean.slice(s![.., 159..]);
     let worst = (&predicted - &expected).iter().fold(0.0f64, |m, v| m.max(v.abs()));

@@ -72,10 +72,16 @@ fn tail_ess(draws: ArrayView2<f64>, sorted_draws: &[f64]) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// ESS of the split chains without rank normalisation: efficiency for the mean (ArviZ's
+/// `ess(method="mean")`).
+pub fn ess_mean(draws: ArrayView2<f64>) -> f64 {
+    ess(split_chains(draws).view())
+}
+
 /// Monte-Carlo standard error of the mean: `sd / √ESS` with the plain split-chain ESS.
 pub fn mcse_mean(draws: ArrayView2<f64>) -> f64 {
     let flat: Vec<f64> = draws.iter().copied().collect();
-    sd(&flat) / ess(split_chains(draws).view()).sqrt()
+    sd(&flat) / ess_mean(draws).sqrt()
 }
 
 /// Monte-Carlo standard error of the sd, through the ESS of the squared deviations.

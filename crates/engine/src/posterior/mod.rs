@@ -1,6 +1,12 @@
 //! Quantities derived from posterior draws, in original units: the decomposition of the mean
 //! into intercept, channels, controls and seasonality; posterior predictive draws; ROAS; fit
-//! metrics; and prediction for new weeks with adstock carried in from training.
+//! metrics; prediction for new weeks with adstock carried in from training, and its bands;
+//! `monitor`: how such a forecast held up against the weeks that came; `loo` and `compare`:
+//! PSIS-LOO, WAIC and the comparison of models fitted to the same weeks.
+
+pub mod compare;
+pub mod loo;
+pub mod monitor;
 
 use crate::inference::diagnostics::hdi;
 use crate::inference::sampler::Trace;
@@ -181,4 +187,28 @@ fn carried_in(training: &Dataset, future: &Dataset, carry: usize) -> Dataset {
     }
     joined.y = vec![0.0; joined.dates.len()];
     joined
+}
+
+/// Draws for new weeks, `draws × weeks`, original units: of the expected target (uncertainty
+/// in the parameters only) and of the target itself (observation noise included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    pub mean: ndarray::Array2<f64>,
+    pub predictive: ndarray::Array2<f64>,
+}
+
+/// [`predict`] with predictive draws: one draw of the target per posterior draw, as
+/// PyMC-Marketing's `sample_posterior_predictive`, reproducible from `seed`. A 94% band of the
+/// mean covers far fewer than 94% of the weeks that come; the predictive band about 94%.
+pub fn forecast(model: &Model, training: &Dataset, trace: &Trace, future: &Dataset, seed: u64) -> Forecast {
+    let mean = predict(model, training, trace, future);
+    let predictive = posterior_predictive(model, trace, &mean, seed);
+    Forecast { mean, predictive }
+}
+
+impl Forecast {
+    /// Bands of week `t`: of the mean, and predictive.
+    pub fn week(&self, t: usize, hdi_prob: f64) -> (Band, Band) {
+        (Band::of(&self.mean.column(t).to_vec(), hdi_prob), Band::of(&self.predictive.column(t).to_vec(), hdi_prob))
+    }
 }
