@@ -96,7 +96,7 @@ fn comparison_agrees_with_arviz() {
 }
 
 /// The pointwise log-likelihoods of a fit's draws add up, draw by draw, to the model's own
-/// likelihood term of the log density, for both likelihoods.
+/// likelihood term of the log density, for every likelihood.
 #[test]
 fn pointwise_log_likelihood_is_the_models() {
     use mmm_engine::inference::{fit, Control, FitConfig};
@@ -108,7 +108,7 @@ fn pointwise_log_likelihood_is_the_models() {
     let mut spec = tv_social_search(4);
     spec.weeks = 60;
     let data = simulate(&spec).unwrap().data;
-    for likelihood in ["normal", "student_t"] {
+    for likelihood in ["normal", "student_t", "truncated_normal"] {
         let config = json!({"likelihood": likelihood, "chains": 2, "tune": 100, "draws": 20, "seed": 4});
         let f = fit(FitConfig::from_json(&config).unwrap(), data.clone(), "y", |_| Control::Continue).unwrap();
         let model = &f.model;

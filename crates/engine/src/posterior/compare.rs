@@ -6,6 +6,7 @@
 use super::loo::Elpd;
 use crate::inference::sampler::Trace;
 use crate::model::prior::student_t_constant;
+use crate::model::special::{ln_phi, LN_SQRT_2PI};
 use crate::model::{Likelihood, Model};
 use ndarray::Array2;
 use std::f64::consts::PI;
@@ -30,6 +31,13 @@ pub fn log_likelihood(model: &Model, trace: &Trace) -> Array2<f64> {
                 for ((l, y), m) in row.iter_mut().zip(&design.y).zip(&mu) {
                     let z = (y - m) / sigma;
                     *l = constant - 0.5 * z * z;
+                }
+            }
+            Likelihood::TruncatedNormal => {
+                // The Normal density renormalised by Φ(mu/σ), its mass above 0.
+                for ((l, y), m) in row.iter_mut().zip(&design.y).zip(&mu) {
+                    let z = (y - m) / sigma;
+                    *l = -LN_SQRT_2PI - sigma.ln() - 0.5 * z * z - ln_phi(m / sigma);
                 }
             }
             Likelihood::StudentT => {
