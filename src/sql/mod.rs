@@ -10,11 +10,14 @@ mod model_ref;
 mod optimize;
 mod plot;
 mod predict;
+mod refit;
+mod schedule;
 mod simulate;
 mod source;
 mod store;
 mod summary;
 mod transforms;
+mod versions;
 
 use pgrx::prelude::*;
 
