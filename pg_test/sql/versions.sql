@@ -77,5 +77,9 @@ DROP TABLE sales_v;
 SELECT mmm_refit('v');
 SELECT count(*) - :models_before AS new_models FROM mmm.models;
 
+-- Without pg_cron preloaded (this cluster), scheduling says how to set it up.
+SELECT mmm_schedule_refit('v');
+SELECT * FROM mmm_refit_jobs;
+
 SELECT mmm_drop_model(id) FROM mmm_models WHERE name IN ('v', 'agg_v') ORDER BY id;
 DELETE FROM mmm.policies WHERE name = 'v';
