@@ -56,10 +56,11 @@ produced=$(q "SELECT concat_ws(' ', m.version, m.owner, m.refit_of = (SELECT id 
 doomed=$(q "SELECT string_agg(version::text, ',') FROM mmm.models WHERE name = 'doomed'")
 [ "$doomed" = 1 ] || fail "the failed refit left versions '$doomed' of doomed, expected only 1"
 
-# Another database than cron.database_name: pg_mmm's ERROR says what to change.
+# Another database than cron.database_name: pg_mmm's ERROR says what to change (to a role that
+# may read the settings; others get the whole recipe).
 createdb -O marketer elsewhere
 psql -X -q -d elsewhere -c "CREATE EXTENSION pg_mmm"
-err=$(psql -X -At -d elsewhere -U marketer -c "SELECT mmm_schedule_refit('weekly')" 2>&1 || true)
+err=$(psql -X -At -d elsewhere -c "SELECT mmm_schedule_refit('weekly')" 2>&1 || true)
 [[ "$err" == *"pg_cron runs its jobs from database postgres (cron.database_name), not from elsewhere"* &&
    "$err" == *"HINT:  Set cron.database_name = 'elsewhere'"* ]] || fail "outside cron.database_name: $err"
 

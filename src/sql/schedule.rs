@@ -21,33 +21,38 @@ fn setup_hint(database: &str) -> String {
     )
 }
 
-/// pg_cron is preloaded and its extension exists in this database (the one in
-/// `cron.database_name`: pg_cron's functions and tables live only there).
+/// pg_cron's extension exists in this database, which implies that pg_cron is preloaded (it
+/// refuses to load otherwise) and that this is the database of `cron.database_name` (pg_cron's
+/// functions and tables live only there). Otherwise the ERROR is as precise as the role's view
+/// of the settings allows: both are superuser-only.
 fn require_cron() {
-    let (loaded, created, cron_database) = Spi::get_three::<bool, bool, String>(
-        "SELECT 'pg_cron' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')),
-                EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron'),
-                current_setting('cron.database_name', true)",
+    let (created, preload, cron_database) = Spi::get_three::<bool, String, String>(
+        "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron'),
+                (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'),
+                (SELECT setting FROM pg_settings WHERE name = 'cron.database_name')",
     )
     .expect("read pg_cron's settings");
+    if created == Some(true) {
+        return;
+    }
     let database =
         Spi::get_one::<String>("SELECT current_database()::text").expect("current_database").expect("a database");
     let not_ready = |message: String, hint: String| -> ! {
         raise(PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, message, &hint)
     };
-    if loaded != Some(true) {
-        not_ready("pg_cron is not loaded: it is not in shared_preload_libraries".into(), setup_hint(&database));
-    }
-    if created != Some(true) {
-        match cron_database {
-            Some(cron) if cron != database => not_ready(
-                format!("pg_cron runs its jobs from database {cron} (cron.database_name), not from {database}"),
-                format!(
-                    "Set cron.database_name = '{database}' in postgresql.conf, restart PostgreSQL, then CREATE EXTENSION pg_cron; here."
-                ),
-            ),
-            _ => not_ready(format!("extension pg_cron is not created in database {database}"), "CREATE EXTENSION pg_cron;".into()),
+    let loaded = preload.map(|p| p.split(',').any(|l| l.trim() == "pg_cron"));
+    match (loaded, cron_database) {
+        (Some(false), _) => {
+            not_ready("pg_cron is not loaded: it is not in shared_preload_libraries".into(), setup_hint(&database))
         }
+        (Some(true), Some(cron)) if cron != database => not_ready(
+            format!("pg_cron runs its jobs from database {cron} (cron.database_name), not from {database}"),
+            format!("Set cron.database_name = '{database}' in postgresql.conf, restart PostgreSQL, then CREATE EXTENSION pg_cron; here."),
+        ),
+        (Some(true), _) => {
+            not_ready(format!("extension pg_cron is not created in database {database}"), "CREATE EXTENSION pg_cron;".into())
+        }
+        (None, _) => not_ready(format!("extension pg_cron is not created in database {database}"), setup_hint(&database)),
     }
 }
 
