@@ -76,7 +76,8 @@ versions=$(q "SELECT string_agg(concat_ws(':', version, refit_of IS NOT NULL, pr
 summary() { q "SELECT md5(string_agg(concat_ws(' ', parameter, coordinate, mean), ',' ORDER BY parameter, coordinate)) FROM mmm_summary($1)"; }
 v4=$(summary "(SELECT id FROM mmm.models WHERE name = 'race' AND version = 4)")
 read_file=$(mktemp -u /tmp/pg_mmm_reader.XXXXXX)
-hold "$refit" reader "$read_file"
+# Another seed, so that version 5's draws differ from version 4's.
+hold "SELECT mmm_refit('race', config => '{\"progress\": false, \"seed\": 2}')" reader "$read_file"
 during=$(summary "'race'")
 # The file, written by the server (as postgres), tells session A that the read is done.
 q "COPY (SELECT 1) TO '$read_file'" >/dev/null

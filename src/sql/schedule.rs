@@ -76,15 +76,16 @@ fn job_name(name: &str) -> String {
 fn mmm_schedule_refit(name: &str, schedule: default!(&str, "'0 3 * * 1'")) -> i64 {
     require_cron();
     model_ref::by_name(name);
-    // The name enters the command as a quoted literal (format's %L), never pasted into SQL.
+    // cron.schedule runs the job in cron.database_name, which require_cron found to be this
+    // database, as the current role; pg_cron 1.4 lets every role with USAGE on schema cron call
+    // it, while cron.schedule_in_database is superuser-only unless granted. The name enters the
+    // command as a quoted literal (format's %L), never pasted into SQL.
     Spi::get_one_with_args::<i64>(
-        "SELECT cron.schedule_in_database($1, $2,
-                    format('SELECT %I.mmm_refit(%L)', e.extnamespace::regnamespace::text, $3::text),
-                    current_database(), current_user::text)
+        "SELECT cron.schedule($1, $2, format('SELECT %I.mmm_refit(%L)', e.extnamespace::regnamespace::text, $3::text))
          FROM pg_extension e WHERE e.extname = 'pg_mmm'",
         &[job_name(name).into(), schedule.into(), name.into()],
     )
-    .expect("cron.schedule_in_database")
+    .expect("cron.schedule")
     .expect("a job id")
 }
 
