@@ -100,7 +100,8 @@ if ! diff "$work/before" "$work/after" >"$work/diff"; then
   failed=1
 fi
 
-# The updated models record what wrote them; a new fit works and adds a version.
+# The updated models record what wrote them and are promoted when they were ok; a new fit
+# works and adds a version.
 check=$(psql -X -At -v ON_ERROR_STOP=1 <<'SQL'
 SELECT string_agg(concat_ws(' ', name, version, spec_version, engine_version, coalesce(group_key, '-')), '; ' ORDER BY id)
 FROM mmm.models;
@@ -109,11 +110,16 @@ SELECT mmm_fit('example', 'date_week', 'y', ARRAY['x1', 'x2'],
 SELECT concat_ws(' ', name, version, spec_version, engine_version,
                  (SELECT count(*) FROM mmm_summary(id)) = (SELECT count(*) FROM mmm.posterior_draws WHERE model_id = id))
 FROM mmm.models ORDER BY id DESC LIMIT 1;
+-- The update promoted the old models whose status was ok (each name has one), and gave every
+-- model a verdict reason; the new fit (50 draws) fails the default gates and is not promoted.
+SELECT bool_and(promoted = (status = 'ok' AND engine_version = '0.1.0') AND verdict_reason IS NOT NULL)
+FROM mmm.models;
 SQL
 )
 expected="example 1 1 0.1.0 -; brand_1 1 1 0.1.0 brand_1
 t
-example 2 1 $version t"
+example 2 1 $version t
+t"
 if [ "$check" != "$expected" ]; then
   echo "upgrade: after the update, expected" >&2
   echo "$expected" >&2

@@ -14,7 +14,8 @@ as_postgres() {
 }
 
 # Starts a cluster; sets CLUSTER_DIR and PGHOST/PGPORT/PGUSER for psql and pg_regress, and
-# removes the cluster when the calling script exits.
+# removes the cluster when the calling script exits. Arguments, if any, are postgresql.conf
+# lines (e.g. "shared_preload_libraries = 'pg_cron'").
 cluster_start() {
   CLUSTER_DIR=$(mktemp -d /tmp/pg_mmm_cluster.XXXXXX)
   chmod 755 "$CLUSTER_DIR"
@@ -24,6 +25,9 @@ cluster_start() {
   export PGPORT
   trap cluster_stop EXIT
   as_postgres "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -A trust -U postgres --no-sync >/dev/null
+  if (($#)); then
+    printf '%s\n' "$@" | as_postgres tee -a "$CLUSTER_DIR/data/postgresql.conf" >/dev/null
+  fi
   as_postgres "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w \
     -o "-p $PGPORT -k $CLUSTER_DIR -c listen_addresses='' -c fsync=off" start >/dev/null
 }

@@ -83,3 +83,12 @@ SELECT round((budget / :budget)::numeric, 1) AS scenario, round(budget::numeric,
        round(min(response_upper)::numeric) AS hdi_97
 FROM mmm_budget_scenarios('example', (SELECT array_agg(f * :budget) FROM unnest(ARRAY[0.6, 0.8, 1.2, 1.8]) AS f))
 GROUP BY budget ORDER BY budget;
+
+-- The production loop: the fit above was judged by the default policy and, if healthy,
+-- promoted; a weekly refit is scheduled with pg_cron, listed, and unscheduled again.
+\echo 'The versions of example (promoted: what the name reads):'
+SELECT name, version, status, promoted, verdict_reason FROM mmm_models WHERE name = 'example';
+\echo 'A refit of example scheduled with pg_cron every Monday at 03:00, as this role:'
+SELECT mmm_schedule_refit('example') > 0 AS scheduled;
+SELECT jobid > 0 AS job, name, schedule, active, last_status, model_id FROM mmm_refit_jobs;
+SELECT mmm_unschedule_refit('example') AS unscheduled;

@@ -96,9 +96,39 @@ GRANT SELECT, INSERT, DELETE ON mmm.models, mmm.posterior_draws, mmm.model_data 
 GRANT SELECT ON mmm.posterior TO PUBLIC;
 GRANT USAGE ON SEQUENCE mmm.models_id_seq TO PUBLIC;
 
+-- 0.3.0, versions and promotion: a name's promoted version is the one its name reads; a fit
+-- is promoted when it passes its name's policy (mmm.policies), and a refit records the version
+-- it started from. At most one promoted version per (owner, name).
+ALTER TABLE mmm.models
+    ADD COLUMN promoted boolean NOT NULL DEFAULT false,
+    ADD COLUMN promoted_at timestamptz,
+    ADD COLUMN refit_of bigint,
+    ADD COLUMN verdict_reason text;
+COMMENT ON COLUMN mmm.models.status IS 'The policy''s verdict on the fit: ok (passed its health gates) or check_diagnostics';
+COMMENT ON COLUMN mmm.models.promoted IS 'Whether reading the model by name means this version (at most one per owner and name)';
+COMMENT ON COLUMN mmm.models.promoted_at IS 'When this version was last promoted; kept after a later version replaces it';
+COMMENT ON COLUMN mmm.models.refit_of IS 'mmm_refit: the id of the version the refit started from (that version may since have been removed)';
+COMMENT ON COLUMN mmm.models.verdict_reason IS 'Why status is what it is: each health gate''s figure against its bound';
+CREATE UNIQUE INDEX models_promoted ON mmm.models (owner, name) WHERE promoted;
+GRANT UPDATE (promoted, promoted_at) ON mmm.models TO PUBLIC;
+
+CREATE TABLE mmm.policies (
+    owner  name NOT NULL DEFAULT current_user,
+    name   text NOT NULL,
+    policy jsonb NOT NULL,
+    PRIMARY KEY (owner, name)
+);
+COMMENT ON TABLE mmm.policies IS 'mmm_set_policy: per model name, the health gates a fit must pass to be promoted, how many versions to keep, and the monitor''s thresholds';
+SELECT pg_catalog.pg_extension_config_dump('mmm.policies', '');
+ALTER TABLE mmm.policies ENABLE ROW LEVEL SECURITY;
+CREATE POLICY member_of_owner ON mmm.policies
+    USING (pg_catalog.pg_has_role(owner, 'MEMBER'))
+    WITH CHECK (owner = current_user);
+GRANT SELECT, INSERT, UPDATE, DELETE ON mmm.policies TO PUBLIC;
+
 CREATE VIEW mmm_models WITH (security_invoker = true) AS
 SELECT id, name, version, status, owner, created_at, source, n_rows, first_date, last_date,
-       max_r_hat, min_ess_bulk, divergences, fit_seconds
+       max_r_hat, min_ess_bulk, divergences, fit_seconds, promoted, refit_of, verdict_reason
 FROM mmm.models;
 COMMENT ON VIEW mmm_models IS 'Fitted models visible to the current role, with headline diagnostics';
 GRANT SELECT ON mmm_models TO PUBLIC;
@@ -130,14 +160,14 @@ CREATE POLICY visible_model ON mmm.monitor_runs
 GRANT SELECT, INSERT, DELETE ON mmm.monitor_runs TO PUBLIC;
 GRANT USAGE ON SEQUENCE mmm.monitor_runs_id_seq TO PUBLIC;
 
--- The latest version of each model name with its latest monitoring run (NULLs when never
+-- The version each model name reads (promoted, else latest) with its latest monitoring run (NULLs when never
 -- monitored), so that an alert is one SELECT: WHERE verdict = 'drift'.
 CREATE VIEW mmm_model_health WITH (security_invoker = true) AS
 SELECT m.id AS model_id, m.name, m.version, m.owner, r.at AS monitored_at, r.source,
        r.first_date, r.last_date, r.weeks, r.mape, r.coverage, r.verdict, r.reason
 FROM (SELECT DISTINCT ON (owner, name) id, name, version, owner
-      FROM mmm.models ORDER BY owner, name, version DESC) m
+      FROM mmm.models ORDER BY owner, name, promoted DESC, version DESC) m
 LEFT JOIN LATERAL (SELECT * FROM mmm.monitor_runs r WHERE r.model_id = m.id
                    ORDER BY r.id DESC LIMIT 1) r ON true;
-COMMENT ON VIEW mmm_model_health IS 'Each model name''s latest version with the verdict of its latest mmm_monitor run';
+COMMENT ON VIEW mmm_model_health IS 'Each model name''s promoted version (its latest while none is promoted) with the verdict of its latest mmm_monitor run';
 GRANT SELECT ON mmm_model_health TO PUBLIC;

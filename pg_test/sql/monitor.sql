@@ -58,15 +58,9 @@ SELECT weeks, round(coverage::numeric, 3) AS coverage, verdict, reason ~ '^MAPE 
 FROM mmm_monitor('shop', 'shifted') WHERE date IS NULL;
 SELECT name, version, source, weeks, verdict FROM mmm_model_health WHERE name = 'shop';
 
--- Thresholds from the name's policy ("monitor" key of mmm.policies, when that table exists):
--- a lax one calls the same weeks ok, a malformed one is an ERROR naming the key.
-DO $$
-BEGIN
-  IF to_regclass('mmm.policies') IS NULL THEN
-    CREATE TABLE mmm.policies (owner name NOT NULL DEFAULT current_user, name text NOT NULL, policy jsonb NOT NULL);
-  END IF;
-END $$;
-INSERT INTO mmm.policies (owner, name, policy) VALUES (current_user, 'shop', '{"monitor": {"mape": 0.5, "coverage": 0}}');
+-- Thresholds from the name's policy (mmm_set_policy's "monitor" key): a lax one calls the same
+-- weeks ok; a malformed one written past mmm_set_policy is an ERROR naming the key.
+SELECT mmm_set_policy('shop', '{"monitor": {"mape": 0.5, "coverage": 0}}');
 SELECT verdict FROM mmm_monitor('shop', 'shifted') WHERE date IS NULL;
 SELECT verdict, thresholds FROM mmm.monitor_runs ORDER BY id DESC LIMIT 1;
 UPDATE mmm.policies SET policy = '{"monitor": {"coverage": 2}}' WHERE name = 'shop';
@@ -74,14 +68,6 @@ SELECT * FROM mmm_monitor('shop');
 UPDATE mmm.policies SET policy = '{"monitor": {"mape": "high"}}' WHERE name = 'shop';
 SELECT * FROM mmm_monitor('shop');
 DELETE FROM mmm.policies WHERE name = 'shop';
--- Dropped only when this test created it, not pg_mmm.
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_class'::regclass
-                 AND objid = 'mmm.policies'::regclass AND deptype = 'e') THEN
-    DROP TABLE mmm.policies;
-  END IF;
-END $$;
 
 -- Bad input: an ERROR naming the column or argument, and no run recorded.
 SELECT count(*) AS runs_before FROM mmm.monitor_runs \gset

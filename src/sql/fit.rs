@@ -12,14 +12,14 @@ use std::time::Instant;
 
 /// Splits the SQL layer's own keys off the engine config: `progress` (NOTICE lines, default
 /// true) and, for the aggregate, `channel_names` and `control_names`.
-struct Options {
-    config: FitConfig,
+pub struct Options {
+    pub config: FitConfig,
     progress: bool,
     channel_names: Option<Vec<String>>,
     control_names: Option<Vec<String>>,
 }
 
-fn options(config: &serde_json::Value) -> Options {
+pub fn options(config: &serde_json::Value) -> Options {
     let Some(obj) = config.as_object() else {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -56,7 +56,7 @@ fn options(config: &serde_json::Value) -> Options {
 }
 
 /// Fits with interrupts forwarded to the sampler and progress as NOTICE lines, then stores.
-fn fit_and_store(
+pub fn fit_and_store(
     options: Options,
     data: Dataset,
     target_name: &str,
@@ -109,6 +109,7 @@ fn mmm_fit(
         group_key: None,
         arguments: None,
         seconds,
+        refit_of: None,
     })
 }
 
@@ -175,6 +176,7 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
         group_key: Some(name),
         arguments: caller.map(|c| serde_json::Value::Object(c.arguments)),
         seconds,
+        refit_of: None,
     }))
 }
 

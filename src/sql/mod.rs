@@ -12,11 +12,14 @@ mod monitor;
 mod optimize;
 mod plot;
 mod predict;
+mod refit;
+mod schedule;
 mod simulate;
 mod source;
 mod store;
 mod summary;
 mod transforms;
+mod versions;
 
 use pgrx::prelude::*;
 

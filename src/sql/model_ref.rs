@@ -1,5 +1,5 @@
 //! Model references: every read function takes a model id (bigint) or a name (text, meaning
-//! its latest version). `by_model!` declares both SQL overloads over one implementation.
+//! its promoted version). `by_model!` declares both SQL overloads over one implementation.
 
 use super::error::raise;
 use pgrx::prelude::*;
@@ -9,10 +9,11 @@ pub fn by_id(id: i64) -> i64 {
     lookup("SELECT id FROM mmm.models WHERE id = $1", id.into(), &id.to_string())
 }
 
-/// The latest version of the named model visible to the current role.
+/// The promoted version of the named model visible to the current role; while the name has no
+/// promoted version (none of its fits passed its policy's gates), its latest version.
 pub fn by_name(name: &str) -> i64 {
     lookup(
-        "SELECT id FROM mmm.models WHERE name = $1 ORDER BY version DESC, created_at DESC LIMIT 1",
+        "SELECT id FROM mmm.models WHERE name = $1 ORDER BY promoted DESC, version DESC, created_at DESC LIMIT 1",
         name.into(),
         &format!("\"{name}\""),
     )

@@ -79,12 +79,29 @@ pub fn read_table(
     channels: &[String],
     controls: &[String],
 ) -> Dataset {
+    read_table_through(source, date, target, channels, controls, None)
+}
+
+/// `read_table`, only the rows dated up to `through` when given.
+pub fn read_table_through(
+    source: &PgRelation,
+    date: &str,
+    target: Option<&str>,
+    channels: &[String],
+    controls: &[String],
+    through: Option<pgrx::datum::Date>,
+) -> Dataset {
     check_columns(source, date, target, channels, controls);
     let numeric: Vec<&str> = target.into_iter().chain(channels.iter().chain(controls).map(String::as_str)).collect();
     let select: Vec<String> = std::iter::once(format!("{}::date", quote_ident(date)))
         .chain(numeric.iter().map(|c| format!("{}::float8", quote_ident(c))))
         .collect();
-    let query = format!("SELECT {} FROM {}", select.join(", "), qualified_name(source));
+    let query = format!(
+        "SELECT {} FROM {} WHERE $1::date IS NULL OR {}::date <= $1",
+        select.join(", "),
+        qualified_name(source),
+        quote_ident(date)
+    );
     let column = |c: &str| format!("column \"{c}\"");
     let labels = Labels {
         date: format!("date column \"{date}\""),
@@ -93,7 +110,7 @@ pub fn read_table(
     };
     let mut rows = Rows::new(channels.to_vec(), controls.to_vec(), labels);
     Spi::connect(|client| {
-        for row in client.select(&query, None, &[]).expect("read source rows") {
+        for row in client.select(&query, None, &[through.into()]).expect("read source rows") {
             let date = row.get::<pgrx::datum::Date>(1).expect("date").map(from_pg_date);
             let mut values = (0..numeric.len()).map(|i| row.get::<f64>(i + 2).expect("numeric column"));
             let y = if target.is_some() { values.next().flatten() } else { None };

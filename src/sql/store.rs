@@ -1,13 +1,14 @@
 //! Writing a fit into the catalog and reading it back, through SPI with parameters only.
 
 use super::error::raise;
+use super::versions;
 use mmm_engine::calendar::Date;
-use mmm_engine::inference::health::{Gates, Health};
+use mmm_engine::inference::health::{Health, Status};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::Fit;
 use mmm_engine::inference::FitConfig;
 use mmm_engine::model::spec::SPEC_VERSION;
-use mmm_engine::model::{Dataset, Model, ModelSpec, Scales};
+use mmm_engine::model::{Dataset, Model, ModelSpec, ParameterSpace, Scales};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -38,6 +39,8 @@ pub struct Provenance {
     pub group_key: Option<String>,
     pub arguments: Option<serde_json::Value>,
     pub seconds: f64,
+    /// `mmm_refit`: the version the refit started from.
+    pub refit_of: Option<i64>,
 }
 
 /// Every scalar parameter in vector order: its block's name, its coordinate (`None` for a
@@ -63,9 +66,14 @@ fn priors_json(model: &Model) -> serde_json::Value {
     serde_json::Value::Object(priors)
 }
 
-/// The stored priors as the config's prior overrides, so a model is rebuilt with the priors it
-/// was fitted with, whatever today's defaults are. `model` gives each block's coordinates.
-fn prior_overrides(id: i64, stored: &serde_json::Value, model: &Model) -> BTreeMap<String, serde_json::Value> {
+/// The stored priors as the config's prior overrides, so a model is rebuilt (or refitted) with
+/// the priors it was fitted with, whatever today's defaults are. `space` gives each block's
+/// coordinates.
+pub fn prior_overrides(
+    id: i64,
+    stored: &serde_json::Value,
+    space: &ParameterSpace,
+) -> BTreeMap<String, serde_json::Value> {
     let corrupt = |what: String| -> ! {
         raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: stored priors {what}"), "Refit the model.")
     };
@@ -73,7 +81,7 @@ fn prior_overrides(id: i64, stored: &serde_json::Value, model: &Model) -> BTreeM
     stored
         .iter()
         .map(|(name, per)| {
-            let Some(block) = model.space().find(name) else {
+            let Some(block) = space.find(name) else {
                 corrupt(format!("name {name}, which is not a parameter of its spec"))
             };
             let per = per
@@ -92,11 +100,17 @@ fn prior_overrides(id: i64, stored: &serde_json::Value, model: &Model) -> BTreeM
         .collect()
 }
 
-/// Inserts the model, its draws and its training rows; returns the new model id.
+/// Inserts the model, its draws and its training rows as the name's next version, judged by the
+/// name's policy: promoted when it passes the health gates, and older unpromoted versions beyond
+/// `keep_versions` removed. Returns the new model id.
 pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     let model = &fit.model;
     let stats = fit.trace.sampler_stats();
-    let health = Health::judge(&fit.trace, &Gates::default());
+    // Versions of one (owner, name) are numbered in commit order: a concurrent fit of the same
+    // name waits here and then, reading with a new snapshot, sees this one's version.
+    versions::lock_name(&current_user(), &p.name);
+    let policy = versions::policy_of(&p.name);
+    let health = Health::judge(&fit.trace, &policy.gates);
     let scales = &model.design.scales;
     let data = &fit.data;
     let sampler = json!({
@@ -106,14 +120,6 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         "step_sizes": stats.step_sizes,
         "mean_tree_depth": stats.mean_tree_depth,
     });
-    // Versions of one (owner, name) are numbered in commit order: a session holds this lock
-    // from here to its commit, so a concurrent fit of the same name waits and then, reading
-    // with a new snapshot, sees this one's version. The lock's first key is pg_mmm's own space.
-    Spi::run_with_args(
-        "SELECT pg_advisory_xact_lock(hashtext('pg_mmm.models'), hashtext(current_user || '/' || $1))",
-        &[p.name.clone().into()],
-    )
-    .expect("lock the model's name");
     let args: Vec<DatumWithOid> = vec![
         p.name.clone().into(),
         p.source.clone().into(),
@@ -138,14 +144,16 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         env!("CARGO_PKG_VERSION").to_string().into(),
         p.group_key.clone().into(),
         p.arguments.clone().map(JsonB).into(),
+        p.refit_of.into(),
+        health.reason(&policy.gates).into(),
     ];
     let id = Spi::get_one_with_args::<i64>(
         "INSERT INTO mmm.models (name, version, source, date_column, target_column, channel_columns,
              control_columns, spec, priors, scales, first_date, last_date, n_rows, max_r_hat,
              min_ess_bulk, divergences, sampler, fit_seconds, status, spec_version, engine_version,
-             group_key, arguments)
+             group_key, arguments, refit_of, verdict_reason)
          SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22
+                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24
          FROM mmm.models WHERE name = $1 AND owner = current_user
          RETURNING id",
         &args,
@@ -154,7 +162,17 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     .expect("RETURNING id");
     save_posterior(id, model, &fit.trace);
     save_rows(id, data);
+    if health.status == Status::Ok {
+        versions::promote(id);
+    }
+    if let Some(keep) = policy.keep_versions {
+        versions::retain(&p.name, keep);
+    }
     id
+}
+
+pub fn current_user() -> String {
+    Spi::get_one::<String>("SELECT current_user::text").expect("current_user").expect("a role")
 }
 
 /// One row per (parameter, coordinate, chain) holding that chain's draws, in a single INSERT:
@@ -296,7 +314,7 @@ fn read(id: i64) -> Fit {
         let build = |spec: ModelSpec| {
             Model::with_scales(spec, &data, scales.clone()).unwrap_or_else(|e| corrupt(e.to_string()))
         };
-        config.spec.priors = prior_overrides(id, &priors.0, &build(config.spec.clone()));
+        config.spec.priors = prior_overrides(id, &priors.0, build(config.spec.clone()).space());
         let model = build(config.spec.clone());
 
         let (chains, draws, dim) = (config.sampler.chains, config.sampler.draws, model.dim());

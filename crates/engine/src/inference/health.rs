@@ -5,17 +5,18 @@
 use super::diagnostics::{ess_bulk, rhat};
 use super::sampler::Trace;
 
-/// What a fit must meet to be `ok`. Stan's and ArviZ's advice: R-hat at most 1.01 and no
-/// divergent transitions.
+/// What a fit must meet to be `ok`. Stan's and ArviZ's advice: R-hat at most 1.01, no
+/// divergent transitions, and a bulk ESS of at least 100 per chain for four chains (400).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Gates {
     pub max_r_hat: f64,
     pub max_divergences: usize,
+    pub min_ess_bulk: f64,
 }
 
 impl Default for Gates {
     fn default() -> Gates {
-        Gates { max_r_hat: 1.01, max_divergences: 0 }
+        Gates { max_r_hat: 1.01, max_divergences: 0, min_ess_bulk: 400.0 }
     }
 }
 
@@ -55,12 +56,46 @@ impl Health {
             min_ess_bulk = min_ess_bulk.min(ess_bulk(draws.view()));
         }
         let divergences = trace.divergences();
-        let status = if divergences <= gates.max_divergences && max_r_hat <= gates.max_r_hat {
-            Status::Ok
+        let mut health = Health { max_r_hat, min_ess_bulk, divergences, status: Status::Ok };
+        if health.gates(gates).any(|(passed, _)| !passed) {
+            health.status = Status::CheckDiagnostics;
+        }
+        health
+    }
+
+    /// Why the gates gave this status: the failed gates, or every gate when all passed, each
+    /// as its figure against its bound (`max r_hat 1.034 > 1.01; min bulk ESS 212 < 400`).
+    pub fn reason(&self, gates: &Gates) -> String {
+        let failed: Vec<String> = self.gates(gates).filter(|(passed, _)| !passed).map(|(_, text)| text).collect();
+        if failed.is_empty() {
+            self.gates(gates).map(|(_, text)| text).collect::<Vec<_>>().join(", ")
         } else {
-            Status::CheckDiagnostics
-        };
-        Health { max_r_hat, min_ess_bulk, divergences, status }
+            failed.join("; ")
+        }
+    }
+
+    /// Each gate: whether it passed, and its figure against its bound. A NaN figure (a
+    /// parameter that never moved) fails.
+    fn gates(&self, gates: &Gates) -> impl Iterator<Item = (bool, String)> {
+        let (r_hat, ess) = (self.max_r_hat, self.min_ess_bulk);
+        let r_hat_ok = r_hat <= gates.max_r_hat;
+        let divergences_ok = self.divergences <= gates.max_divergences;
+        let ess_ok = ess >= gates.min_ess_bulk;
+        let sign = |ok: bool, pass: &str, fail: &str| if ok { pass.to_string() } else { fail.to_string() };
+        [
+            (r_hat_ok, format!("max r_hat {r_hat:.3} {} {}", sign(r_hat_ok, "<=", ">"), gates.max_r_hat)),
+            (
+                divergences_ok,
+                format!(
+                    "{} divergences {} {}",
+                    self.divergences,
+                    sign(divergences_ok, "<=", ">"),
+                    gates.max_divergences
+                ),
+            ),
+            (ess_ok, format!("min bulk ESS {ess:.0} {} {}", sign(ess_ok, ">=", "<"), gates.min_ess_bulk)),
+        ]
+        .into_iter()
     }
 }
 
@@ -106,7 +141,19 @@ mod tests {
 
         let divergent = Health::judge(&trace(0.0, 3), &Gates::default());
         assert_eq!((divergent.divergences, divergent.status), (3, Status::CheckDiagnostics));
-        let tolerant = Health::judge(&trace(0.0, 3), &Gates { max_divergences: 3, ..Gates::default() });
+        assert_eq!(divergent.reason(&Gates::default()), "3 divergences > 0");
+        let three = Gates { max_divergences: 3, ..Gates::default() };
+        let tolerant = Health::judge(&trace(0.0, 3), &three);
         assert_eq!(tolerant.status, Status::Ok);
+        let reason = tolerant.reason(&three);
+        assert!(
+            reason.starts_with("max r_hat 1.0") && reason.contains(", 3 divergences <= 3, min bulk ESS "),
+            "{reason}"
+        );
+
+        let demanding = Gates { min_ess_bulk: 1e6, ..Gates::default() };
+        let few = Health::judge(&trace(0.0, 0), &demanding);
+        assert_eq!(few.status, Status::CheckDiagnostics);
+        assert!(few.reason(&demanding).starts_with("min bulk ESS ") && few.reason(&demanding).ends_with(" < 1000000"));
     }
 }

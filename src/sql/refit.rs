@@ -1,0 +1,99 @@
+//! `mmm_refit`: a model name's stored specification fitted again on the current rows of its
+//! stored source, as the name's next version.
+
+use super::error::{raise, raise_fit};
+use super::fit::{self, fit_and_store};
+use super::model_ref;
+use super::source;
+use super::store::{self, Provenance};
+use mmm_engine::model::spec::parameter_space;
+use pgrx::prelude::*;
+use pgrx::{JsonB, PgRelation};
+use serde_json::Value;
+
+/// Fits the specification of the model `name` reads (its promoted version; see `mmm_models`)
+/// again: the same source table, columns, model keys, resolved priors and sampler settings (seed
+/// included), on the source's current rows (those dated up to `through` when given), as the
+/// calling role. `config` replaces stored keys (`{"draws": 2000}`; a `priors` key replaces the
+/// stored priors block by block). The new version records `refit_of` and is judged and promoted
+/// like any fit. Returns its id.
+#[pg_extern(volatile, parallel_unsafe)]
+fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), config: default!(JsonB, "'{}'")) -> i64 {
+    let id = model_ref::by_name(name);
+    let stored = Spi::get_one_with_args::<JsonB>(
+        "SELECT jsonb_build_object('source', source, 'date_column', date_column, 'target_column', target_column,
+                'channel_columns', channel_columns, 'control_columns', control_columns, 'spec', spec,
+                'priors', priors, 'group_key', group_key)
+         FROM mmm.models WHERE id = $1",
+        &[id.into()],
+    )
+    .expect("read mmm.models")
+    .expect("the model's row")
+    .0;
+    if !stored["group_key"].is_null() {
+        raise(
+            PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+            format!("model \"{name}\" was fitted by mmm_fit_agg, whose rows come from a query mmm_refit cannot rerun"),
+            "Run the mmm_fit_agg query again: each group's fit adds a version.",
+        );
+    }
+    let text = |key: &str| stored[key].as_str().expect("a text column").to_string();
+    let names = |key: &str| serde_json::from_value::<Vec<String>>(stored[key].clone()).expect("a text[] column");
+    let (source_name, date_column, target_column) = (text("source"), text("date_column"), text("target_column"));
+    let (channels, controls) = (names("channel_columns"), names("control_columns"));
+    // The stored name is quoted and schema-qualified; to_regclass parses it as a name, never as
+    // SQL.
+    let relation = PgRelation::open_with_name_and_share_lock(&source_name).unwrap_or_else(|_| {
+        raise(
+            PgSqlErrorCode::ERRCODE_UNDEFINED_TABLE,
+            format!("source {source_name} of model \"{name}\" does not exist"),
+            "mmm_refit reads the table the model was fitted on: restore it, or fit anew with mmm_fit.",
+        )
+    });
+
+    let Some(overrides) = config.0.as_object() else {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("config must be a JSON object, got {}", config.0),
+            "For example '{\"draws\": 2000}'.",
+        )
+    };
+    let mut merged = stored["spec"].as_object().expect("spec is an object").clone();
+    merged.extend(overrides.iter().filter(|(k, _)| *k != "priors").map(|(k, v)| (k.clone(), v.clone())));
+    let mut options = fit::options(&Value::Object(merged));
+    let space = parameter_space(&options.config.spec, &channels, &controls).unwrap_or_else(|e| raise_fit(e.into()));
+    let mut priors = store::prior_overrides(id, &stored["priors"], &space);
+    if let Some(given) = overrides.get("priors") {
+        let Some(given) = given.as_object() else {
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("config key \"priors\" must be an object, got {given}"),
+                "For example '{\"priors\": {\"intercept\": {\"dist\": \"Normal\", \"mu\": 0, \"sigma\": 1}}}'.",
+            )
+        };
+        priors.extend(given.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    options.config.spec.priors = priors;
+
+    let data = source::read_table_through(&relation, &date_column, Some(&target_column), &channels, &controls, through);
+    if data.dates.is_empty() {
+        raise(
+            PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
+            format!(
+                "source {source_name} of model \"{name}\" has no rows{}",
+                through.map_or(String::new(), |d| format!(" up to {d}"))
+            ),
+            "mmm_refit fits the source's current rows; through => NULL takes them all.",
+        );
+    }
+    fit_and_store(options, data, &target_column.clone(), |seconds| Provenance {
+        name: name.to_string(),
+        source: source::qualified_name(&relation),
+        date_column,
+        target_column,
+        group_key: None,
+        arguments: None,
+        seconds,
+        refit_of: Some(id),
+    })
+}

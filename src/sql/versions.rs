@@ -1,0 +1,226 @@
+//! Versions of a model name and which one is promoted: the policy a name's fits are judged by
+//! (`mmm_set_policy`), promotion after a fit that passes it, `mmm_promote`, `mmm_rollback`, and
+//! the retention of old versions. Reading a model by name means its promoted version.
+
+use super::error::raise;
+use super::model_ref;
+use mmm_engine::inference::health::Gates;
+use pgrx::prelude::*;
+use pgrx::JsonB;
+use serde_json::{Map, Value};
+
+/// What a name's policy decides: the gates a fit must pass to be promoted, and how many of the
+/// newest versions to keep (`None`: all). The monitor's thresholds are validated here and read
+/// by the monitor.
+pub struct Policy {
+    pub gates: Gates,
+    pub keep_versions: Option<i64>,
+}
+
+const KEYS: &str = "max_r_hat, max_divergences, min_ess_bulk, keep_versions and monitor";
+
+fn bad(message: String, hint: &str) -> ! {
+    raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, message, hint)
+}
+
+/// A number from `obj[key]` that `valid` accepts, or the ERROR naming the key.
+fn number(obj: &Map<String, Value>, key: &str, shown: &str, valid: impl Fn(f64) -> bool, accepts: &str) -> Option<f64> {
+    let v = obj.get(key)?;
+    match v.as_f64() {
+        Some(x) if valid(x) => Some(x),
+        _ => bad(format!("policy key \"{shown}\" must be {accepts}, got {v}"), &format!("{shown} accepts {accepts}.")),
+    }
+}
+
+/// Parses and checks a policy object; every ERROR names the key at fault.
+pub fn parse(policy: &Value) -> Policy {
+    let Some(obj) = policy.as_object() else {
+        bad(
+            format!("policy must be a JSON object, got {policy}"),
+            "For example '{\"min_ess_bulk\": 1000, \"keep_versions\": 10}'.",
+        )
+    };
+    for key in obj.keys() {
+        if !["max_r_hat", "max_divergences", "min_ess_bulk", "keep_versions", "monitor"].contains(&key.as_str()) {
+            bad(format!("policy key \"{key}\" is unknown"), &format!("A policy has the keys {KEYS}."));
+        }
+    }
+    let whole = |x: f64| x.fract() == 0.0;
+    let defaults = Gates::default();
+    let gates = Gates {
+        max_r_hat: number(obj, "max_r_hat", "max_r_hat", |x| x >= 1.0, "a number of at least 1")
+            .unwrap_or(defaults.max_r_hat),
+        max_divergences: number(
+            obj,
+            "max_divergences",
+            "max_divergences",
+            |x| x >= 0.0 && whole(x),
+            "a whole number of at least 0",
+        )
+        .map_or(defaults.max_divergences, |x| x as usize),
+        min_ess_bulk: number(obj, "min_ess_bulk", "min_ess_bulk", |x| x >= 0.0, "a number of at least 0")
+            .unwrap_or(defaults.min_ess_bulk),
+    };
+    let keep_versions = match obj.get("keep_versions") {
+        None | Some(Value::Null) => None,
+        Some(_) => number(
+            obj,
+            "keep_versions",
+            "keep_versions",
+            |x| x >= 1.0 && whole(x),
+            "a whole number of at least 1, or null (keep all)",
+        )
+        .map(|x| x as i64),
+    };
+    if let Some(monitor) = obj.get("monitor") {
+        let Some(monitor) = monitor.as_object() else {
+            bad(
+                format!("policy key \"monitor\" must be an object, got {monitor}"),
+                "For example '{\"monitor\": {\"mape\": 0.2, \"coverage\": 0.8}}'.",
+            )
+        };
+        for key in monitor.keys() {
+            if key != "mape" && key != "coverage" {
+                bad(format!("policy key \"monitor.{key}\" is unknown"), "monitor has the keys mape and coverage.");
+            }
+        }
+        number(monitor, "mape", "monitor.mape", |x| x > 0.0, "a number above 0 (0.2 is 20%)");
+        number(monitor, "coverage", "monitor.coverage", |x| (0.0..=1.0).contains(&x), "a share from 0 to 1");
+    }
+    Policy { gates, keep_versions }
+}
+
+/// The current role's policy for a name; the defaults when it has none.
+pub fn policy_of(name: &str) -> Policy {
+    let stored =
+        optional::<JsonB>("SELECT policy FROM mmm.policies WHERE owner = current_user AND name = $1", &[name.into()]);
+    parse(&stored.map_or(Value::Object(Map::new()), |p| p.0))
+}
+
+/// Serialises changes to an (owner, name)'s versions: a session holds this lock until it
+/// commits, so two fits of one name number their versions in commit order and two promotions
+/// never both succeed. The lock's first key is pg_mmm's own space.
+pub fn lock_name(owner: &str, name: &str) {
+    Spi::run_with_args(
+        "SELECT pg_advisory_xact_lock(hashtext('pg_mmm.models'), hashtext($1 || '/' || $2))",
+        &[owner.into(), name.into()],
+    )
+    .expect("lock the model's name");
+}
+
+/// Makes `id` the promoted version of its (owner, name). The caller holds the name's lock.
+pub fn promote(id: i64) {
+    // Two statements: the unique index on promoted versions is checked row by row.
+    Spi::run_with_args(
+        "UPDATE mmm.models o SET promoted = false
+         FROM mmm.models m WHERE m.id = $1 AND o.owner = m.owner AND o.name = m.name AND o.promoted AND o.id <> $1",
+        &[id.into()],
+    )
+    .expect("demote the promoted version");
+    Spi::run_with_args(
+        "UPDATE mmm.models SET promoted = true, promoted_at = clock_timestamp() WHERE id = $1",
+        &[id.into()],
+    )
+    .expect("promote the version");
+}
+
+/// Removes the versions of the current role's `name` beyond the newest `keep`, except the
+/// promoted one.
+pub fn retain(name: &str, keep: i64) {
+    Spi::run_with_args(
+        "DELETE FROM mmm.models WHERE owner = current_user AND name = $1 AND NOT promoted
+           AND id NOT IN (SELECT id FROM mmm.models WHERE owner = current_user AND name = $1
+                          ORDER BY version DESC LIMIT $2)",
+        &[name.into(), keep.into()],
+    )
+    .expect("remove old versions");
+}
+
+/// The first column of the row a query finds, if it finds one.
+fn optional<T: FromDatum + IntoDatum>(query: &str, args: &[pgrx::datum::DatumWithOid]) -> Option<T> {
+    match Spi::get_one_with_args::<T>(query, args) {
+        Err(pgrx::spi::SpiError::InvalidPosition) => None,
+        found => found.expect("read the catalog"),
+    }
+}
+
+/// The owner, name and version of a model the current role can see, locked for a change of
+/// its promotion; only its owner may change it.
+fn owned(id: i64) -> (String, i32) {
+    let (owner, name, version) = Spi::get_three_with_args::<String, String, i32>(
+        "SELECT owner::text, name, version FROM mmm.models WHERE id = $1",
+        &[id.into()],
+    )
+    .expect("read mmm.models");
+    let (owner, name, version) = (owner.expect("owner"), name.expect("name"), version.expect("version"));
+    if owner != super::store::current_user() {
+        raise(
+            PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
+            format!("model {id} belongs to role \"{owner}\""),
+            "Only the role that fitted a model promotes its versions.",
+        );
+    }
+    lock_name(&owner, &name);
+    (name, version)
+}
+
+/// Sets the policy of the current role's models of this name: the health gates a fit must pass
+/// to be promoted (`max_r_hat`, default 1.01; `max_divergences`, default 0; `min_ess_bulk`,
+/// default 400), `keep_versions` (default null: keep every version) and the monitor's
+/// thresholds (`monitor`: `mape`, `coverage`). Keys left out take their defaults; the policy
+/// applies to the fits that follow. Returns the stored policy.
+#[pg_extern(volatile, strict, parallel_unsafe)]
+fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
+    parse(&policy.0);
+    Spi::run_with_args(
+        "INSERT INTO mmm.policies (name, policy) VALUES ($1, $2)
+         ON CONFLICT (owner, name) DO UPDATE SET policy = excluded.policy",
+        &[name.into(), JsonB(policy.0.clone()).into()],
+    )
+    .expect("write mmm.policies");
+    policy
+}
+
+/// Promotes a version by hand, whatever its status: reading its name then means this version.
+/// Returns its id.
+#[pg_extern(volatile, strict, parallel_unsafe)]
+fn mmm_promote(model: i64) -> i64 {
+    let id = model_ref::by_id(model);
+    owned(id);
+    promote(id);
+    id
+}
+
+/// Promotes the version before the promoted one: the newest older version that was promoted
+/// once or passed its policy's gates. Repeated rollbacks walk back through the versions;
+/// `mmm_promote` goes forward again. Returns the id now promoted.
+#[pg_extern(volatile, strict, parallel_unsafe)]
+fn mmm_rollback(name: &str) -> i64 {
+    let current = optional::<i64>(
+        "SELECT id FROM mmm.models WHERE owner = current_user AND name = $1 AND promoted",
+        &[name.into()],
+    )
+    .unwrap_or_else(|| {
+        raise(
+            PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+            format!("model \"{name}\" has no promoted version to roll back"),
+            "mmm_promote(id) promotes a version; SELECT * FROM mmm_models lists them.",
+        )
+    });
+    let (_, version) = owned(current);
+    let previous = optional::<i64>(
+        "SELECT id FROM mmm.models
+         WHERE owner = current_user AND name = $1 AND version < $2 AND (promoted_at IS NOT NULL OR status = 'ok')
+         ORDER BY version DESC LIMIT 1",
+        &[name.into(), version.into()],
+    )
+    .unwrap_or_else(|| {
+        raise(
+            PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+            format!("model \"{name}\" has no version before version {version} that was promoted or passed its gates"),
+            "mmm_promote(id) promotes any version by hand; SELECT * FROM mmm_models lists them.",
+        )
+    });
+    promote(previous);
+    previous
+}
