@@ -317,16 +317,7 @@ impl ParameterSpace {
         if self.find(name).is_some() {
             return Err(SpaceError::Duplicate(name.into()));
         }
-        let dims: Vec<Dim> = dims
-            .iter()
-            .map(|&d| {
-                self.dims
-                    .iter()
-                    .find(|x| x.name == d)
-                    .cloned()
-                    .ok_or_else(|| SpaceError::UnknownDim { block: name.into(), dim: d.into() })
-            })
-            .collect::<Result<_, _>>()?;
+        let dims = self.declared(name, dims)?;
         let len = dims.iter().map(|d| d.labels.len()).product();
         let mut priors = match prior.priors.len() {
             1 => vec![prior.priors[0]; len],
@@ -451,17 +442,21 @@ impl ParameterSpace {
     /// component finds a parameter shared by, or particular to, each geo.
     pub fn positions(&self, handle: Handle, dims: &[&str]) -> Result<Vec<usize>, SpaceError> {
         let block = self.block(handle);
-        let dims: Vec<Dim> = dims
-            .iter()
+        let dims = self.declared(&block.name, dims)?;
+        broadcast(&block.name, &dims, &block.name, block)
+    }
+
+    /// The declared dims named `dims`, for block `block`'s error message.
+    fn declared(&self, block: &str, dims: &[&str]) -> Result<Vec<Dim>, SpaceError> {
+        dims.iter()
             .map(|&d| {
                 self.dims
                     .iter()
                     .find(|x| x.name == d)
                     .cloned()
-                    .ok_or_else(|| SpaceError::UnknownDim { block: block.name.clone(), dim: d.into() })
+                    .ok_or_else(|| SpaceError::UnknownDim { block: block.into(), dim: d.into() })
             })
-            .collect::<Result<_, _>>()?;
-        broadcast(&block.name, &dims, &block.name, block)
+            .collect()
     }
 
     /// The values of block `name` in a parameter vector.
