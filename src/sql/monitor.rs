@@ -102,21 +102,15 @@ fn stored_source(model: &Stored) -> PgRelation {
     })
 }
 
-/// The monitoring thresholds of the policy of the model's name, when pg_mmm's policy table
-/// exists and has one, else the defaults.
+/// The monitoring thresholds of the policy of the model's name, else the defaults.
 fn thresholds(model: &Stored) -> Thresholds {
-    let exists = Spi::get_one::<bool>("SELECT to_regclass('mmm.policies') IS NOT NULL").expect("to_regclass");
-    let policy = if exists == Some(true) {
-        // No row, or a policy without "monitor": the defaults.
-        Spi::get_one_with_args::<JsonB>(
-            "SELECT policy -> 'monitor' FROM mmm.policies WHERE owner = $1 AND name = $2",
-            &[model.owner.clone().into(), model.name.clone().into()],
-        )
-        .ok()
-        .flatten()
-    } else {
-        None
-    };
+    // No row, or a policy without "monitor": the defaults.
+    let policy = Spi::get_one_with_args::<JsonB>(
+        "SELECT policy -> 'monitor' FROM mmm.policies WHERE owner = $1 AND name = $2",
+        &[model.owner.clone().into(), model.name.clone().into()],
+    )
+    .ok()
+    .flatten();
     policy.map_or_else(Thresholds::default, |p| {
         Thresholds::from_json(&p.0).unwrap_or_else(|e| {
             raise(
