@@ -205,7 +205,8 @@ impl Optimizer<'_> {
         let concave = self.utility == Utility::Mean && self.responses.iter().all(|r| r.is_concave());
         let (budgets, method) = if concave {
             // The mean is separable by cell: each equality's cells are a problem of their own.
-            let parts = totals.groups.iter().flat_map(|g| self.part(g).by_newton(g.budget, &bounds.slice(g.cells.clone())));
+            let parts =
+                totals.groups.iter().flat_map(|g| self.part(g).by_newton(g.budget, &bounds.slice(g.cells.clone())));
             (parts.collect(), Method::Newton)
         } else {
             (self.by_projected_gradient(totals, bounds, starts), Method::ProjectedGradient)

@@ -15,9 +15,8 @@ impl Optimizer<'_> {
         let m = self.responses.len();
         let mut candidates: Vec<Vec<f64>> = starts.to_vec();
         // The mean is separable by cell: each equality's grid optimum is its own.
-        let grid = totals.groups.iter().flat_map(|g| {
-            self.part(g).grid_optimum(g.budget, &bounds.slice(g.cells.clone()), 100)
-        });
+        let grid =
+            totals.groups.iter().flat_map(|g| self.part(g).grid_optimum(g.budget, &bounds.slice(g.cells.clone()), 100));
         candidates.push(grid.collect());
         let equal = totals.equal();
         candidates.push(equal.clone());
