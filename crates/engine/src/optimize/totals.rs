@@ -65,7 +65,7 @@ impl Totals {
         let totals = Totals { groups };
         let sum = totals.budget();
         // The sum of the geos' budgets, up to its rounding.
-        if let Some(b) = budget.filter(|b| !((b - sum).abs() <= 1e-9 * sum)) {
+        if let Some(b) = budget.filter(|b| b.is_nan() || (b - sum).abs() > 1e-9 * sum) {
             return Err(AllocationError::GeoBudgetsTotal { budget: b, sum });
         }
         Ok(totals)
