@@ -8,8 +8,8 @@ use mmm_engine::inference::{fit, fit_panel, Control, FitConfig};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::Model;
 use mmm_engine::optimize::{
-    cell_responses, channel_responses, AllocationError, BoundStatus, Bounds, BudgetReport, ChannelResponse, Horizon,
-    Method, Optimizer, Planner, Totals, Utility,
+    cell_responses, channel_responses, AllocationError, BoundStatus, Bounds, BudgetReport, Cell, ChannelResponse,
+    Horizon, Method, Optimizer, Planner, Totals, Utility,
 };
 use mmm_engine::simulate::{geo_panel, simulate_panel};
 use serde_json::{json, Value};
@@ -116,6 +116,26 @@ fn cells_are_labelled_geo_major_with_per_geo_totals() {
     }
     assert_eq!(report.equal.budgets, [budget / 4.0; 4]);
     assert!(report.solution.utility > report.equal.utility && report.solution.utility > report.historical.utility);
+}
+
+#[test]
+fn each_cell_carries_in_its_own_geo_with_the_model_s_scales() {
+    let f = panel_fit();
+    let responses = responses();
+    for g in 0..2 {
+        let data = &f.panel.data[g];
+        for c in 0..2 {
+            // The target is scaled per geo, the channels over both geos.
+            let target_scale = data.y.iter().fold(0.0, |m, &v| f64::max(m, v));
+            let spend_scale = f.panel.data.iter().flat_map(|d| &d.channels[c]).fold(0.0, |m, &v| f64::max(m, v));
+            let cell = Cell { spend: &data.channels[c], spend_scale, target_scale };
+            let draws = f.trace.draws().map(|theta| f.model.channel_params_in(theta, g, c));
+            let own = ChannelResponse::of_cell(&f.model.spec, cell, HORIZON, draws);
+            for b in [0.0, 500.0, 3000.0] {
+                assert_eq!(own.mean_at(b), responses[2 * g + c].mean_at(b), "geo {g}, channel {c}, budget {b}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -358,6 +378,11 @@ fn a_one_geo_panel_answers_as_the_national_model() {
         assert_eq!(r.marginal_roas, reports[0].marginal_roas);
     }
     assert_eq!(reports[0], reports[1]);
+    let target = 0.9 * direct.utility;
+    let cheapest = planners.iter().map(|p| p.min_budget(target, None, 0.94).unwrap().solution).collect::<Vec<_>>();
+    assert!(cheapest.iter().all(|s| *s == cheapest[0]));
+    let scenarios = planners.iter().map(|p| p.scenario(2.0 * budget, None, 0.94).unwrap()).collect::<Vec<_>>();
+    assert!(scenarios.iter().all(|o| o.budgets == scenarios[0].budgets && o.channels == scenarios[0].channels));
     let geo = |r: &BudgetReport| r.optimized.cells.iter().map(|c| c.geo.clone()).collect::<Vec<_>>();
     assert_eq!(geo(&reports[0]), [None, None]);
     assert_eq!(geo(&reports[2]), [Some("north".to_string()), Some("north".to_string())]);

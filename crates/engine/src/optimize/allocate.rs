@@ -115,9 +115,12 @@ impl AllocationError {
     pub fn hint(&self) -> &'static str {
         match self {
             Self::Budget(_) => "Pass a positive, finite budget per period.",
-            Self::InvalidBound { .. } | Self::BoundShape(_) | Self::BoundsNotObject | Self::GeoBoundsShape(_) => {
-                "Write bounds as {\"channel\": [lower, upper]} with 0 <= lower <= upper, in money per period; \
-                 a geo model also takes {\"geo\": {\"channel\": [lower, upper]}} for one geo."
+            Self::InvalidBound { geo: None, .. } | Self::BoundShape(_) | Self::BoundsNotObject => {
+                "Write bounds as {\"channel\": [lower, upper]} with 0 <= lower <= upper, in money per period."
+            }
+            Self::InvalidBound { geo: Some(_), .. } | Self::GeoBoundsShape(_) => {
+                "Write one geo's bounds as {\"geo\": {\"channel\": [lower, upper]}} with 0 <= lower <= upper, in money \
+                 per period."
             }
             Self::LowerAboveBudget { .. } => "Lower the channels' minimums or raise the budget.",
             Self::UpperBelowBudget { .. } => "Raise the channels' maximums or lower the budget.",
@@ -301,17 +304,19 @@ impl Optimizer<'_> {
 /// `|g - λ|` inside the bounds, `g - λ > 0` at a lower and `λ - g > 0` at an upper bound; all
 /// have slope ±1 in `λ`, so the minimiser is a midpoint of two marginals.
 fn kkt(gradient: &[f64], status: &[BoundStatus]) -> (f64, f64) {
-    let worst = |lambda: f64| -> f64 {
-        gradient
-            .iter()
-            .zip(status)
-            .map(|(&g, s)| match s {
-                BoundStatus::Interior => (g - lambda).abs(),
-                BoundStatus::Lower => (g - lambda).max(0.0),
-                BoundStatus::Upper => (lambda - g).max(0.0),
-            })
-            .fold(0.0, f64::max)
-    };
+    // The largest violation is max(0, A - λ, λ - B) with A the largest marginal of the cells
+    // that may not gain and B the smallest of those that may not lose: rounding is monotone,
+    // so this is the per-cell maximum exactly, in O(1) per λ for panels of many cells.
+    let (mut high, mut low) = (f64::NEG_INFINITY, f64::INFINITY);
+    for (&g, s) in gradient.iter().zip(status) {
+        if *s != BoundStatus::Upper {
+            high = high.max(g);
+        }
+        if *s != BoundStatus::Lower {
+            low = low.min(g);
+        }
+    }
+    let worst = |lambda: f64| -> f64 { (high - lambda).max(lambda - low).max(0.0) };
     let mut best = (gradient.first().copied().unwrap_or(0.0), f64::INFINITY);
     for a in gradient {
         for b in gradient {
