@@ -231,7 +231,7 @@ fn three_channel_problems_match_grid_search() {
             for (g, s) in a.marginal.iter().zip(&a.status) {
                 if *s == BoundStatus::Interior {
                     assert!(
-                        (g - a.multiplier).abs() <= 1e-5 * a.multiplier,
+                        (g - a.multipliers[0]).abs() <= 1e-5 * a.multipliers[0],
                         "{method:?} budget {budget}: {:?}",
                         a.marginal
                     );
@@ -260,7 +260,7 @@ fn bounds_set_statuses_and_infeasible_bounds_are_errors() {
     assert_eq!(pinned.status, [BoundStatus::Lower, BoundStatus::Interior, BoundStatus::Upper]);
     assert!((pinned.budgets[2] - 0.5 * free.budgets[2]).abs() <= 1e-9 * budget);
     assert!(pinned.kkt_residual < 1e-8, "{}", pinned.kkt_residual);
-    assert!(pinned.marginal[0] < pinned.multiplier && pinned.marginal[2] > pinned.multiplier);
+    assert!(pinned.marginal[0] < pinned.multipliers[0] && pinned.marginal[2] > pinned.multipliers[0]);
     assert!(pinned.utility < free.utility);
 
     let f = example_fit();
@@ -345,7 +345,7 @@ fn budget_report_compares_the_optimum_with_the_equal_split_and_the_historical_mi
     assert!(solution.utility > equal.utility && solution.utility > historical.utility);
     // Interior channels share one marginal return, which is the multiplier per period.
     if solution.status == [BoundStatus::Interior; 2] {
-        let lambda = solution.multiplier / 8.0;
+        let lambda = solution.multipliers[0] / 8.0;
         assert!(marginal_roas.iter().all(|r| (r - lambda).abs() <= 1e-6 * lambda), "{marginal_roas:?} vs {lambda}");
     }
     // A scenario is the same optimum, evaluated the same way.
