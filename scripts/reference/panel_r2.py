@@ -149,7 +149,7 @@ def summary(idata, model):
         if v in posterior
         and "date" not in posterior[v].dims
         and not v.endswith(SKIP_SUFFIXES)
-        and not v.endswith("_contribution")
+        and (v in ENGINE_NAMES or "contribution" not in v)
     ]
     means = posterior[names].mean(("chain", "draw"))
     mcse = dataset(az.mcse(idata, var_names=names, method="mean"))

@@ -13,8 +13,8 @@ use mmm_engine::calendar::Date;
 use mmm_engine::inference::diagnostics::{mcse_mean, rhat};
 use mmm_engine::inference::{fit_panel, Control, FitConfig};
 use mmm_engine::model::design::Panel;
-use mmm_engine::model::spec::panel_parameter_space;
-use mmm_engine::model::Dataset;
+use mmm_engine::model::spec::{panel_parameter_space, Pooling};
+use mmm_engine::model::{Dataset, ModelSpec};
 use mmm_engine::simulate::{geo_panel, simulate_panel, PanelSpec};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -127,12 +127,17 @@ fn engine_prior(v: &Value) -> Value {
     Value::Object(out)
 }
 
-#[test]
-fn panel_posterior_matches_pymc_marketing_1_3() {
+/// The data fixture, 1.3's reference, and the panel both fitted.
+fn fixtures() -> (Value, Value, Panel) {
     let read = |path: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap() };
-    let (data, reference) = (read(DATA), read(REFERENCE));
+    let data = read(DATA);
     let panel = fixture_panel(&data);
+    (data, read(REFERENCE), panel)
+}
 
+#[test]
+fn same_data_priors_and_scales_as_1_3() {
+    let (data, reference, panel) = fixtures();
     // The fixture holds the simulator's panel (to JSON's precision), so it can be rebuilt.
     let sim = simulate_panel(&panel_spec()).unwrap().panel();
     assert_eq!((&sim.geos, sim.dates()), (&panel.geos, panel.dates()));
@@ -149,35 +154,40 @@ fn panel_posterior_matches_pymc_marketing_1_3() {
         }
     }
 
-    let mut report = Vec::new();
     for (name, config) in data["configs"].as_object().unwrap() {
         let theirs = &reference[name.as_str()];
-        let config = FitConfig::from_json(config).unwrap();
+        let spec = FitConfig::from_json(config).unwrap().spec;
 
-        // The same priors: the engine's defaults (or preset) give the parameter space that 1.3's
-        // priors, written as engine priors, give.
+        // The engine's defaults (or preset) give the parameter space that 1.3's priors, written
+        // as engine priors, give: the same blocks, dims, priors, hyper-priors and transforms.
         let priors: BTreeMap<String, Value> =
             theirs["priors"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), engine_prior(v))).collect();
-        let mut explicit = config.spec.clone();
-        explicit.pooling = Default::default();
-        explicit.priors = priors;
+        let explicit = ModelSpec { pooling: Pooling::None, priors, ..spec.clone() };
         let space =
             |spec| panel_parameter_space(spec, &panel.geos, panel.channel_names(), panel.control_names()).unwrap();
-        assert_eq!(space(&config.spec), space(&explicit), "{name}: the engine's priors are not 1.3's");
+        assert_eq!(space(&spec), space(&explicit), "{name}: the engine's priors are not 1.3's");
 
-        // The same scales.
-        let scales = panel.scales(config.spec.scaling).unwrap();
-        let geos = panel.geos.len();
+        // The same scales: 1.3 records one row when a scale is shared by the geos.
+        let scales = panel.scales(spec.scaling).unwrap();
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs();
         let targets: Vec<f64> = serde_json::from_value(theirs["scales"]["target"].clone()).unwrap();
         let channels: Vec<Vec<f64>> = serde_json::from_value(theirs["scales"]["channel"].clone()).unwrap();
-        for g in 0..geos {
+        for g in 0..panel.geos.len() {
             assert!(close(scales.target_of(g), targets[g.min(targets.len() - 1)]), "{name}: target scale of geo {g}");
             for (c, s) in channels[g.min(channels.len() - 1)].iter().enumerate() {
                 assert!(close(scales.channel_of(g, c), *s), "{name}: channel scale of geo {g}, channel {c}");
             }
         }
+    }
+}
 
+#[test]
+fn panel_posterior_matches_pymc_marketing_1_3() {
+    let (data, reference, panel) = fixtures();
+    let mut report = Vec::new();
+    for (name, config) in data["configs"].as_object().unwrap() {
+        let theirs = &reference[name.as_str()];
+        let config = FitConfig::from_json(config).unwrap();
         let started = std::time::Instant::now();
         let fit = fit_panel(config, panel.clone(), "y", |_| Control::Continue).unwrap();
         let seconds = started.elapsed().as_secs_f64();
