@@ -227,6 +227,8 @@ fn panel_posterior_matches_pymc_marketing_1_3() {
             fit.trace.divergences()
         ));
         assert!(failures.is_empty(), "{name}: {}", failures.join("; "));
+        // Every parameter of 1.3's was compared: the engine has no fewer.
+        assert_eq!(compared, parameters.len(), "{name}: 1.3 has parameters the engine lacks");
     }
     println!("{}", report.join("\n"));
 }
