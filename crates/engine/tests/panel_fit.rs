@@ -3,7 +3,7 @@
 //! contributions cover the simulated truth; predictions per geo carry adstock in.
 
 use mmm_engine::inference::diagnostics::summarize;
-use mmm_engine::inference::{fit_panel, Control, FitConfig};
+use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::Dataset;
 use mmm_engine::posterior::{decomposition, fitted_mean, predict_panel, Band};
@@ -28,7 +28,7 @@ fn a_simulated_panel_is_recovered() {
         "chains": 2, "tune": 400, "draws": 400, "seed": 7,
     }))
     .unwrap();
-    let fit = fit_panel(config, truth.panel(), "y", |_| Control::Continue).unwrap();
+    let fit = fit(config, truth.panel(), "y", |_| Control::Continue).unwrap();
     assert_eq!(fit.model.geos, truth.geos);
     for i in 0..fit.trace.dim {
         let s = summarize(fit.trace.parameter(i).view(), 0.94);

@@ -67,7 +67,7 @@ pub struct MinBudgetReport {
 
 impl<'a> Planner<'a> {
     pub fn new(fit: &'a Fit, horizon: Horizon) -> Planner<'a> {
-        Planner { fit, horizon, responses: channel_responses(&fit.model, &fit.data, &fit.trace, horizon) }
+        Planner { fit, horizon, responses: channel_responses(&fit.model, &fit.panel.data[0], &fit.trace, horizon) }
     }
 
     fn optimizer(&self, utility: Utility) -> Optimizer<'_> {
@@ -77,7 +77,7 @@ impl<'a> Planner<'a> {
     /// `bounds` (`{"channel": [lower, upper]}` per period) with `default_upper` for channels it
     /// leaves out.
     fn bounds(&self, json: Option<&serde_json::Value>, default_upper: f64) -> Result<Bounds, AllocationError> {
-        Bounds::parse(&self.fit.data.channel_names, json, default_upper)
+        Bounds::parse(&self.fit.panel.data[0].channel_names, json, default_upper)
     }
 
     /// The optimal allocation of `budget` per period under `utility`, with the equal split and
@@ -92,7 +92,7 @@ impl<'a> Planner<'a> {
         let bounds = self.bounds(bounds, budget)?;
         let n = self.responses.len();
         let equal = vec![budget / n as f64; n];
-        let historical = historical_split(&self.fit.data.channels, self.horizon.num_periods, budget);
+        let historical = historical_split(&self.fit.panel.data[0].channels, self.horizon.num_periods, budget);
         let optimizer = self.optimizer(utility);
         let solution = optimizer.solve(budget, &bounds, &[equal.clone(), historical.clone()])?;
         let periods = self.horizon.num_periods as f64;
