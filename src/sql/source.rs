@@ -132,10 +132,7 @@ pub fn read_panel(
                 (None, _) => 0,
                 (Some(column), None) => raise(
                     PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                    format!(
-                        "geo column \"{column}\" has a NULL{}",
-                        date.map_or(String::new(), |d| format!(" on {d}"))
-                    ),
+                    format!("geo column \"{column}\" has a NULL{}", date.map_or(String::new(), |d| format!(" on {d}"))),
                     "Every row needs its geo; filter or label the rows without one.",
                 ),
                 (Some(_), Some(label)) => match series.iter().position(|(g, _)| *g == label) {

@@ -7,8 +7,8 @@ use mmm_engine::inference::health::{Health, Status};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::Fit;
 use mmm_engine::inference::FitConfig;
-use mmm_engine::model::spec::SPEC_VERSION;
 use mmm_engine::model::design::Panel;
+use mmm_engine::model::spec::SPEC_VERSION;
 use mmm_engine::model::{Dataset, Model, ModelSpec, ParameterSpace, Scales};
 use pgrx::datum::DatumWithOid;
 use pgrx::prelude::*;
@@ -211,7 +211,8 @@ fn save_rows(id: i64, panel: &Panel) {
         let values: Vec<String> = columns.iter().map(|c| c[t].to_string()).collect();
         format!("{{{}}}", values.join(","))
     };
-    let (mut geos, mut dates, mut y, mut channels, mut controls) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut geos, mut dates, mut y, mut channels, mut controls) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (g, data) in panel.data.iter().enumerate() {
         for (t, &date) in data.dates.iter().enumerate() {
             geos.push(panel.geos.get(g).cloned());
@@ -358,10 +359,9 @@ fn read(id: i64) -> Fit {
             let geo: Option<String> = row.get(1).expect("geo");
             let g = match &geo {
                 None if geos.is_empty() => 0,
-                label => label
-                    .as_ref()
-                    .and_then(|l| geos.iter().position(|x| x == l))
-                    .unwrap_or_else(|| corrupt(format!("mmm.model_data has a row of geo {geo:?}, which the model has not"))),
+                label => label.as_ref().and_then(|l| geos.iter().position(|x| x == l)).unwrap_or_else(|| {
+                    corrupt(format!("mmm.model_data has a row of geo {geo:?}, which the model has not"))
+                }),
             };
             let date = from_pg_date(row.get(2).expect("date").expect("date"));
             let channels: Vec<f64> = row.get(4).expect("channels").expect("channels");

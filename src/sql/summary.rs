@@ -89,7 +89,11 @@ fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
     let mean = fitted_mean(&decomposition(&fit.model, &fit.trace));
     let all_y: Vec<f64> = panel.data.iter().flat_map(|d| d.y.iter().copied()).collect();
     let overall = (None, fit_metrics(&all_y, &mean));
-    let per_geo = panel.geos.iter().enumerate().map(|(g, geo)| (Some(geo.clone()), fit_metrics(&panel.data[g].y, &of_geo(&mean, g, weeks))));
+    let per_geo = panel
+        .geos
+        .iter()
+        .enumerate()
+        .map(|(g, geo)| (Some(geo.clone()), fit_metrics(&panel.data[g].y, &of_geo(&mean, g, weeks))));
     let (max_r_hat, min_ess, divergences, sampler): (_, _, _, Option<JsonB>) = Spi::connect(|client| {
         let row = client
             .select(
@@ -103,6 +107,8 @@ fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
     });
     std::iter::once(overall)
         .chain(per_geo)
-        .map(|(geo, m)| (m.r2, m.mape, m.nrmse, max_r_hat, min_ess, divergences, sampler.as_ref().map(|j| JsonB(j.0.clone())), geo))
+        .map(|(geo, m)| {
+            (m.r2, m.mape, m.nrmse, max_r_hat, min_ess, divergences, sampler.as_ref().map(|j| JsonB(j.0.clone())), geo)
+        })
         .collect()
 }
