@@ -296,6 +296,35 @@ mod tests {
         }
     }
 
+    /// A panel read back from the catalog is the panel the engine fits, with the same draws.
+    #[pg_test]
+    fn sql_panel_fit_stores_exactly_the_engines_draws() {
+        Spi::run(
+            "CREATE TABLE pw AS SELECT geo AS region, date AS week, y, (spend ->> 'tv')::float8 AS tv
+             FROM mmm_simulate_panel('geo_panel', seed => 2, geos => 2, weeks => 40)",
+        )
+        .unwrap();
+        let id = Spi::get_one::<i64>(
+            r#"SELECT mmm_fit('pw', 'week', 'y', ARRAY['tv'], geo_column => 'region',
+                 config => '{"chains": 2, "tune": 60, "draws": 30, "seed": 4, "progress": false,
+                             "scaling": {"target": "per_geo", "channel": "global"}}')"#,
+        )
+        .unwrap()
+        .unwrap();
+        let stored = super::super::store::load(id);
+        let w = pgrx::PgRelation::open_with_name_and_share_lock("pw").unwrap();
+        let data = super::source::read_panel(&w, "week", Some("region"), Some("y"), &["tv".to_string()], &[], None);
+        assert_eq!(stored.panel, data);
+        assert_eq!(stored.panel.geos, ["geo_01", "geo_02"]);
+        let config = FitConfig { spec: stored.model.spec.clone(), sampler: stored.sampler };
+        let engine = fit(config, data, "y", |_| Control::Continue).unwrap();
+        assert_eq!(engine.model.design.scales, stored.model.design.scales);
+        assert_eq!(engine.trace.dim, stored.trace.dim);
+        for (a, b) in engine.trace.chains.iter().zip(&stored.trace.chains) {
+            assert_eq!(a.values, b.values);
+        }
+    }
+
     #[pg_test(error = "column \"nope\" (channel_columns) does not exist in relation \"w2\"")]
     fn missing_column_is_an_error() {
         Spi::run("CREATE TABLE w2 (week date, y float8)").unwrap();
