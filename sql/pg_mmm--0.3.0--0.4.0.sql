@@ -214,3 +214,22 @@ CREATE  FUNCTION "mmm_summary"(
 STRICT STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'mmm_summary_by_name_wrapper';
+
+-- The panel presets of the simulator.
+CREATE  FUNCTION "mmm_simulate_panel"(
+	"preset" TEXT DEFAULT 'geo_panel', /* & str */
+	"seed" bigint DEFAULT 0, /* i64 */
+	"geos" INT DEFAULT NULL, /* Option < i32 > */
+	"weeks" INT DEFAULT NULL, /* Option < i32 > */
+	"spec" jsonb DEFAULT NULL /* Option < JsonB > */
+) RETURNS TABLE (
+	"geo" TEXT,  /* String */
+	"date" date,  /* pgrx :: datum :: Date */
+	"y" double precision,  /* f64 */
+	"spend" jsonb,  /* JsonB */
+	"controls" jsonb,  /* JsonB */
+	"contributions" jsonb  /* JsonB */
+)
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_simulate_panel_wrapper';
