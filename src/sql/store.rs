@@ -278,7 +278,7 @@ pub fn load_national(id: i64, function: &str) -> Rc<Fit> {
     if !fit.panel.geos.is_empty() {
         raise(
             PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
-            format!("{function} is not yet for geo panels: model {id} has {} geos", fit.panel.geos.len()),
+            format!("{function} is not yet for geo panels (the model has {} geos)", fit.panel.geos.len()),
             "mmm_summary, mmm_contributions, mmm_roas, mmm_fit_metrics and mmm_predict answer per geo.",
         );
     }
