@@ -3,28 +3,20 @@
 //! per cell, KKT certificates, a brute-force grid on 2 geos × 2 channels, the reports' labels
 //! and per-geo totals, and a one-geo panel answering as the national model.
 
-use mmm_engine::inference::sampler::Trace;
-use mmm_engine::inference::{fit, fit_panel, Control, FitConfig};
+use mmm_engine::inference::{fit, Control, Fit, FitConfig};
 use mmm_engine::model::design::Panel;
-use mmm_engine::model::Model;
 use mmm_engine::optimize::{
     cell_responses, channel_responses, AllocationError, BoundStatus, Bounds, BudgetReport, Cell, ChannelResponse,
     Horizon, Method, Optimizer, Planner, Totals, Utility,
 };
 use mmm_engine::simulate::{geo_panel, simulate_panel};
 use serde_json::{json, Value};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// A short fit of a small simulated panel: 2 geos × 78 weeks × tv and radio, the target scaled
 /// per geo and the channels over both (so that both kinds of scale reach the responses).
-struct PanelFit {
-    model: Arc<Model>,
-    panel: Panel,
-    trace: Trace,
-}
-
-fn panel_fit() -> &'static PanelFit {
-    static FIT: OnceLock<PanelFit> = OnceLock::new();
+fn panel_fit() -> &'static Fit {
+    static FIT: OnceLock<Fit> = OnceLock::new();
     FIT.get_or_init(|| {
         let mut spec = geo_panel(5);
         spec.geos = 2;
@@ -35,8 +27,7 @@ fn panel_fit() -> &'static PanelFit {
             "scaling": {"target": "per_geo"}, "chains": 2, "tune": 200, "draws": 60, "seed": 3,
         }))
         .unwrap();
-        let f = fit_panel(config, panel, "y", |_| Control::Continue).unwrap();
-        PanelFit { model: f.model, panel: f.panel, trace: f.trace }
+        fit(config, panel, "y", |_| Control::Continue).unwrap()
     })
 }
 
@@ -357,19 +348,19 @@ fn a_one_geo_panel_answers_as_the_national_model() {
     let data = f.panel.data[0].clone();
     let config = FitConfig::from_json(&json!({"chains": 1, "tune": 150, "draws": 40, "seed": 9})).unwrap();
     let national = fit(config, data.clone(), "y", |_| Control::Continue).unwrap();
-    let one_geo = Panel::from_geos(vec![("north".into(), data)]).unwrap();
-    let budget = national.data.mean_weekly_spend();
+    let one_geo = Panel::from_geos(vec![("north".into(), data.clone())]).unwrap();
+    let budget = data.mean_weekly_spend();
     let bounds = json!({"tv": [0.2 * budget, budget]});
     let planners = [
         Planner::new(&national, HORIZON),
-        Planner::of(&national.model, &Panel::national(national.data.clone()), &national.trace, HORIZON),
+        Planner::of(&national.model, &Panel::national(data.clone()), &national.trace, HORIZON),
         Planner::of(&national.model, &one_geo, &national.trace, HORIZON),
     ];
     let reports: Vec<BudgetReport> =
         planners.iter().map(|p| p.optimize(budget, Some(&bounds), Utility::Mean, 0.94).unwrap()).collect();
     // The answer of the channels' own responses, as before panels.
-    let responses = channel_responses(&national.model, &national.data, &national.trace, HORIZON);
-    let parsed = Bounds::parse(&national.data.channel_names, Some(&bounds), budget).unwrap();
+    let responses = channel_responses(&national.model, &national.panel.data[0], &national.trace, HORIZON);
+    let parsed = Bounds::parse(&data.channel_names, Some(&bounds), budget).unwrap();
     let direct = Optimizer { responses: &responses, utility: Utility::Mean }.solve(budget, &parsed, &[]).unwrap();
     for r in &reports {
         assert_eq!(r.solution.budgets, direct.budgets);

@@ -11,7 +11,7 @@
 
 use mmm_engine::calendar::Date;
 use mmm_engine::inference::diagnostics::{mcse_mean, rhat};
-use mmm_engine::inference::{fit_panel, Control, FitConfig};
+use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::spec::{panel_parameter_space, Pooling};
 use mmm_engine::model::{Dataset, ModelSpec};
@@ -189,7 +189,7 @@ fn panel_posterior_matches_pymc_marketing_1_3() {
         let theirs = &reference[name.as_str()];
         let config = FitConfig::from_json(config).unwrap();
         let started = std::time::Instant::now();
-        let fit = fit_panel(config, panel.clone(), "y", |_| Control::Continue).unwrap();
+        let fit = fit(config, panel.clone(), "y", |_| Control::Continue).unwrap();
         let seconds = started.elapsed().as_secs_f64();
         let parameters = theirs["parameters"].as_array().unwrap();
         let (mut worst, mut compared, mut max_rhat) = ((0.0_f64, String::new()), 0, 0.0_f64);

@@ -3,22 +3,22 @@
 //! panels, and on the short-on-signal preset partial pooling estimates per-geo channel
 //! contributions better than independent geos.
 
-use mmm_engine::inference::{fit_panel, Control, FitConfig, PanelFit};
+use mmm_engine::inference::{self, Control, Fit, FitConfig};
 use mmm_engine::posterior::{decomposition, Band};
 use mmm_engine::simulate::{geo_panel, geo_panel_short_on_signal, simulate_panel, SimulatedPanel};
 use serde_json::{json, Value};
 use std::time::Instant;
 
 /// Fits `sim` with `config`, returning the fit and its wall time.
-fn fit(sim: &SimulatedPanel, config: Value) -> (PanelFit, f64) {
+fn fit(sim: &SimulatedPanel, config: Value) -> (Fit, f64) {
     let started = Instant::now();
-    let f = fit_panel(FitConfig::from_json(&config).unwrap(), sim.panel(), "y", |_| Control::Continue).unwrap();
+    let f = inference::fit(FitConfig::from_json(&config).unwrap(), sim.panel(), "y", |_| Control::Continue).unwrap();
     (f, started.elapsed().as_secs_f64())
 }
 
 /// Per geo and channel, the draws of the weekly contributions: `[geo][channel]` of
 /// `draws × weeks`, in units of that geo's `y`.
-fn contributions(f: &PanelFit) -> Vec<Vec<ndarray::Array2<f64>>> {
+fn contributions(f: &Fit) -> Vec<Vec<ndarray::Array2<f64>>> {
     let components = decomposition(&f.model, &f.trace);
     let weeks = f.model.design.weeks();
     (0..f.panel.geos.len())
@@ -76,7 +76,7 @@ fn partial_pooling_helps_geos_short_on_signal() {
     let short = sim.series.iter().filter(|s| s.spec.noise_sd > sim.series[0].spec.noise_sd).count();
     // Mean absolute error of the posterior mean of each (geo, channel)'s weekly contributions,
     // relative to the truth's mean: over all geos, and over the geos short on signal.
-    let errors = |f: &PanelFit| -> (f64, f64) {
+    let errors = |f: &Fit| -> (f64, f64) {
         let per_cell: Vec<(bool, f64)> = contributions(f)
             .iter()
             .enumerate()

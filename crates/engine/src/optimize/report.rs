@@ -104,9 +104,9 @@ pub struct MinBudgetReport {
 }
 
 impl Planner {
-    /// A national fit's planner.
+    /// The planner of a fit: every (geo, channel) cell of a panel, every channel of a national fit.
     pub fn new(fit: &Fit, horizon: Horizon) -> Planner {
-        Planner::of(&fit.model, &Panel::national(fit.data.clone()), &fit.trace, horizon)
+        Planner::of(&fit.model, &fit.panel, &fit.trace, horizon)
     }
 
     /// The planner of `model` fitted to `panel` (a national model's panel has one series and
