@@ -174,15 +174,22 @@ GRANT SELECT ON mmm_model_health TO PUBLIC;
 
 -- 0.4.0, geo panels: a model fitted with mmm_fit(..., geo_column) records that column and its
 -- geo labels (as text, in the model's order: sorted as PyMC-Marketing sorts them); its training
--- rows carry their geo, one row per (geo, date), NULL in a national model's rows. Parameters
--- with a geo dim are stored with coordinates such as 'geo_a' (geo) or 'geo_a,tv' (geo,
--- channel); per-geo scales go into scales (geo_target, geo_channels).
+-- rows carry their geo, one row per (geo, date), NULL in a national model's rows, and so do
+-- the draws of parameters with a geo dim (their coordinate is then the channel or control, NULL
+-- for a parameter per geo only): geo labels are user text and stay in a column of their own.
+-- Per-geo scales go into scales (geo_target, geo_channels).
 ALTER TABLE mmm.models
     ADD COLUMN geo_column text,
     ADD COLUMN geos text[];
 COMMENT ON COLUMN mmm.models.geo_column IS 'mmm_fit(..., geo_column): the source column naming each row''s geo (NULL for a national model)';
 COMMENT ON COLUMN mmm.models.geos IS 'The geo labels of a panel model as text, in the model''s order (NULL for a national model)';
-COMMENT ON COLUMN mmm.posterior_draws.coordinate IS 'The element''s labels in dim order joined by commas, e.g. tv, geo_a or geo_a,tv (NULL for a scalar)';
+ALTER TABLE mmm.posterior_draws ADD COLUMN geo text;
+COMMENT ON COLUMN mmm.posterior_draws.geo IS 'The element''s geo, for a parameter with a geo dim (NULL otherwise)';
+ALTER TABLE mmm.posterior_draws DROP CONSTRAINT posterior_draws_model_id_parameter_coordinate_chain_key;
+ALTER TABLE mmm.posterior_draws ADD CONSTRAINT posterior_draws_key UNIQUE NULLS NOT DISTINCT (model_id, parameter, geo, coordinate, chain);
+CREATE OR REPLACE VIEW mmm.posterior WITH (security_invoker = true) AS
+SELECT p.model_id, p.chain, (d.i - 1)::int AS draw, p.parameter, p.coordinate, d.value, p.geo
+FROM mmm.posterior_draws p, unnest(p.draws) WITH ORDINALITY AS d(value, i);
 ALTER TABLE mmm.model_data ADD COLUMN geo text;
 COMMENT ON COLUMN mmm.model_data.geo IS 'The row''s geo of a panel model (NULL for a national model)';
 ALTER TABLE mmm.model_data DROP CONSTRAINT model_data_pkey;

@@ -46,13 +46,16 @@ pub struct Provenance {
     pub refit_of: Option<i64>,
 }
 
-/// Every scalar parameter in vector order: its block's name, its coordinate (`None` for a
-/// scalar) and its position. The catalog's labels of the draws.
-fn parameters(model: &Model) -> impl Iterator<Item = (&str, Option<String>, usize)> {
+/// A scalar parameter's labels in the catalog: its block's name, its geo and its coordinate
+/// (each `None` when the block has no such dim).
+type Label<'a> = (&'a str, Option<&'a str>, Option<String>);
+
+/// Every scalar parameter in vector order with its labels and its position.
+fn parameters(model: &Model) -> impl Iterator<Item = (Label<'_>, usize)> {
     model
         .space()
         .blocks()
-        .flat_map(|b| (0..b.len()).map(move |i| (b.name.as_str(), b.coordinate(i), b.handle().index(i))))
+        .flat_map(|b| (0..b.len()).map(move |i| ((b.name.as_str(), b.geo(i), b.coordinate(i)), b.handle().index(i))))
 }
 
 /// The resolved prior of every parameter, by block: `{"adstock_alpha": [prior per coordinate]}`.
@@ -180,26 +183,35 @@ pub fn current_user() -> String {
     Spi::get_one::<String>("SELECT current_user::text").expect("current_user").expect("a role")
 }
 
-/// One row per (parameter, coordinate, chain) holding that chain's draws, in a single INSERT:
+/// One row per (parameter, geo, coordinate, chain) holding that chain's draws, in a single INSERT:
 /// the values cross into SQL once, ordered by parameter, chain and draw, and each row takes
 /// its slice.
 fn save_posterior(id: i64, model: &Model, trace: &Trace) {
     let (dim, draws) = (trace.dim, trace.draws_per_chain());
-    let (mut names, mut coordinates, mut chains) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut names, mut geos, mut coordinates, mut chains) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut values = Vec::with_capacity(dim * draws * trace.chains.len());
-    for (name, coordinate, i) in parameters(model) {
+    for ((name, geo, coordinate), i) in parameters(model) {
         for (c, chain) in trace.chains.iter().enumerate() {
             names.push(name.to_string());
+            geos.push(geo.map(str::to_string));
             coordinates.push(coordinate.clone());
             chains.push(c as i32);
             values.extend((0..draws).map(|d| chain.values[d * dim + i]));
         }
     }
     Spi::run_with_args(
-        "INSERT INTO mmm.posterior_draws (model_id, parameter, coordinate, chain, draws)
-         SELECT $1, p, c, ch, ($5::float8[])[((k - 1) * $6 + 1)::int : (k * $6)::int]
-         FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS r(p, c, ch, k)",
-        &[id.into(), names.into(), coordinates.into(), chains.into(), values.into(), (draws as i64).into()],
+        "INSERT INTO mmm.posterior_draws (model_id, parameter, geo, coordinate, chain, draws)
+         SELECT $1, p, g, c, ch, ($6::float8[])[((k - 1) * $7 + 1)::int : (k * $7)::int]
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS r(p, g, c, ch, k)",
+        &[
+            id.into(),
+            names.into(),
+            geos.into(),
+            coordinates.into(),
+            chains.into(),
+            values.into(),
+            (draws as i64).into(),
+        ],
     )
     .expect("insert into mmm.posterior_draws");
 }
@@ -383,27 +395,27 @@ fn read(id: i64) -> Fit {
         let model = build(config.spec.clone());
 
         let (chains, draws, dim) = (config.sampler.chains, config.sampler.draws, model.dim());
-        let position: HashMap<(&str, Option<String>), usize> =
-            parameters(&model).map(|(name, coordinate, i)| ((name, coordinate), i)).collect();
+        let position: HashMap<Label, usize> = parameters(&model).collect();
         let mut values = vec![vec![0.0; draws * dim]; chains];
         let mut seen = 0;
         let rows = client
             .select(
-                "SELECT parameter, coordinate, chain, draws FROM mmm.posterior_draws WHERE model_id = $1",
+                "SELECT parameter, geo, coordinate, chain, draws FROM mmm.posterior_draws WHERE model_id = $1",
                 None,
                 &[id.into()],
             )
             .expect("read mmm.posterior_draws");
         for row in rows {
             let parameter: String = row.get(1).expect("parameter").expect("parameter");
-            let coordinate: Option<String> = row.get(2).expect("coordinate");
-            let chain: i32 = row.get(3).expect("chain").expect("chain");
-            let chain_draws: Vec<f64> = row.get(4).expect("draws").expect("draws");
-            let i = position.get(&(parameter.as_str(), coordinate.clone()));
+            let geo: Option<String> = row.get(2).expect("geo");
+            let coordinate: Option<String> = row.get(3).expect("coordinate");
+            let chain: i32 = row.get(4).expect("chain").expect("chain");
+            let chain_draws: Vec<f64> = row.get(5).expect("draws").expect("draws");
+            let i = position.get(&(parameter.as_str(), geo.as_deref(), coordinate.clone()));
             let (Some(&i), Some(chain_values)) = (i, values.get_mut(chain as usize)) else {
+                let labels = [geo, coordinate].into_iter().flatten().collect::<Vec<_>>().join(", ");
                 corrupt(format!(
-                    "mmm.posterior_draws has {parameter} {} chain {chain}, which its spec does not",
-                    coordinate.as_deref().unwrap_or("")
+                    "mmm.posterior_draws has {parameter} [{labels}] chain {chain}, which its spec does not"
                 ))
             };
             if chain_draws.len() != draws {
@@ -417,7 +429,7 @@ fn read(id: i64) -> Fit {
             }
             seen += 1;
         }
-        // (model, parameter, coordinate, chain) is unique, so a full count means every array.
+        // (model, parameter, geo, coordinate, chain) is unique, so a full count means every array.
         if seen != chains * dim {
             corrupt(format!("mmm.posterior_draws has {seen} arrays, its spec {}", chains * dim));
         }

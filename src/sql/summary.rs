@@ -3,7 +3,6 @@
 use super::model_ref::by_model;
 use super::store::load;
 use mmm_engine::inference::diagnostics::summarize;
-use mmm_engine::model::Block;
 use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean, of_geo};
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -41,15 +40,6 @@ by_model!("mmm_fit_metrics", mmm_fit_metrics_by_id, mmm_fit_metrics_by_name, () 
 
 type SummaryRow = (String, Option<String>, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<String>);
 
-/// Element `i` of block `b` as the summary shows it: its geo label (when the block has a geo
-/// dim) and its other labels joined by commas (NULL when none remain).
-fn geo_and_coordinate(b: &Block, i: usize) -> (Option<String>, Option<String>) {
-    let labels = b.labels(i);
-    let at = b.dims.iter().position(|d| d.name == "geo");
-    let rest: Vec<&str> = labels.iter().enumerate().filter(|(k, _)| Some(*k) != at).map(|(_, l)| *l).collect();
-    (at.map(|k| labels[k].to_string()), (!rest.is_empty()).then(|| rest.join(",")))
-}
-
 /// One row per scalar parameter, in the model's units, as ArviZ's `az.summary` prints them.
 fn summary(id: i64) -> Vec<SummaryRow> {
     let fit = load(id);
@@ -57,7 +47,10 @@ fn summary(id: i64) -> Vec<SummaryRow> {
         .model
         .space()
         .blocks()
-        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), geo_and_coordinate(b, i), b.handle().index(i))))
+        .flat_map(|b| {
+            (0..b.len())
+                .map(move |i| (b.name.clone(), (b.geo(i).map(str::to_string), b.coordinate(i)), b.handle().index(i)))
+        })
         .map(|(parameter, (geo, coordinate), i)| {
             let s = summarize(fit.trace.parameter(i).view(), 0.94);
             (

@@ -141,8 +141,9 @@ fn blocks_have_the_dims_the_config_asks_for() {
     ] {
         assert_eq!(dims(&model, name), expected, "{name}");
     }
-    // Every geo's element is its own: coordinates carry the geo label first.
-    assert_eq!(model.space().find("saturation_beta").unwrap().coordinate(3), Some("geo_2,x2".to_string()));
+    // Every geo's element is its own: its geo label beside its channel.
+    let beta = model.space().find("saturation_beta").unwrap();
+    assert_eq!((beta.geo(3), beta.coordinate(3)), (Some("geo_2"), Some("x2".to_string())));
 
     let partial = space(json!({"pooling": "partial", "yearly_seasonality": 1}));
     let names: Vec<&str> = partial.space().blocks().map(|b| b.name.as_str()).collect();

@@ -277,10 +277,20 @@ impl Block {
         }
     }
 
-    /// The coordinate of element `element` as the catalog records it: none for a scalar, the
-    /// label for one dim, the labels joined by commas for several.
+    /// Element `element`'s geo label, when the block has a geo dim.
+    pub fn geo(&self, element: usize) -> Option<&str> {
+        let at = self.dims.iter().position(|d| d.name == "geo")?;
+        Some(self.labels(element)[at])
+    }
+
+    /// Element `element`'s coordinate as the catalog and `mmm_summary` record it beside its
+    /// [`Block::geo`]: the labels of its other dims (a channel, a control, a Fourier mode),
+    /// none when it has no other dim. Geo labels are kept apart because they are user text
+    /// that may hold any character.
     pub fn coordinate(&self, element: usize) -> Option<String> {
-        (!self.dims.is_empty()).then(|| self.labels(element).join(","))
+        let labels = self.labels(element);
+        let rest: Vec<&str> = self.dims.iter().zip(&labels).filter(|(d, _)| d.name != "geo").map(|(_, l)| *l).collect();
+        (!rest.is_empty()).then(|| rest.join(","))
     }
 }
 
@@ -764,7 +774,7 @@ mod tests {
         assert_eq!((mu.range(), sigma.range(), beta.range()), (0..3, 3..4, 4..10));
         let block = space.block(beta);
         assert_eq!(block.shape(), [2, 3]);
-        assert_eq!(block.coordinate(4), Some("g2,b".to_string()));
+        assert_eq!((block.geo(4), block.coordinate(4)), (Some("g2"), Some("b".to_string())));
         assert_eq!(space.find("beta_sigma").unwrap().coordinate(0), None);
         let Evaluation::NonCentred { sources, .. } = &block.evaluation else { panic!("non-centred") };
         // Element (g2, b) reads beta_mu[b] and the scalar beta_sigma.
