@@ -171,3 +171,10 @@ LEFT JOIN LATERAL (SELECT * FROM mmm.monitor_runs r WHERE r.model_id = m.id
                    ORDER BY r.id DESC LIMIT 1) r ON true;
 COMMENT ON VIEW mmm_model_health IS 'Each model name''s promoted version (its latest while none is promoted) with the verdict of its latest mmm_monitor run';
 GRANT SELECT ON mmm_model_health TO PUBLIC;
+
+-- 0.4.0, warm start: where each chain of a fit ended (adapted step size, diagonal of the
+-- inverse mass matrix, last draw, all unconstrained) with the labels of its parameters, read by
+-- mmm_refit(name, config => '{"warm_start": true}') of the next version. NULL for models of
+-- earlier releases, which refit cold.
+ALTER TABLE mmm.models ADD COLUMN adaptation jsonb;
+COMMENT ON COLUMN mmm.models.adaptation IS 'Where each chain ended (step_size, inv_mass, position, unconstrained) and the parameters'' labels: what a warm-started mmm_refit of the next version begins from; NULL before 0.4.0';

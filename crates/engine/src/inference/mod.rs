@@ -5,13 +5,15 @@ pub mod diagnostics;
 pub mod health;
 pub mod sampler;
 pub mod settings;
+pub mod warm;
 
 use crate::model::design::Panel;
 use crate::model::{DataError, Dataset, Model, SpecError};
 pub use config::FitConfig;
-pub use sampler::{Control, Progress, SampleError, SamplerStats, Trace};
+pub use sampler::{ChainAdaptation, Control, Progress, SampleError, SamplerStats, Trace};
 pub use settings::SamplerSettings;
 use std::sync::Arc;
+pub use warm::Adaptation;
 
 /// Why a fit could not run; each names the key, column or chain at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -28,10 +30,34 @@ pub enum FitError {
 #[derive(Debug, Clone)]
 pub struct Fit {
     pub model: Arc<Model>,
-    /// The settings sampled with, seed included.
+    /// The settings asked for, seed included (a warm start tunes [`Start::Warm`]'s `tune`
+    /// draws instead of `tune`).
     pub sampler: SamplerSettings,
     pub data: Dataset,
     pub trace: Trace,
+    pub start: Start,
+    /// Where the chains ended, for a warm start of the next version; `None` when read back
+    /// from storage.
+    pub adaptation: Option<Adaptation>,
+}
+
+/// How a fit's chains began.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start {
+    /// Around the priors' centre, tuning `sampler.tune` draws.
+    Cold,
+    /// From a previous fit's chains, tuning `tune` draws.
+    Warm { tune: usize },
+    /// A warm start was asked for and could not be used (the reason); the fit started cold.
+    Fallback(String),
+}
+
+/// A warm start asked of [`fit_from`]: the previous fit's adaptation, and the tuning length
+/// (`None`: [`warm::warm_tune`] of the config's).
+#[derive(Debug, Clone, Copy)]
+pub struct WarmStart<'a> {
+    pub adaptation: &'a Adaptation,
+    pub tune: Option<usize>,
 }
 
 /// Validates `data` against `config` (a seed is drawn if none is given) and samples.
@@ -41,14 +67,35 @@ pub fn fit(
     target_name: &str,
     on_progress: impl FnMut(Progress) -> Control,
 ) -> Result<Fit, FitError> {
+    fit_from(config, data, target_name, None, on_progress)
+}
+
+/// [`fit`], warm-started when `warm` is given and its adaptation belongs to the same parameter
+/// space; otherwise cold, with [`Start::Fallback`] saying why.
+pub fn fit_from(
+    config: FitConfig,
+    data: Dataset,
+    target_name: &str,
+    warm: Option<WarmStart>,
+    on_progress: impl FnMut(Progress) -> Control,
+) -> Result<Fit, FitError> {
     let FitConfig { spec, sampler } = config.with_seed();
     let data = data.sorted();
     let space = crate::model::spec::parameter_space(&spec, &data.channel_names, &data.control_names)?;
     // More rows than parameters, and at least one full adstock window beyond the first.
     data.validate(target_name, (space.dim() + 2).max(spec.l_max + 1))?;
     let model = Arc::new(Model::new(spec, &data)?);
-    let trace = sampler::sample(Arc::clone(&model), &sampler, on_progress)?;
-    Ok(Fit { model, sampler, data, trace })
+    let (start, settings, chains) = match warm.map(|w| (w, w.adaptation.mismatch(model.space()))) {
+        None => (Start::Cold, sampler, &[][..]),
+        Some((_, Some(reason))) => (Start::Fallback(reason), sampler, &[][..]),
+        Some((w, None)) => {
+            let tune = w.tune.unwrap_or_else(|| warm::warm_tune(sampler.tune));
+            (Start::Warm { tune }, SamplerSettings { tune, ..sampler }, &w.adaptation.chains[..])
+        }
+    };
+    let (trace, ends) = sampler::sample_from(Arc::clone(&model), &settings, chains, on_progress)?;
+    let adaptation = Some(Adaptation::new(model.space(), ends));
+    Ok(Fit { model, sampler, data, trace, start, adaptation })
 }
 
 /// A fitted panel model: what was asked, the panel it saw, and the draws.
