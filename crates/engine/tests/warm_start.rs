@@ -58,7 +58,7 @@ fn warm_refit_after_four_weeks_samples_the_cold_posterior() {
 }
 
 #[test]
-fn chains_start_apart_near_the_previous_draws_and_an_explicit_tune_wins() {
+fn chains_start_apart_and_an_explicit_tune_wins() {
     let (all, earlier) = weeks();
     let small = json!({"chains": 2, "tune": 200, "draws": 50});
     let previous = refit(small.clone(), earlier, None);
