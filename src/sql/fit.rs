@@ -98,7 +98,7 @@ pub fn fit_and_store_from(
     let fit =
         inference::fit_from(options.config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e));
     if let Start::Fallback(reason) = &fit.start {
-        notice!("mmm_refit: started cold: the previous version's adaptation does not fit, {reason}");
+        notice!("mmm_refit: started cold: {reason}");
     }
     store::save(&fit, &provenance(started.elapsed().as_secs_f64()))
 }

@@ -101,9 +101,9 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
             "mmm_refit fits the source's current rows; through => NULL takes them all.",
         );
     }
-    let adaptation = warm_start.then(|| previous_adaptation(name, &stored)).flatten();
+    let adaptation = warm_start.then(|| previous_adaptation(name, &stored));
     let warm = adaptation.as_ref().map(|adaptation| WarmStart {
-        adaptation,
+        adaptation: adaptation.as_ref().map_err(String::as_str),
         tune: overrides.contains_key("tune").then_some(options.config.sampler.tune),
     });
     fit_and_store_from(options, data, &target_column.clone(), warm, |seconds| Provenance {
@@ -118,18 +118,14 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     })
 }
 
-/// The stored adaptation a warm start begins from, or `None` (with a NOTICE: the refit starts
-/// cold) when the version has none.
-fn previous_adaptation(name: &str, stored: &Value) -> Option<Adaptation> {
+/// The stored adaptation a warm start begins from, or why the version has none.
+fn previous_adaptation(name: &str, stored: &Value) -> Result<Adaptation, String> {
     let version = &stored["version"];
-    let cold = |why: &str| {
-        notice!("mmm_refit: started cold: version {version} of \"{name}\" {why}");
-        None
-    };
     match &stored["adaptation"] {
-        Value::Null => cold("has no stored adaptation (it was fitted before pg_mmm 0.4.0)"),
-        given => {
-            serde_json::from_value(given.clone()).map_or_else(|_| cold("has an unreadable stored adaptation"), Some)
+        Value::Null => {
+            Err(format!("version {version} of \"{name}\" has no stored adaptation (it was fitted before pg_mmm 0.4.0)"))
         }
+        given => serde_json::from_value(given.clone())
+            .map_err(|e| format!("version {version} of \"{name}\" has an unreadable stored adaptation: {e}")),
     }
 }

@@ -36,7 +36,7 @@ fn warm_refit_after_four_weeks_samples_the_cold_posterior() {
     assert!(adaptation.chains.iter().all(|c| c.step_size > 0.0 && c.inv_mass.iter().all(|v| *v > 0.0)));
 
     let cold = refit(json!({"seed": 8}), all.clone(), None);
-    let warm = refit(json!({"seed": 8}), all, Some(WarmStart { adaptation: &adaptation, tune: None }));
+    let warm = refit(json!({"seed": 8}), all, Some(WarmStart { adaptation: Ok(&adaptation), tune: None }));
     assert_eq!(cold.start, Start::Cold);
     assert_eq!(warm.start, Start::Warm { tune: WARM_TUNE });
     // The stored settings keep the cold tuning length, for the next cold refit.
@@ -67,7 +67,7 @@ fn chains_start_apart_and_an_explicit_tune_wins() {
     let first = refit(
         json!({"chains": 4, "tune": 0, "draws": 4}),
         all.clone(),
-        Some(WarmStart { adaptation: &adaptation, tune: None }),
+        Some(WarmStart { adaptation: Ok(&adaptation), tune: None }),
     );
     assert_eq!(first.start, Start::Warm { tune: 0 });
     let starts: Vec<&[f64]> = first.trace.chains.iter().map(|c| &c.values[..first.trace.dim]).collect();
@@ -77,9 +77,9 @@ fn chains_start_apart_and_an_explicit_tune_wins() {
         }
     }
     // The previous tune was shorter than WARM_TUNE: a warm refit never tunes longer than cold.
-    let shorter = refit(small.clone(), all.clone(), Some(WarmStart { adaptation: &adaptation, tune: None }));
+    let shorter = refit(small.clone(), all.clone(), Some(WarmStart { adaptation: Ok(&adaptation), tune: None }));
     assert_eq!(shorter.start, Start::Warm { tune: 200 });
-    let given = refit(small, all, Some(WarmStart { adaptation: &adaptation, tune: Some(120) }));
+    let given = refit(small, all, Some(WarmStart { adaptation: Ok(&adaptation), tune: Some(120) }));
     assert_eq!(given.start, Start::Warm { tune: 120 });
 }
 
@@ -90,15 +90,18 @@ fn another_parameter_space_falls_back_to_a_cold_start() {
     let previous = refit(small.clone(), earlier, None).adaptation.unwrap();
     let mut more_seasonality = small.clone();
     more_seasonality["yearly_seasonality"] = json!(3);
-    let f = refit(more_seasonality, all.clone(), Some(WarmStart { adaptation: &previous, tune: None }));
+    let f = refit(more_seasonality, all.clone(), Some(WarmStart { adaptation: Ok(&previous), tune: None }));
     let Start::Fallback(reason) = &f.start else { panic!("expected a fallback, got {:?}", f.start) };
     assert!(reason.contains("adds") && reason.contains("gamma_fourier"), "{reason}");
     assert_eq!(f.trace.draws_per_chain(), 20);
 
     let mut broken = previous.clone();
     broken.chains[0].position.pop();
-    let f = refit(small, all, Some(WarmStart { adaptation: &broken, tune: None }));
-    assert_eq!(f.start, Start::Fallback("its stored adaptation is incomplete".into()));
+    let f = refit(small.clone(), all.clone(), Some(WarmStart { adaptation: Ok(&broken), tune: None }));
+    assert_eq!(f.start, Start::Fallback("the previous fit's adaptation is incomplete".into()));
+
+    let f = refit(small, all, Some(WarmStart { adaptation: Err("none was stored"), tune: None }));
+    assert_eq!(f.start, Start::Fallback("none was stored".into()));
 }
 
 #[test]

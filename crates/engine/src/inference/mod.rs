@@ -52,11 +52,12 @@ pub enum Start {
     Fallback(String),
 }
 
-/// A warm start asked of [`fit_from`]: the previous fit's adaptation, and the tuning length
-/// (`None`: [`warm::warm_tune`] of the config's).
+/// A warm start asked of [`fit_from`]: the previous fit's adaptation, or why the caller has
+/// none (the fit then starts cold with that reason), and the tuning length (`None`:
+/// [`warm::warm_tune`] of the config's).
 #[derive(Debug, Clone, Copy)]
 pub struct WarmStart<'a> {
-    pub adaptation: &'a Adaptation,
+    pub adaptation: Result<&'a Adaptation, &'a str>,
     pub tune: Option<usize>,
 }
 
@@ -85,13 +86,14 @@ pub fn fit_from(
     // More rows than parameters, and at least one full adstock window beyond the first.
     data.validate(target_name, (space.dim() + 2).max(spec.l_max + 1))?;
     let model = Arc::new(Model::new(spec, &data)?);
-    let (start, settings, chains) = match warm.map(|w| (w, w.adaptation.mismatch(model.space()))) {
-        None => (Start::Cold, sampler, &[][..]),
-        Some((_, Some(reason))) => (Start::Fallback(reason), sampler, &[][..]),
-        Some((w, None)) => {
+    let usable = warm.map(|w| w.adaptation.map_err(str::to_string).and_then(|a| a.fits(model.space()).map(|_| a)));
+    let (start, settings, chains) = match (warm, usable) {
+        (Some(w), Some(Ok(a))) => {
             let tune = w.tune.unwrap_or_else(|| warm::warm_tune(sampler.tune));
-            (Start::Warm { tune }, SamplerSettings { tune, ..sampler }, &w.adaptation.chains[..])
+            (Start::Warm { tune }, SamplerSettings { tune, ..sampler }, &a.chains[..])
         }
+        (_, Some(Err(reason))) => (Start::Fallback(reason), sampler, &[][..]),
+        _ => (Start::Cold, sampler, &[][..]),
     };
     let (trace, ends) = sampler::sample_from(Arc::clone(&model), &settings, chains, on_progress)?;
     let adaptation = Some(Adaptation::new(model.space(), ends));

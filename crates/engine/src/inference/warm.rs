@@ -37,20 +37,20 @@ impl Adaptation {
         Adaptation { parameters: labels(space), chains }
     }
 
-    /// Why this adaptation cannot start a fit over `space`, if it cannot: another parameter
+    /// Whether this adaptation can start a fit over `space`; if not, why: another parameter
     /// space (spec or channels changed) or a malformed record.
-    pub fn mismatch(&self, space: &ParameterSpace) -> Option<String> {
+    pub fn fits(&self, space: &ParameterSpace) -> Result<(), String> {
         let now = labels(space);
         if self.parameters != now {
             let only = |a: &[String], b: &[String]| {
                 a.iter().filter(|p| !b.contains(p)).cloned().collect::<Vec<_>>().join(", ")
             };
             let (gone, new) = (only(&self.parameters, &now), only(&now, &self.parameters));
-            return Some(match (gone.is_empty(), new.is_empty()) {
-                (true, true) => "its parameters are in another order".to_string(),
-                (false, true) => format!("its parameter space had {gone}, which the refit's does not"),
-                (true, false) => format!("the refit's parameter space adds {new}"),
-                (false, false) => format!("its parameter space had {gone}; the refit's has {new} instead"),
+            return Err(match (gone.is_empty(), new.is_empty()) {
+                (true, true) => "the previous fit's parameters are in another order".to_string(),
+                (false, true) => format!("the previous fit's parameter space had {gone}, which this one does not"),
+                (true, false) => format!("this fit's parameter space adds {new}"),
+                (false, false) => format!("the previous fit's parameter space had {gone}; this one has {new} instead"),
             });
         }
         let dim = now.len();
@@ -63,9 +63,9 @@ impl Adaptation {
                 && c.inv_mass.iter().all(|v| v.is_finite() && *v >= 0.0)
         };
         if self.chains.is_empty() || !self.chains.iter().all(usable) {
-            return Some("its stored adaptation is incomplete".to_string());
+            return Err("the previous fit's adaptation is incomplete".to_string());
         }
-        None
+        Ok(())
     }
 }
 
