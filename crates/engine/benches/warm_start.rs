@@ -1,14 +1,17 @@
 //! Warm-started refits, for `scripts/bench`: the example data fitted on all but its last 4
 //! weeks, then refitted on all weeks cold (the stored settings: 1000 tuning draws from the
 //! priors' centre), warm (300 tuning draws from where the first fit's chains ended) and, to
-//! tell what the start buys from what the shorter tuning buys, cold with 300 tuning draws.
+//! tell what the start buys from what the shorter tuning buys, cold with as few tuning draws.
 //! Repetitions alternate the order of the refits so that drifting load hits them alike. This is
 //! the engine call `mmm_refit` makes; the SQL layer around it (reading rows, storing draws) is
 //! the same for every start.
 //!
 //! ```sh
-//! cargo bench --bench warm_start -- --runs 5 --out warm.json
+//! cargo bench --bench warm_start -- --runs 5 --out "$PWD/warm.json" [--tune 150]
 //! ```
+//!
+//! `--tune` sets the short tuning of the warm and the short cold refit (default: the warm
+//! default, 300); `--out` is relative to `crates/engine`, where cargo runs benches.
 //!
 //! Prints a markdown report: wall times, the speed-up of warm over cold, min bulk ESS per
 //! second, and whether every parameter's posterior mean agrees with the cold refit's within 3
@@ -18,12 +21,13 @@
 mod common;
 
 use mmm_engine::inference::diagnostics::{summarize, Summary};
+use mmm_engine::inference::warm::WARM_TUNE;
 use mmm_engine::inference::{fit_from, Control, Fit, FitConfig, Start, WarmStart};
 use mmm_engine::model::Dataset;
 use serde_json::{json, Value};
 use std::time::Instant;
 
-const KINDS: [&str; 3] = ["cold", "warm", "cold_tune300"];
+const KINDS: [&str; 3] = ["cold", "warm", "cold_short"];
 
 fn config(seed: u64, tune: usize) -> FitConfig {
     let c = json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": seed, "tune": tune});
@@ -57,13 +61,14 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let (mut runs, mut out) = (3, None);
+    let (mut runs, mut out, mut short) = (3, None, WARM_TUNE);
     // cargo bench appends `--bench`; anything unknown is ignored.
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).expect("--runs takes an integer"),
             "--out" => out = args.next(),
+            "--tune" => short = args.next().and_then(|v| v.parse().ok()).expect("--tune takes an integer"),
             _ => {}
         }
     }
@@ -86,10 +91,10 @@ fn main() {
             let (f, secs) = match kind {
                 "cold" => timed(config(seed, 1000), all.clone(), None),
                 "warm" => {
-                    let warm = WarmStart { adaptation: Ok(&adaptation), tune: None };
+                    let warm = WarmStart { adaptation: Ok(&adaptation), tune: Some(short) };
                     timed(config(seed, 1000), all.clone(), Some(warm))
                 }
-                _ => timed(config(seed, 300), all.clone(), None),
+                _ => timed(config(seed, short), all.clone(), None),
             };
             let s = summaries(&f);
             let min_ess = s.iter().map(|s| s.ess_bulk).fold(f64::INFINITY, f64::min);
@@ -99,8 +104,14 @@ fn main() {
                 _ => f.sampler.tune,
             };
             eprintln!("warm_start: run {run} {kind}: {secs:.2} s, min ess_bulk {min_ess:.0}, max r_hat {max_r_hat:.4}");
-            fits.insert(kind, (s, json!({"run": run, "kind": kind, "tune": tune, "wall_s": secs, "min_ess_bulk": min_ess,
-                "min_ess_per_s": min_ess / secs, "max_r_hat": max_r_hat, "divergences": f.trace.divergences()})));
+            fits.insert(
+                kind,
+                (
+                    s,
+                    json!({"run": run, "kind": kind, "tune": tune, "wall_s": secs, "min_ess_bulk": min_ess,
+                "min_ess_per_s": min_ess / secs, "max_r_hat": max_r_hat, "divergences": f.trace.divergences()}),
+                ),
+            );
         }
         let cold = fits["cold"].0.clone();
         for kind in KINDS {
@@ -123,8 +134,16 @@ fn main() {
         let agree = rows.iter().filter(|r| r["kind"] == kind && r["means_agree_within_3_mcse"] == true).count();
         let (label, check, worst) = match kind {
             "cold" => ("cold (stored settings)", "-".to_string(), "-".to_string()),
-            "warm" => ("warm_start", format!("{agree}/{runs}"), format!("{:.2}", of(kind, "worst_mean_diff_in_combined_mcse").into_iter().fold(0.0, f64::max))),
-            _ => ("cold, tune 300", format!("{agree}/{runs}"), format!("{:.2}", of(kind, "worst_mean_diff_in_combined_mcse").into_iter().fold(0.0, f64::max))),
+            "warm" => (
+                "warm_start",
+                format!("{agree}/{runs}"),
+                format!("{:.2}", of(kind, "worst_mean_diff_in_combined_mcse").into_iter().fold(0.0, f64::max)),
+            ),
+            _ => (
+                "cold, short tune",
+                format!("{agree}/{runs}"),
+                format!("{:.2}", of(kind, "worst_mean_diff_in_combined_mcse").into_iter().fold(0.0, f64::max)),
+            ),
         };
         println!(
             "| {label} | {} | {:.2} | {:.0} | {:.4} | {} | {check} | {worst} |",
