@@ -6,10 +6,11 @@ CREATE TABLE sales_w AS
 SELECT date AS week, y AS sales, (spend ->> 'tv')::float8 AS tv, (spend ->> 'social')::float8 AS social
 FROM mmm_simulate('tv_social_search', seed => 5);
 -- The last 4 weeks arrive after the first fit.
-CREATE TABLE new_weeks AS DELETE FROM sales_w WHERE week > (SELECT max(week) - 28 FROM sales_w) RETURNING *;
+CREATE TABLE new_weeks AS SELECT * FROM sales_w WHERE week > (SELECT max(week) - 28 FROM sales_w);
+DELETE FROM sales_w WHERE week IN (SELECT week FROM new_weeks);
 SELECT mmm_set_policy('w', '{"max_r_hat": 10, "max_divergences": 1000, "min_ess_bulk": 0}');
 SELECT mmm_fit('sales_w', 'week', 'sales', ARRAY['tv', 'social'], name => 'w',
-               config => '{"chains": 2, "tune": 400, "draws": 200, "seed": 1, "progress": false}') AS v1 \gset
+               config => '{"chains": 2, "tune": 400, "draws": 400, "target_accept": 0.9, "seed": 1, "progress": false}') AS v1 \gset
 
 -- Every fit stores where its chains ended: per chain a step size, the mass matrix's diagonal and
 -- the last draw, one entry per parameter.
@@ -26,9 +27,9 @@ GROUP BY adaptation, sampler;
 INSERT INTO sales_w SELECT * FROM new_weeks;
 -- Warm: 300 tuning draws instead of the stored 400, which the new version keeps for later cold
 -- refits. Cold, from the same version with the same seed, for comparison.
-SELECT mmm_refit('w', config => '{"warm_start": true}') AS warm \gset
+SELECT mmm_refit('w', config => '{"warm_start": true, "progress": false}') AS warm \gset
 SELECT mmm_rollback('w') = :v1 AS back_to_v1;
-SELECT mmm_refit('w') AS cold \gset
+SELECT mmm_refit('w', config => '{"progress": false}') AS cold \gset
 SELECT id = :warm AS warm, n_rows, refit_of = :v1 AS refit_of_v1, status, divergences, max_r_hat < 1.05 AS mixed,
        sampler -> 'warm_start' AS warm_start, sampler -> 'warm_tune' AS warm_tune, spec -> 'tune' AS stored_tune,
        adaptation IS NOT NULL AS has_adaptation
@@ -42,17 +43,18 @@ SELECT count(*) AS parameters, count(*) FILTER (WHERE abs(w.mean - c.mean) <= 4 
 FROM mmm_summary(:warm) w JOIN mmm_summary(:cold) c USING (parameter, coordinate);
 
 -- A tune in the config wins over the warm default.
-SELECT mmm_refit('w', config => '{"warm_start": true, "tune": 150}') AS given \gset
+SELECT mmm_refit('w', config => '{"warm_start": true, "tune": 150, "progress": false}') AS given \gset
 SELECT sampler -> 'warm_tune' AS warm_tune, spec -> 'tune' AS stored_tune FROM mmm.models WHERE id = :given;
 
 -- Fallbacks, never errors: a version without a stored adaptation (as from before 0.4.0), and a
--- refit whose parameter space is another (more Fourier modes).
+-- refit whose parameter space is another (a Student-t likelihood adds its degrees of freedom).
 UPDATE mmm.models SET adaptation = NULL WHERE id = :given;
-SELECT mmm_refit('w', config => '{"warm_start": true}') AS legacy \gset
+SELECT mmm_refit('w', config => '{"warm_start": true, "progress": false}') AS legacy \gset
 SELECT sampler -> 'warm_start' AS warm_start, sampler ->> 'warm_start_fallback' AS fallback, spec -> 'tune' AS stored_tune
 FROM mmm.models WHERE id = :legacy;
-SELECT mmm_refit('w', config => '{"warm_start": true, "yearly_seasonality": 1}') AS changed \gset
-SELECT sampler -> 'warm_start' AS warm_start, adaptation IS NOT NULL AS has_adaptation FROM mmm.models WHERE id = :changed;
+SELECT mmm_refit('w', config => '{"warm_start": true, "likelihood": "student_t", "progress": false}') AS changed \gset
+SELECT sampler -> 'warm_start' AS warm_start, sampler ->> 'warm_start_fallback' AS fallback, adaptation IS NOT NULL AS has_adaptation
+FROM mmm.models WHERE id = :changed;
 
 -- warm_start is true or false.
 SELECT mmm_refit('w', config => '{"warm_start": "yes"}');
