@@ -86,14 +86,15 @@ pub fn fit_from(
     // More rows than parameters, and at least one full adstock window beyond the first.
     data.validate(target_name, (space.dim() + 2).max(spec.l_max + 1))?;
     let model = Arc::new(Model::new(spec, &data)?);
-    let usable = warm.map(|w| w.adaptation.map_err(str::to_string).and_then(|a| a.fits(model.space()).map(|_| a)));
-    let (start, settings, chains) = match (warm, usable) {
-        (Some(w), Some(Ok(a))) => {
-            let tune = w.tune.unwrap_or_else(|| warm::warm_tune(sampler.tune));
-            (Start::Warm { tune }, SamplerSettings { tune, ..sampler }, &a.chains[..])
-        }
-        (_, Some(Err(reason))) => (Start::Fallback(reason), sampler, &[][..]),
-        _ => (Start::Cold, sampler, &[][..]),
+    let (start, settings, chains) = match warm {
+        None => (Start::Cold, sampler, &[][..]),
+        Some(w) => match w.adaptation.map_err(str::to_string).and_then(|a| a.fits(model.space()).map(|()| a)) {
+            Ok(a) => {
+                let tune = w.tune.unwrap_or_else(|| warm::warm_tune(sampler.tune));
+                (Start::Warm { tune }, SamplerSettings { tune, ..sampler }, &a.chains[..])
+            }
+            Err(reason) => (Start::Fallback(reason), sampler, &[][..]),
+        },
     };
     let (trace, ends) = sampler::sample_from(Arc::clone(&model), &settings, chains, on_progress)?;
     let adaptation = Some(Adaptation::new(model.space(), ends));
