@@ -19,8 +19,8 @@ SQL
 pg_dump -d mmm_dump_source -Fc -f "${TMPDIR:-/tmp}/mmm_dump.$$"
 pg_restore -d mmm_dump_target --exit-on-error "${TMPDIR:-/tmp}/mmm_dump.$$"
 rm -f "${TMPDIR:-/tmp}/mmm_dump.$$"
-answers="SELECT * FROM mmm_summary('kept') UNION ALL SELECT 'roas', channel, roas, 0, 0, 0, 0, 0, 0, 0, 0 FROM mmm_roas('kept')
-  UNION ALL SELECT 'draws', md5(string_agg(concat_ws(' ', chain, draw, parameter, coordinate, value), ',' ORDER BY parameter, coordinate, chain, draw)), count(*), 0, 0, 0, 0, 0, 0, 0, 0 FROM mmm.posterior
+answers="SELECT * FROM mmm_summary('kept') UNION ALL SELECT 'roas', channel, roas, 0, 0, 0, 0, 0, 0, 0, 0, geo FROM mmm_roas('kept')
+  UNION ALL SELECT 'draws', md5(string_agg(concat_ws(' ', chain, draw, parameter, coordinate, value), ',' ORDER BY parameter, coordinate, chain, draw)), count(*), 0, 0, 0, 0, 0, 0, 0, 0, NULL FROM mmm.posterior
   ORDER BY 1, 2"
 # The policies and the promoted version come along too.
 versions="SELECT concat_ws(' ', name, version, promoted, verdict_reason) FROM mmm.models

@@ -71,8 +71,13 @@ answers() {
   psql -X -At -v ON_ERROR_STOP=1 <<'SQL'
 SET extra_float_digits = 3;
 SELECT 'model', id, name, version, status, n_rows, first_date, last_date FROM mmm.models ORDER BY id;
-SELECT 'summary', m.id, s.* FROM mmm.models m, mmm_summary(m.id) s ORDER BY m.id;
-SELECT 'roas', m.id, r.* FROM mmm.models m, mmm_roas(m.id) r ORDER BY m.id, r.channel;
+-- 0.1.0's columns: 0.4.0 adds a geo column (NULL for these national models).
+SELECT 'summary', m.id, s.parameter, s.coordinate, s.mean, s.sd, s.hdi_3, s.hdi_97, s.mcse_mean, s.mcse_sd,
+       s.ess_bulk, s.ess_tail, s.r_hat
+FROM mmm.models m, mmm_summary(m.id) s ORDER BY m.id;
+SELECT 'roas', m.id, r.channel, r.spend, r.contribution, r.contribution_lower, r.contribution_upper, r.roas,
+       r.roas_lower, r.roas_upper
+FROM mmm.models m, mmm_roas(m.id) r ORDER BY m.id, r.channel;
 -- 0.3.0 carries in the last weeks by default; carry_in => false is 0.1.0's default.
 SELECT 'optimize', m.id, o.*
 FROM mmm.models m, mmm_optimize_budget(m.id, 2 * (SELECT avg(x) FROM mmm.model_data d, unnest(d.channels) x WHERE d.model_id = m.id), carry_in => false) o

@@ -172,6 +172,21 @@ LEFT JOIN LATERAL (SELECT * FROM mmm.monitor_runs r WHERE r.model_id = m.id
 COMMENT ON VIEW mmm_model_health IS 'Each model name''s promoted version (its latest while none is promoted) with the verdict of its latest mmm_monitor run';
 GRANT SELECT ON mmm_model_health TO PUBLIC;
 
+-- 0.4.0, geo panels: a model fitted with mmm_fit(..., geo_column) records that column and its
+-- geo labels (as text, in the model's order: sorted as PyMC-Marketing sorts them); its training
+-- rows carry their geo, one row per (geo, date), NULL in a national model's rows. Parameters
+-- with a geo dim are stored with coordinates such as 'geo_a' (geo) or 'geo_a,tv' (geo,
+-- channel); per-geo scales go into scales (geo_target, geo_channels).
+ALTER TABLE mmm.models
+    ADD COLUMN geo_column text,
+    ADD COLUMN geos text[];
+COMMENT ON COLUMN mmm.models.geo_column IS 'mmm_fit(..., geo_column): the source column naming each row''s geo (NULL for a national model)';
+COMMENT ON COLUMN mmm.models.geos IS 'The geo labels of a panel model as text, in the model''s order (NULL for a national model)';
+COMMENT ON COLUMN mmm.posterior_draws.coordinate IS 'The element''s labels in dim order joined by commas, e.g. tv, geo_a or geo_a,tv (NULL for a scalar)';
+ALTER TABLE mmm.model_data ADD COLUMN geo text;
+COMMENT ON COLUMN mmm.model_data.geo IS 'The row''s geo of a panel model (NULL for a national model)';
+ALTER TABLE mmm.model_data DROP CONSTRAINT model_data_pkey;
+ALTER TABLE mmm.model_data ADD CONSTRAINT model_data_key UNIQUE NULLS NOT DISTINCT (model_id, geo, date);
 -- 0.4.0, warm start: where each chain of a fit ended (adapted step size, diagonal of the
 -- inverse mass matrix, last draw, all unconstrained) with the labels of its parameters, read by
 -- mmm_refit(name, config => '{"warm_start": true}') of the next version. NULL for models of

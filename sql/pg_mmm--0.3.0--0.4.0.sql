@@ -1,5 +1,238 @@
 \echo Use "ALTER EXTENSION pg_mmm UPDATE TO '0.4.0'" to load this file. \quit
 
+-- 0.4.0, geo panels: a model fitted with mmm_fit(..., geo_column) records that column and its
+-- geo labels (as text, in the model's order: sorted as PyMC-Marketing sorts them); its training
+-- rows carry their geo, one row per (geo, date), NULL in a national model's rows. Parameters
+-- with a geo dim are stored with coordinates such as 'geo_a' (geo) or 'geo_a,tv' (geo,
+-- channel); per-geo scales go into scales (geo_target, geo_channels).
+ALTER TABLE mmm.models
+    ADD COLUMN geo_column text,
+    ADD COLUMN geos text[];
+COMMENT ON COLUMN mmm.models.geo_column IS 'mmm_fit(..., geo_column): the source column naming each row''s geo (NULL for a national model)';
+COMMENT ON COLUMN mmm.models.geos IS 'The geo labels of a panel model as text, in the model''s order (NULL for a national model)';
+COMMENT ON COLUMN mmm.posterior_draws.coordinate IS 'The element''s labels in dim order joined by commas, e.g. tv, geo_a or geo_a,tv (NULL for a scalar)';
+ALTER TABLE mmm.model_data ADD COLUMN geo text;
+COMMENT ON COLUMN mmm.model_data.geo IS 'The row''s geo of a panel model (NULL for a national model)';
+ALTER TABLE mmm.model_data DROP CONSTRAINT model_data_pkey;
+ALTER TABLE mmm.model_data ADD CONSTRAINT model_data_key UNIQUE NULLS NOT DISTINCT (model_id, geo, date);
+
+-- mmm_fit gains geo_column; the read functions that answer per geo gain a geo column (a new
+-- row type): dropped and created again.
+DROP FUNCTION mmm_fit(regclass, text, text, text[], text[], jsonb, text);
+DROP FUNCTION mmm_summary(bigint);
+DROP FUNCTION mmm_summary(text);
+DROP FUNCTION mmm_fit_metrics(bigint);
+DROP FUNCTION mmm_fit_metrics(text);
+DROP FUNCTION mmm_contributions(bigint, double precision);
+DROP FUNCTION mmm_contributions(text, double precision);
+DROP FUNCTION mmm_roas(bigint, double precision);
+DROP FUNCTION mmm_roas(text, double precision);
+DROP FUNCTION mmm_predict(bigint, regclass, double precision);
+DROP FUNCTION mmm_predict(text, regclass, double precision);
+CREATE  FUNCTION "mmm_contributions"(
+	"model" bigint, /* i64 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"date" date,  /* pgrx :: datum :: Date */
+	"component" TEXT,  /* String */
+	"mean" double precision,  /* f64 */
+	"hdi_lower" double precision,  /* f64 */
+	"hdi_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_contributions_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_contributions"(
+	"model" TEXT, /* & str */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"date" date,  /* pgrx :: datum :: Date */
+	"component" TEXT,  /* String */
+	"mean" double precision,  /* f64 */
+	"hdi_lower" double precision,  /* f64 */
+	"hdi_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_contributions_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_fit"(
+	"source" regclass, /* PgRelation */
+	"date_column" TEXT, /* & str */
+	"target_column" TEXT, /* & str */
+	"channel_columns" TEXT[], /* Vec < String > */
+	"control_columns" TEXT[] DEFAULT '{}', /* Vec < String > */
+	"config" jsonb DEFAULT '{}', /* JsonB */
+	"name" TEXT DEFAULT NULL, /* Option < & str > */
+	"geo_column" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS bigint /* i64 */
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_fit_wrapper';
+
+CREATE  FUNCTION "mmm_fit_metrics"(
+	"model" bigint /* i64 */
+) RETURNS TABLE (
+	"r2" double precision,  /* f64 */
+	"mape" double precision,  /* f64 */
+	"nrmse" double precision,  /* f64 */
+	"max_r_hat" double precision,  /* Option < f64 > */
+	"min_ess_bulk" double precision,  /* Option < f64 > */
+	"divergences" INT,  /* Option < i32 > */
+	"sampler" jsonb,  /* Option < JsonB > */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_fit_metrics_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_fit_metrics"(
+	"model" TEXT /* & str */
+) RETURNS TABLE (
+	"r2" double precision,  /* f64 */
+	"mape" double precision,  /* f64 */
+	"nrmse" double precision,  /* f64 */
+	"max_r_hat" double precision,  /* Option < f64 > */
+	"min_ess_bulk" double precision,  /* Option < f64 > */
+	"divergences" INT,  /* Option < i32 > */
+	"sampler" jsonb,  /* Option < JsonB > */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_fit_metrics_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_predict"(
+	"model" bigint, /* i64 */
+	"future" regclass, /* PgRelation */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"date" date,  /* pgrx :: datum :: Date */
+	"mean" double precision,  /* f64 */
+	"hdi_lower" double precision,  /* f64 */
+	"hdi_upper" double precision,  /* f64 */
+	"pred_lower" double precision,  /* f64 */
+	"pred_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_predict_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_predict"(
+	"model" TEXT, /* & str */
+	"future" regclass, /* PgRelation */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"date" date,  /* pgrx :: datum :: Date */
+	"mean" double precision,  /* f64 */
+	"hdi_lower" double precision,  /* f64 */
+	"hdi_upper" double precision,  /* f64 */
+	"pred_lower" double precision,  /* f64 */
+	"pred_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_predict_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_roas"(
+	"model" bigint, /* i64 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"roas" double precision,  /* f64 */
+	"roas_lower" double precision,  /* f64 */
+	"roas_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_roas_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_roas"(
+	"model" TEXT, /* & str */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"roas" double precision,  /* f64 */
+	"roas_lower" double precision,  /* f64 */
+	"roas_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_roas_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_summary"(
+	"model" bigint /* i64 */
+) RETURNS TABLE (
+	"parameter" TEXT,  /* String */
+	"coordinate" TEXT,  /* Option < String > */
+	"mean" double precision,  /* f64 */
+	"sd" double precision,  /* f64 */
+	"hdi_3" double precision,  /* f64 */
+	"hdi_97" double precision,  /* f64 */
+	"mcse_mean" double precision,  /* f64 */
+	"mcse_sd" double precision,  /* f64 */
+	"ess_bulk" double precision,  /* f64 */
+	"ess_tail" double precision,  /* f64 */
+	"r_hat" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_summary_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_summary"(
+	"model" TEXT /* & str */
+) RETURNS TABLE (
+	"parameter" TEXT,  /* String */
+	"coordinate" TEXT,  /* Option < String > */
+	"mean" double precision,  /* f64 */
+	"sd" double precision,  /* f64 */
+	"hdi_3" double precision,  /* f64 */
+	"hdi_97" double precision,  /* f64 */
+	"mcse_mean" double precision,  /* f64 */
+	"mcse_sd" double precision,  /* f64 */
+	"ess_bulk" double precision,  /* f64 */
+	"ess_tail" double precision,  /* f64 */
+	"r_hat" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_summary_by_name_wrapper';
+
+-- The panel presets of the simulator.
+CREATE  FUNCTION "mmm_simulate_panel"(
+	"preset" TEXT DEFAULT 'geo_panel', /* & str */
+	"seed" bigint DEFAULT 0, /* i64 */
+	"geos" INT DEFAULT NULL, /* Option < i32 > */
+	"weeks" INT DEFAULT NULL, /* Option < i32 > */
+	"spec" jsonb DEFAULT NULL /* Option < JsonB > */
+) RETURNS TABLE (
+	"geo" TEXT,  /* String */
+	"date" date,  /* pgrx :: datum :: Date */
+	"y" double precision,  /* f64 */
+	"spend" jsonb,  /* JsonB */
+	"controls" jsonb,  /* JsonB */
+	"contributions" jsonb  /* JsonB */
+)
+IMMUTABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_simulate_panel_wrapper';
 -- 0.4.0, warm start: the adaptation column of sql/catalog.sql. Models of earlier releases have
 -- none: a warm-started mmm_refit of them starts cold, with a NOTICE.
 ALTER TABLE mmm.models ADD COLUMN adaptation jsonb;

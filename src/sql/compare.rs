@@ -3,7 +3,7 @@
 
 use super::error::raise;
 use super::model_ref;
-use super::store::load;
+use super::store::load_national;
 use mmm_engine::inference::Fit;
 use mmm_engine::posterior::compare::{compare, log_likelihood};
 use mmm_engine::posterior::loo::{loo, relative_efficiency, waic, Elpd, Loo, MIN_SAMPLES};
@@ -67,7 +67,7 @@ fn scored(id: i64, fit: &Fit) -> Scored {
         id,
         loo: loo(log_lik.view(), r_eff),
         waic: waic(log_lik.view()),
-        metrics: fit_metrics(&fit.data.y, &fitted_mean(&decomposition(&fit.model, &fit.trace))),
+        metrics: fit_metrics(&fit.panel.data[0].y, &fitted_mean(&decomposition(&fit.model, &fit.trace))),
     }
 }
 
@@ -98,10 +98,10 @@ fn comparison(models: &[Option<i64>]) -> Vec<CompareRow> {
             "Pass each model once.",
         );
     }
-    let fits: Vec<Rc<Fit>> = ids.iter().map(|&id| load(model_ref::by_id(id))).collect();
+    let fits: Vec<Rc<Fit>> = ids.iter().map(|&id| load_national(model_ref::by_id(id), "mmm_compare")).collect();
     // LOO compares predictions of the same observations: the same weeks and the same target.
     for (id, fit) in ids.iter().zip(&fits).skip(1) {
-        if fit.data.dates != fits[0].data.dates || fit.data.y != fits[0].data.y {
+        if fit.panel.data[0].dates != fits[0].panel.data[0].dates || fit.panel.data[0].y != fits[0].panel.data[0].y {
             raise(
                 PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
                 format!("models {} and {id} were not fitted to the same weeks and target", ids[0]),

@@ -2,7 +2,7 @@
 
 use super::error::raise;
 use super::model_ref::by_model;
-use super::store::load;
+use super::store::load_national;
 use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
 use mmm_engine::posterior::Band;
 use pgrx::prelude::*;
@@ -67,14 +67,14 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
     if !(2..=10_000).contains(&points) {
         invalid(format!("points = {points} is out of range"), "points accepts 2 to 10000.");
     }
-    let fit = load(id);
+    let fit = load_national(id, "mmm_response_curves");
     let mut rows = Vec::new();
-    for m in channels_of(&fit.data.channel_names, channel) {
+    for m in channels_of(&fit.panel.data[0].channel_names, channel) {
         pgrx::check_for_interrupts!();
         let max_spend = max_spend_multiplier * fit.model.design.scales.channels[m];
         for p in response_curve(&fit.model, &fit.trace, m, max_spend, points as usize, hdi_prob) {
             rows.push((
-                fit.data.channel_names[m].clone(),
+                fit.panel.data[0].channel_names[m].clone(),
                 p.spend,
                 p.response.mean,
                 p.response.lower,
@@ -101,14 +101,14 @@ fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow>
     if !(1..=1000).contains(&num) {
         invalid(format!("num = {num} is out of range"), "num accepts 1 to 1000.");
     }
-    let fit = load(id);
+    let fit = load_national(id, "mmm_contribution_grid");
     let mut rows = Vec::new();
     for i in 0..num {
         let delta = if num > 1 { start + (stop - start) * i as f64 / (num - 1) as f64 } else { start };
-        for (m, name) in fit.data.channel_names.iter().enumerate() {
+        for (m, name) in fit.panel.data[0].channel_names.iter().enumerate() {
             pgrx::check_for_interrupts!();
             let band = Band::of(&scaled_contribution(&fit.model, &fit.trace, m, delta), hdi_prob);
-            let spend = delta * fit.data.channels[m].iter().sum::<f64>();
+            let spend = delta * fit.panel.data[0].channels[m].iter().sum::<f64>();
             rows.push((delta, name.clone(), spend, band.mean, band.lower, band.upper));
         }
     }

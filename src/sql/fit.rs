@@ -5,7 +5,7 @@ use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
 use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{self, Control, Progress, Start, WarmStart};
-use mmm_engine::model::Dataset;
+use mmm_engine::model::design::Panel;
 use pgrx::prelude::*;
 use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
 use std::time::Instant;
@@ -58,7 +58,7 @@ pub fn options(config: &serde_json::Value) -> Options {
 /// Fits with interrupts forwarded to the sampler and progress as NOTICE lines, then stores.
 pub fn fit_and_store(
     options: Options,
-    data: Dataset,
+    data: Panel,
     target_name: &str,
     provenance: impl FnOnce(f64) -> Provenance,
 ) -> i64 {
@@ -69,7 +69,7 @@ pub fn fit_and_store(
 /// falls back to a cold start.
 pub fn fit_and_store_from(
     options: Options,
-    data: Dataset,
+    data: Panel,
     target_name: &str,
     warm: Option<WarmStart>,
     provenance: impl FnOnce(f64) -> Provenance,
@@ -95,6 +95,13 @@ pub fn fit_and_store_from(
         }
         Control::Continue
     };
+    if data.series() == 0 {
+        raise(
+            PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
+            "the source has no rows".into(),
+            "A panel needs rows for every (date, geo).",
+        );
+    }
     let fit =
         inference::fit_from(options.config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e));
     if let Start::Fallback(reason) = &fit.start {
@@ -104,7 +111,10 @@ pub fn fit_and_store_from(
 }
 
 /// Fits PyMC-Marketing's MMM to the weekly rows of `source` and stores it; returns its id.
+/// With `geo_column`, the rows are a panel, one per (date, geo), and the model is one over all
+/// geos (PyMC-Marketing's `MMM(dims=("geo",))`).
 #[pg_extern(volatile, parallel_unsafe)]
+#[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
     source: PgRelation,
     date_column: &str,
@@ -113,15 +123,25 @@ fn mmm_fit(
     control_columns: default!(Vec<String>, "'{}'"),
     config: default!(JsonB, "'{}'"),
     name: default!(Option<&str>, "NULL"),
+    geo_column: default!(Option<&str>, "NULL"),
 ) -> i64 {
     let options = options(&config.0);
-    let data = source::read_table(&source, date_column, Some(target_column), &channel_columns, &control_columns);
+    let data = source::read_panel(
+        &source,
+        date_column,
+        geo_column,
+        Some(target_column),
+        &channel_columns,
+        &control_columns,
+        None,
+    );
     let name = name.map_or_else(|| source.name().to_string(), str::to_string);
     fit_and_store(options, data, target_column, |seconds| Provenance {
         name,
         source: source::qualified_name(&source),
         date_column: date_column.into(),
         target_column: target_column.into(),
+        geo_column: geo_column.map(str::to_string),
         group_key: None,
         arguments: None,
         seconds,
@@ -153,6 +173,7 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
     let control_names = names(&options.control_names, "control", n_controls);
     let element = |argument: &str, n: usize| (1..=n).map(|i| format!("{argument}[{i}]")).collect::<Vec<_>>();
     let labels = Labels {
+        geo: None,
         date: "week".into(),
         target: Some("target".into()),
         values: [element("channels", n_channels), element("controls", n_controls)].concat(),
@@ -184,11 +205,12 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
     let (date_column, target_column) = (argument("week", "week"), argument("target", "target"));
     let source =
         caller.as_ref().filter(|c| !c.relations.is_empty()).map_or("mmm_fit_agg".into(), |c| c.relations.join(", "));
-    Some(fit_and_store(options, data.into_dataset(), "target", |seconds| Provenance {
+    Some(fit_and_store(options, data.into_dataset().into(), "target", |seconds| Provenance {
         name: name.clone(),
         source,
         date_column,
         target_column,
+        geo_column: None,
         group_key: Some(name),
         arguments: caller.map(|c| serde_json::Value::Object(c.arguments)),
         seconds,
@@ -284,6 +306,35 @@ mod tests {
         let data = super::source::read_table(&w, "week", Some("y"), &channels, &[]);
         let config = FitConfig { spec: stored.model.spec.clone(), sampler: stored.sampler };
         let engine = fit(config, data, "y", |_| Control::Continue).unwrap();
+        assert_eq!(engine.trace.dim, stored.trace.dim);
+        for (a, b) in engine.trace.chains.iter().zip(&stored.trace.chains) {
+            assert_eq!(a.values, b.values);
+        }
+    }
+
+    /// A panel read back from the catalog is the panel the engine fits, with the same draws.
+    #[pg_test]
+    fn sql_panel_fit_stores_exactly_the_engines_draws() {
+        Spi::run(
+            "CREATE TABLE pw AS SELECT geo AS region, date AS week, y, (spend ->> 'tv')::float8 AS tv
+             FROM mmm_simulate_panel('geo_panel', seed => 2, geos => 2, weeks => 40)",
+        )
+        .unwrap();
+        let id = Spi::get_one::<i64>(
+            r#"SELECT mmm_fit('pw', 'week', 'y', ARRAY['tv'], geo_column => 'region',
+                 config => '{"chains": 2, "tune": 60, "draws": 30, "seed": 4, "progress": false,
+                             "scaling": {"target": "per_geo", "channel": "global"}}')"#,
+        )
+        .unwrap()
+        .unwrap();
+        let stored = super::super::store::load(id);
+        let w = pgrx::PgRelation::open_with_name_and_share_lock("pw").unwrap();
+        let data = super::source::read_panel(&w, "week", Some("region"), Some("y"), &["tv".to_string()], &[], None);
+        assert_eq!(stored.panel, data);
+        assert_eq!(stored.panel.geos, ["geo_01", "geo_02"]);
+        let config = FitConfig { spec: stored.model.spec.clone(), sampler: stored.sampler };
+        let engine = fit(config, data, "y", |_| Control::Continue).unwrap();
+        assert_eq!(engine.model.design.scales, stored.model.design.scales);
         assert_eq!(engine.trace.dim, stored.trace.dim);
         for (a, b) in engine.trace.chains.iter().zip(&stored.trace.chains) {
             assert_eq!(a.values, b.values);

@@ -6,7 +6,8 @@ use super::error::raise;
 use super::model_ref;
 use super::predict::forecast_after_training;
 use super::source::read_table;
-use super::store::{load, to_pg_date};
+use super::store::{load_national, to_pg_date};
+use mmm_engine::model::design::Panel;
 use mmm_engine::model::Dataset;
 use mmm_engine::posterior::monitor::{monitor, Check, Thresholds};
 use pgrx::prelude::*;
@@ -134,12 +135,12 @@ fn weeks_after(rows: Dataset, last: mmm_engine::calendar::Date) -> Dataset {
 /// Forecasts the weeks of `source` after the model's training weeks, compares them with their
 /// actual target, records the run, and returns one row per week and a total row.
 fn monitor_run(id: i64, source: Option<PgRelation>) -> Vec<MonitorRow> {
-    let fit = load(id);
+    let fit = load_national(id, "mmm_monitor");
     let model = stored(id);
     let source = source.unwrap_or_else(|| stored_source(&model));
-    let (channels, controls) = (&fit.data.channel_names, &fit.data.control_names);
+    let (channels, controls) = (&fit.panel.data[0].channel_names, &fit.panel.data[0].control_names);
     let rows = read_table(&source, &model.date_column, Some(&model.target_column), channels, controls).sorted();
-    let last = fit.data.dates[fit.data.dates.len() - 1];
+    let last = fit.panel.data[0].dates[fit.panel.data[0].dates.len() - 1];
     let after = weeks_after(rows, last);
     if after.dates.is_empty() {
         raise(
@@ -150,7 +151,7 @@ fn monitor_run(id: i64, source: Option<PgRelation>) -> Vec<MonitorRow> {
     }
     let forecast = forecast_after_training(
         &fit,
-        &after,
+        &Panel::national(after.clone()),
         "source after training",
         "source must hold the weeks right after the training weeks, without a gap.",
     );

@@ -6,7 +6,7 @@
 
 use super::error::raise;
 use super::model_ref::by_model;
-use super::store::{load, to_pg_date};
+use super::store::{load_national, to_pg_date};
 use mmm_engine::inference::Fit;
 use mmm_engine::optimize::sample::sampled_weeks;
 use mmm_engine::optimize::{AllocationError, BudgetReport, Horizon, MinBudgetReport, Planner, Utility};
@@ -106,7 +106,7 @@ fn raise_allocation(e: AllocationError) -> ! {
 fn setup(id: i64, num_periods: i32, hdi_prob: f64) -> Rc<Fit> {
     super::check_hdi_prob(hdi_prob);
     super::check_num_periods(num_periods);
-    load(id)
+    load_national(id, "the budget optimizer")
 }
 
 fn horizon(num_periods: i32, carry_in: bool) -> Horizon {
@@ -147,7 +147,7 @@ fn optimize_budget(
         .map(|m| {
             let (b, c) = (optimized.budgets[m], optimized.channels[m]);
             (
-                fit.data.channel_names[m].clone(),
+                fit.panel.data[0].channel_names[m].clone(),
                 b,
                 b * periods,
                 optimized.share(m),
@@ -196,7 +196,7 @@ fn min_budget(
         .map(|m| {
             let (b, c) = (outcome.budgets[m], outcome.channels[m]);
             (
-                fit.data.channel_names[m].clone(),
+                fit.panel.data[0].channel_names[m].clone(),
                 b,
                 b * num_periods as f64,
                 outcome.share(m),
@@ -232,7 +232,7 @@ fn scenarios(
         for (m, c) in o.channels.iter().enumerate() {
             rows.push((
                 budget,
-                fit.data.channel_names[m].clone(),
+                fit.panel.data[0].channel_names[m].clone(),
                 o.budgets[m],
                 o.share(m),
                 c.mean,
@@ -267,7 +267,7 @@ fn sampled_response(
         );
     }
     let fit = setup(id, num_periods, hdi_prob);
-    let budgets = allocation_of(&fit.data.channel_names, &allocation.0);
+    let budgets = allocation_of(&fit.panel.data[0].channel_names, &allocation.0);
     sampled_weeks(&fit, &budgets, num_periods as usize, noise_level, seed as u64, hdi_prob)
         .into_iter()
         .map(|w| {

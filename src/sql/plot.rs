@@ -2,7 +2,7 @@
 
 use super::error::raise;
 use super::model_ref;
-use super::store::load;
+use super::store::load_national;
 use mmm_engine::inference::Fit;
 use mmm_engine::optimize::curves::response_curve;
 use mmm_engine::optimize::{Horizon, Planner, Utility};
@@ -45,7 +45,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
         );
     }
     super::check_num_periods(num_periods);
-    let fit = load(id);
+    let fit = load_national(id, "mmm_plot");
     let target: String = Spi::get_one_with_args("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
         .expect("read mmm.models")
         .expect("target_column");
@@ -59,13 +59,13 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
 
 /// Each channel's curve up to 1.5 times its largest week, marking its mean weekly spend.
 fn response_curves(fit: &Fit, target: &str, hdi_prob: f64) -> String {
-    let curves: Vec<Curve> = (0..fit.data.channels.len())
+    let curves: Vec<Curve> = (0..fit.panel.data[0].channels.len())
         .map(|m| {
             let points =
                 response_curve(&fit.model, &fit.trace, m, 1.5 * fit.model.design.scales.channels[m], 60, hdi_prob);
-            let spend = &fit.data.channels[m];
+            let spend = &fit.panel.data[0].channels[m];
             Curve {
-                channel: fit.data.channel_names[m].clone(),
+                channel: fit.panel.data[0].channel_names[m].clone(),
                 spend: points.iter().map(|p| p.spend).collect(),
                 response: points.iter().map(|p| p.response).collect(),
                 current_spend: Some(spend.iter().sum::<f64>() / spend.len() as f64),
@@ -88,22 +88,22 @@ fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
             )
         })
         .collect();
-    let dates: Vec<String> = fit.data.dates.iter().map(|d| d.to_string()).collect();
-    plot::contributions(&dates, &series, &fit.data.y, target)
+    let dates: Vec<String> = fit.panel.data[0].dates.iter().map(|d| d.to_string()).collect();
+    plot::contributions(&dates, &series, &fit.panel.data[0].y, target)
 }
 
 /// The optimal allocation of `budget` (default: the historical mean weekly total) against the
 /// historical mix of the last `num_periods` weeks, as `mmm_optimize_budget` reports them by
 /// default (with carry-in).
 fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> String {
-    let budget = budget.unwrap_or_else(|| fit.data.mean_weekly_spend());
+    let budget = budget.unwrap_or_else(|| fit.panel.data[0].mean_weekly_spend());
     let report = Planner::new(fit, Horizon { num_periods, carry_in: true })
         .optimize(budget, None, Utility::Mean, hdi_prob)
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
     let (now, then) = (&report.historical, &report.optimized);
     let bars: Vec<AllocationBar> = (0..now.budgets.len())
         .map(|m| AllocationBar {
-            channel: fit.data.channel_names[m].clone(),
+            channel: fit.panel.data[0].channel_names[m].clone(),
             current_spend: now.budgets[m],
             optimized_spend: then.budgets[m],
             current_response: now.channels[m],

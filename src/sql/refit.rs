@@ -28,7 +28,8 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     let stored = Spi::get_one_with_args::<JsonB>(
         "SELECT jsonb_build_object('source', source, 'date_column', date_column, 'target_column', target_column,
                 'channel_columns', channel_columns, 'control_columns', control_columns, 'spec', spec,
-                'priors', priors, 'group_key', group_key, 'version', version, 'adaptation', adaptation)
+                'priors', priors, 'group_key', group_key, 'geo_column', geo_column, 'geos', geos,
+                'version', version, 'adaptation', adaptation)
          FROM mmm.models WHERE id = $1",
         &[id.into()],
     )
@@ -46,6 +47,7 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     let names = |key: &str| serde_json::from_value::<Vec<String>>(stored[key].clone()).expect("a text[] column");
     let (source_name, date_column, target_column) = (text("source"), text("date_column"), text("target_column"));
     let (channels, controls) = (names("channel_columns"), names("control_columns"));
+    let geo_column = stored["geo_column"].as_str().map(str::to_string);
     // The stored name is quoted and schema-qualified; to_regclass parses it as a name, never as
     // SQL.
     let relation = PgRelation::open_with_name_and_share_lock(&source_name).unwrap_or_else(|_| {
@@ -76,8 +78,16 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     let own = |k: &str| k == "priors" || k == "warm_start";
     merged.extend(overrides.iter().filter(|(k, _)| !own(k)).map(|(k, v)| (k.clone(), v.clone())));
     let mut options = fit::options(&Value::Object(merged));
-    let space = parameter_space(&options.config.spec, &channels, &controls).unwrap_or_else(|e| raise_fit(e.into()));
-    let mut priors = store::prior_overrides(id, &stored["priors"], &space);
+    // A panel keeps its stored spec's priors (see store::read); a national model takes its
+    // stored resolved priors.
+    let mut priors = match geo_column {
+        Some(_) => options.config.spec.priors.clone(),
+        None => {
+            let space =
+                parameter_space(&options.config.spec, &channels, &controls).unwrap_or_else(|e| raise_fit(e.into()));
+            store::prior_overrides(id, &stored["priors"], &space)
+        }
+    };
     if let Some(given) = overrides.get("priors") {
         let Some(given) = given.as_object() else {
             raise(
@@ -90,8 +100,16 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     }
     options.config.spec.priors = priors;
 
-    let data = source::read_table_through(&relation, &date_column, Some(&target_column), &channels, &controls, through);
-    if data.dates.is_empty() {
+    let data = source::read_panel(
+        &relation,
+        &date_column,
+        geo_column.as_deref(),
+        Some(&target_column),
+        &channels,
+        &controls,
+        through,
+    );
+    if data.data.iter().all(|d| d.dates.is_empty()) {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
             format!(
@@ -111,6 +129,7 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
         source: source::qualified_name(&relation),
         date_column,
         target_column,
+        geo_column,
         group_key: None,
         arguments: None,
         seconds,

@@ -2,7 +2,10 @@
 
 use super::error::raise;
 use super::store::to_pg_date;
-use mmm_engine::simulate::{example_process, simulate, tv_social_search, SimulationSpec};
+use mmm_engine::simulate::{
+    example_process, geo_panel, geo_panel_short_on_signal, simulate, simulate_panel, tv_social_search, PanelSpec,
+    SimulationSpec,
+};
 use pgrx::prelude::*;
 use pgrx::JsonB;
 use serde_json::{Map, Value};
@@ -42,28 +45,97 @@ fn mmm_simulate(
             ),
         },
     };
-    let sim = simulate(&spec).unwrap_or_else(|e| {
-        raise(
-            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("spec: {e}"),
-            "See the README's mmm_simulate section for the spec's fields.",
-        )
-    });
+    let sim = simulate(&spec).unwrap_or_else(|e| invalid_spec(e.to_string()));
+    TableIterator::new(simulated_weeks(&sim).collect::<Vec<_>>())
+}
+
+fn invalid_spec(e: String) -> ! {
+    raise(
+        PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+        format!("spec: {e}"),
+        "See the README's mmm_simulate section for the spec's fields.",
+    )
+}
+
+type Week = (pgrx::datum::Date, f64, JsonB, JsonB, JsonB);
+
+/// One simulated series' weeks: date, target, and spend, controls and true contributions by
+/// name.
+fn simulated_weeks(sim: &mmm_engine::simulate::Simulated) -> impl Iterator<Item = Week> + '_ {
     let by_name = |names: &[String], columns: &[Vec<f64>], t: usize| {
         JsonB(Value::Object(
             names.iter().zip(columns).map(|(n, c)| (n.clone(), Value::from(c[t]))).collect::<Map<_, _>>(),
         ))
     };
-    let rows: Vec<_> = (0..sim.data.dates.len())
-        .map(|t| {
-            (
-                to_pg_date(sim.data.dates[t]),
-                sim.data.y[t],
-                by_name(&sim.data.channel_names, &sim.data.channels, t),
-                by_name(&sim.data.control_names, &sim.data.controls, t),
-                by_name(&sim.data.channel_names, &sim.contributions, t),
-            )
+    (0..sim.data.dates.len()).map(move |t| {
+        (
+            to_pg_date(sim.data.dates[t]),
+            sim.data.y[t],
+            by_name(&sim.data.channel_names, &sim.data.channels, t),
+            by_name(&sim.data.control_names, &sim.data.controls, t),
+            by_name(&sim.data.channel_names, &sim.contributions, t),
+        )
+    })
+}
+
+/// A simulated geo panel in long format, one row per (geo, date), with each geo's true channel
+/// contributions: preset `geo_panel` (8 geos × 156 weeks, effects varying around shared ones)
+/// or `geo_panel_short_on_signal` (its last 3 geos four times as noisy), optionally with fewer
+/// `geos` or `weeks`; or a full `spec`.
+#[pg_extern(immutable, parallel_safe)]
+fn mmm_simulate_panel(
+    preset: default!(&str, "'geo_panel'"),
+    seed: default!(i64, 0),
+    geos: default!(Option<i32>, "NULL"),
+    weeks: default!(Option<i32>, "NULL"),
+    spec: default!(Option<JsonB>, "NULL"),
+) -> TableIterator<
+    'static,
+    (
+        name!(geo, String),
+        name!(date, pgrx::datum::Date),
+        name!(y, f64),
+        name!(spend, JsonB),
+        name!(controls, JsonB),
+        name!(contributions, JsonB),
+    ),
+> {
+    let mut spec: PanelSpec = match spec {
+        Some(JsonB(v)) => serde_path_to_error::deserialize(&v).unwrap_or_else(|e| invalid_spec(e.to_string())),
+        None => match preset {
+            "geo_panel" => geo_panel(seed as u64),
+            "geo_panel_short_on_signal" => geo_panel_short_on_signal(seed as u64),
+            other => raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("preset = '{other}' is not a panel simulation preset"),
+                "preset accepts 'geo_panel' or 'geo_panel_short_on_signal', or pass spec.",
+            ),
+        },
+    };
+    let positive = |n: Option<i32>, argument: &str| {
+        n.map(|n| {
+            usize::try_from(n).ok().filter(|&n| n > 0).unwrap_or_else(|| {
+                raise(
+                    PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                    format!("{argument} = {n} is out of range"),
+                    "geos and weeks accept a positive number.",
+                )
+            })
         })
+    };
+    if let Some(n) = positive(geos, "geos") {
+        spec.short_on_signal = spec.short_on_signal.min(n);
+        spec.geos = n;
+    }
+    if let Some(n) = positive(weeks, "weeks") {
+        spec.base.weeks = n;
+    }
+    let sim = simulate_panel(&spec).unwrap_or_else(|e| invalid_spec(e.to_string()));
+    let rows: Vec<_> = sim
+        .geos
+        .iter()
+        .zip(&sim.series)
+        .flat_map(|(geo, s)| simulated_weeks(s).map(move |(d, y, x, z, c)| (geo.clone(), d, y, x, z, c)))
         .collect();
     TableIterator::new(rows)
 }

@@ -2,9 +2,10 @@
 //! (`mmm_fit`, `mmm_predict`) or from the rows `mmm_fit_agg` collected. Every source goes
 //! through `Rows::push`, so NULLs get the same checks and messages wherever they come from.
 
-use super::error::raise;
+use super::error::{raise, raise_fit};
 use super::store::from_pg_date;
 use mmm_engine::calendar::Date;
+use mmm_engine::model::design::Panel;
 use mmm_engine::model::Dataset;
 use pgrx::prelude::*;
 use pgrx::PgRelation;
@@ -22,6 +23,8 @@ pub fn qualified_name(relation: &PgRelation) -> String {
 /// How a source names its inputs in error messages: columns of a table, or the aggregate's
 /// arguments.
 pub struct Labels {
+    /// The geo of a panel's rows, named in every message about them.
+    pub geo: Option<String>,
     pub date: String,
     pub target: Option<String>,
     /// Channels then controls.
@@ -41,17 +44,18 @@ impl Rows {
 
     /// Adds one row: date, target (when the source has one), channels then controls.
     pub fn push(&mut self, date: Option<Date>, target: Option<f64>, values: impl IntoIterator<Item = Option<f64>>) {
+        let in_geo = self.labels.geo.as_ref().map_or(String::new(), |g| format!("geo \"{g}\": "));
         let Some(date) = date else {
             raise(
                 PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                format!("{} has a NULL", self.labels.date),
+                format!("{in_geo}{} has a NULL", self.labels.date),
                 "Every row needs its week's date.",
             )
         };
         let null = |label: &str| -> ! {
             raise(
                 PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                format!("{label} is NULL on {date}"),
+                format!("{in_geo}{label} is NULL on {date}"),
                 "Replace missing values, e.g. coalesce(spend, 0) in a view over the table.",
             )
         };
@@ -79,21 +83,27 @@ pub fn read_table(
     channels: &[String],
     controls: &[String],
 ) -> Dataset {
-    read_table_through(source, date, target, channels, controls, None)
+    read_panel(source, date, None, target, channels, controls, None).data.remove(0)
 }
 
-/// `read_table`, only the rows dated up to `through` when given.
-pub fn read_table_through(
+/// The rows of `source` as a panel: one series per value of column `geo` (its values as text,
+/// ordered as PyMC-Marketing orders them), or one national series without `geo`; only the rows
+/// dated up to `through` when given. Every geo must have every date.
+pub fn read_panel(
     source: &PgRelation,
     date: &str,
+    geo: Option<&str>,
     target: Option<&str>,
     channels: &[String],
     controls: &[String],
     through: Option<pgrx::datum::Date>,
-) -> Dataset {
-    check_columns(source, date, target, channels, controls);
+) -> Panel {
+    check_columns(source, date, geo, target, channels, controls);
     let numeric: Vec<&str> = target.into_iter().chain(channels.iter().chain(controls).map(String::as_str)).collect();
-    let select: Vec<String> = std::iter::once(format!("{}::date", quote_ident(date)))
+    // The geo is read as text whatever its type (NULL for a national model).
+    let geo_expr = geo.map_or("NULL::text".to_string(), |g| format!("{}::text", quote_ident(g)));
+    let select: Vec<String> = [format!("{}::date", quote_ident(date)), geo_expr]
+        .into_iter()
         .chain(numeric.iter().map(|c| format!("{}::float8", quote_ident(c))))
         .collect();
     let query = format!(
@@ -103,25 +113,62 @@ pub fn read_table_through(
         quote_ident(date)
     );
     let column = |c: &str| format!("column \"{c}\"");
-    let labels = Labels {
-        date: format!("date column \"{date}\""),
-        target: target.map(column),
-        values: channels.iter().chain(controls).map(|c| column(c)).collect(),
+    let new_rows = |geo: Option<String>| {
+        let labels = Labels {
+            geo,
+            date: format!("date column \"{date}\""),
+            target: target.map(column),
+            values: channels.iter().chain(controls).map(|c| column(c)).collect(),
+        };
+        Rows::new(channels.to_vec(), controls.to_vec(), labels)
     };
-    let mut rows = Rows::new(channels.to_vec(), controls.to_vec(), labels);
+    // Geos in order of first appearance; Panel::from_geos sorts them.
+    let mut series: Vec<(String, Rows)> = Vec::new();
     Spi::connect(|client| {
         for row in client.select(&query, None, &[through.into()]).expect("read source rows") {
             let date = row.get::<pgrx::datum::Date>(1).expect("date").map(from_pg_date);
-            let mut values = (0..numeric.len()).map(|i| row.get::<f64>(i + 2).expect("numeric column"));
+            let label = row.get::<String>(2).expect("geo");
+            let g = match (geo, label) {
+                (None, _) => 0,
+                (Some(column), None) => raise(
+                    PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                    format!("geo column \"{column}\" has a NULL{}", date.map_or(String::new(), |d| format!(" on {d}"))),
+                    "Every row needs its geo; filter or label the rows without one.",
+                ),
+                (Some(_), Some(label)) => match series.iter().position(|(g, _)| *g == label) {
+                    Some(g) => g,
+                    None => {
+                        series.push((label.clone(), new_rows(Some(label))));
+                        series.len() - 1
+                    }
+                },
+            };
+            if series.is_empty() {
+                series.push((String::new(), new_rows(None)));
+            }
+            let mut values = (0..numeric.len()).map(|i| row.get::<f64>(i + 3).expect("numeric column"));
             let y = if target.is_some() { values.next().flatten() } else { None };
-            rows.push(date, y, values);
+            series[g].1.push(date, y, values);
         }
     });
-    rows.into_dataset()
+    match geo {
+        None => Panel::national(series.pop().map_or_else(|| new_rows(None).into_dataset(), |(_, r)| r.into_dataset())),
+        Some(_) => {
+            let series = series.into_iter().map(|(g, rows)| (g, rows.into_dataset())).collect();
+            Panel::from_geos(series).unwrap_or_else(|e| raise_fit(e.into()))
+        }
+    }
 }
 
 /// Every named column exists, the date column holds dates and the others numbers.
-fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, channels: &[String], controls: &[String]) {
+fn check_columns(
+    source: &PgRelation,
+    date: &str,
+    geo: Option<&str>,
+    target: Option<&str>,
+    channels: &[String],
+    controls: &[String],
+) {
     if channels.is_empty() {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -147,8 +194,10 @@ fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, channels
         .into_iter()
         .chain(channels.iter().map(|c| ("channel_columns", c.as_str())))
         .chain(controls.iter().map(|c| ("control_columns", c.as_str())));
+    // A geo column may have any type: its values are read as text.
+    let geo = geo.map(|g| ("geo_column", g, ""));
     for (argument, column, category) in
-        std::iter::once(("date_column", date, "D")).chain(numeric.map(|(a, c)| (a, c, "N")))
+        std::iter::once(("date_column", date, "D")).chain(geo).chain(numeric.map(|(a, c)| (a, c, "N")))
     {
         match columns.iter().find(|(name, _, _)| name == column) {
             None => raise(
@@ -156,7 +205,7 @@ fn check_columns(source: &PgRelation, date: &str, target: Option<&str>, channels
                 format!("column \"{column}\" ({argument}) does not exist in relation \"{}\"", source.name()),
                 "Column names are case-sensitive here; pass them as they appear in \\d.",
             ),
-            Some((_, cat, ty)) if cat != category => raise(
+            Some((_, cat, ty)) if !category.is_empty() && cat != category => raise(
                 PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
                 format!("column \"{column}\" ({argument}) has type {ty}"),
                 if category == "D" {

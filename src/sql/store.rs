@@ -7,6 +7,7 @@ use mmm_engine::inference::health::{Health, Status};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{Fit, Start};
+use mmm_engine::model::design::Panel;
 use mmm_engine::model::spec::SPEC_VERSION;
 use mmm_engine::model::{Dataset, Model, ModelSpec, ParameterSpace, Scales};
 use pgrx::datum::DatumWithOid;
@@ -35,6 +36,8 @@ pub struct Provenance {
     pub source: String,
     pub date_column: String,
     pub target_column: String,
+    /// `mmm_fit(..., geo_column)`: the column whose values name the geos of a panel.
+    pub geo_column: Option<String>,
     /// `mmm_fit_agg`: the group's key, and the caller's expression for each argument.
     pub group_key: Option<String>,
     pub arguments: Option<serde_json::Value>,
@@ -111,8 +114,8 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     versions::lock_name(&current_user(), &p.name);
     let policy = versions::policy_of(&p.name);
     let health = Health::judge(&fit.trace, &policy.gates);
-    let scales = &model.design.scales;
-    let data = &fit.data;
+    let panel = &fit.panel;
+    let (dates, channel_names) = (panel.dates(), panel.channel_names());
     let sampler = json!({
         "divergences": stats.divergences,
         "max_treedepth_hits": stats.max_treedepth_hits,
@@ -126,14 +129,14 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         p.source.clone().into(),
         p.date_column.clone().into(),
         p.target_column.clone().into(),
-        data.channel_names.clone().into(),
-        data.control_names.clone().into(),
+        channel_names.to_vec().into(),
+        panel.control_names().to_vec().into(),
         JsonB(FitConfig { spec: model.spec.clone(), sampler: fit.sampler }.to_json()).into(),
         JsonB(priors_json(model)).into(),
-        JsonB(json!({"target": scales.target, "channels": data.channel_names.iter().zip(&scales.channels).map(|(n, s)| (n.clone(), json!(s))).collect::<serde_json::Map<_, _>>()})).into(),
-        to_pg_date(data.dates[0]).into(),
-        to_pg_date(*data.dates.last().expect("rows")).into(),
-        (data.dates.len() as i32).into(),
+        JsonB(scales_json(&model.design.scales, panel)).into(),
+        to_pg_date(dates[0]).into(),
+        to_pg_date(*dates.last().expect("rows")).into(),
+        ((dates.len() * panel.series()) as i32).into(),
         health.max_r_hat.into(),
         health.min_ess_bulk.into(),
         (health.divergences as i32).into(),
@@ -147,15 +150,17 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         p.arguments.clone().map(JsonB).into(),
         p.refit_of.into(),
         health.reason(&policy.gates).into(),
+        p.geo_column.clone().into(),
+        (!panel.geos.is_empty()).then(|| panel.geos.clone()).into(),
         fit.adaptation.as_ref().map(|a| JsonB(serde_json::to_value(a).expect("adaptation as JSON"))).into(),
     ];
     let id = Spi::get_one_with_args::<i64>(
         "INSERT INTO mmm.models (name, version, source, date_column, target_column, channel_columns,
              control_columns, spec, priors, scales, first_date, last_date, n_rows, max_r_hat,
              min_ess_bulk, divergences, sampler, fit_seconds, status, spec_version, engine_version,
-             group_key, arguments, refit_of, verdict_reason, adaptation)
+             group_key, arguments, refit_of, verdict_reason, geo_column, geos, adaptation)
          SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25
+                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27
          FROM mmm.models WHERE name = $1 AND owner = current_user
          RETURNING id",
         &args,
@@ -163,7 +168,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     .expect("insert into mmm.models")
     .expect("RETURNING id");
     save_posterior(id, model, &fit.trace);
-    save_rows(id, data);
+    save_rows(id, panel);
     if health.status == Status::Ok {
         versions::promote(id);
     }
@@ -218,19 +223,29 @@ fn save_posterior(id: i64, model: &Model, trace: &Trace) {
     .expect("insert into mmm.posterior_draws");
 }
 
-/// The training rows, channels and controls as arrays in the model's column order.
-fn save_rows(id: i64, data: &Dataset) {
+/// The training rows, one per (geo, date), channels and controls as arrays in the model's
+/// column order; the geo is NULL in a national model's rows.
+fn save_rows(id: i64, panel: &Panel) {
     let row_array = |columns: &[Vec<f64>], t: usize| {
         let values: Vec<String> = columns.iter().map(|c| c[t].to_string()).collect();
         format!("{{{}}}", values.join(","))
     };
-    let dates: Vec<pgrx::datum::Date> = data.dates.iter().map(|&d| to_pg_date(d)).collect();
-    let channels: Vec<String> = (0..data.dates.len()).map(|t| row_array(&data.channels, t)).collect();
-    let controls: Vec<String> = (0..data.dates.len()).map(|t| row_array(&data.controls, t)).collect();
+    let (mut geos, mut dates, mut y, mut channels, mut controls) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (g, data) in panel.data.iter().enumerate() {
+        for (t, &date) in data.dates.iter().enumerate() {
+            geos.push(panel.geos.get(g).cloned());
+            dates.push(to_pg_date(date));
+            y.push(data.y[t]);
+            channels.push(row_array(&data.channels, t));
+            controls.push(row_array(&data.controls, t));
+        }
+    }
     Spi::run_with_args(
-        "INSERT INTO mmm.model_data (model_id, date, target, channels, controls)
-         SELECT $1, d, y, c::float8[], z::float8[] FROM unnest($2::date[], $3::float8[], $4::text[], $5::text[]) AS r(d, y, c, z)",
-        &[id.into(), dates.into(), data.y.clone().into(), channels.into(), controls.into()],
+        "INSERT INTO mmm.model_data (model_id, geo, date, target, channels, controls)
+         SELECT $1, g, d, y, c::float8[], z::float8[]
+         FROM unnest($2::text[], $3::date[], $4::float8[], $5::text[], $6::text[]) AS r(g, d, y, c, z)",
+        &[id.into(), geos.into(), dates.into(), y.into(), channels.into(), controls.into()],
     )
     .expect("insert into mmm.model_data");
 }
@@ -245,13 +260,48 @@ thread_local! {
     static RECENT: RefCell<Vec<(i64, f64, Rc<Fit>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The scales stored with a model, in the model's channel order.
-fn stored_scales(v: &serde_json::Value, channels: &[String]) -> Option<Scales> {
-    let by_channel = v.get("channels")?;
-    Some(Scales::shared(
-        v.get("target")?.as_f64()?,
-        channels.iter().map(|c| by_channel.get(c)?.as_f64()).collect::<Option<_>>()?,
-    ))
+/// Scales as stored: `{"target": s, "channels": {"tv": s}}`, and for per-geo scaling
+/// `"geo_target": {"geo_a": s}` and `"geo_channels": {"geo_a": {"tv": s}}`.
+fn scales_json(scales: &Scales, panel: &Panel) -> serde_json::Value {
+    let channels = |values: &[f64]| -> serde_json::Value {
+        panel.channel_names().iter().cloned().zip(values.iter().map(|s| json!(s))).collect()
+    };
+    let mut v = json!({"target": scales.target, "channels": channels(&scales.channels)});
+    if !scales.geo_target.is_empty() {
+        v["geo_target"] = panel.geos.iter().cloned().zip(scales.geo_target.iter().map(|s| json!(s))).collect();
+    }
+    if !scales.geo_channels.is_empty() {
+        v["geo_channels"] = panel.geos.iter().cloned().zip(scales.geo_channels.iter().map(|s| channels(s))).collect();
+    }
+    v
+}
+
+/// The scales stored with a model, in the model's channel and geo order.
+fn stored_scales(v: &serde_json::Value, channels: &[String], geos: &[String]) -> Option<Scales> {
+    let in_order = |by: &serde_json::Value, keys: &[String]| -> Option<Vec<f64>> {
+        keys.iter().map(|k| by.get(k)?.as_f64()).collect()
+    };
+    let mut scales = Scales::shared(v.get("target")?.as_f64()?, in_order(v.get("channels")?, channels)?);
+    if let Some(by_geo) = v.get("geo_target") {
+        scales.geo_target = in_order(by_geo, geos)?;
+    }
+    if let Some(by_geo) = v.get("geo_channels") {
+        scales.geo_channels = geos.iter().map(|g| in_order(by_geo.get(g)?, channels)).collect::<Option<_>>()?;
+    }
+    Some(scales)
+}
+
+/// A stored model that is not a geo panel: `function` cannot answer for panels yet.
+pub fn load_national(id: i64, function: &str) -> Rc<Fit> {
+    let fit = load(id);
+    if !fit.panel.geos.is_empty() {
+        raise(
+            PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+            format!("{function} is not yet for geo panels (the model has {} geos)", fit.panel.geos.len()),
+            "mmm_summary, mmm_contributions, mmm_roas, mmm_fit_metrics and mmm_predict answer per geo.",
+        );
+    }
+    fit
 }
 
 /// A stored model rebuilt for answering questions: config, rows and draws. The caller has
@@ -288,7 +338,7 @@ fn read(id: i64) -> Fit {
     Spi::connect(|client| {
         let head = client
             .select(
-                "SELECT spec, priors, channel_columns, control_columns, spec_version, engine_version, scales
+                "SELECT spec, priors, channel_columns, control_columns, spec_version, engine_version, scales, geos
                  FROM mmm.models WHERE id = $1",
                 Some(1),
                 &[id.into()],
@@ -311,29 +361,44 @@ fn read(id: i64) -> Fit {
         let mut config =
             FitConfig::from_json(&spec.0).unwrap_or_else(|e| corrupt(format!("stored spec is invalid: {e}")));
         let scales: JsonB = head.get(7).expect("scales").expect("scales is not null");
-        let scales =
-            stored_scales(&scales.0, &channel_names).unwrap_or_else(|| corrupt("stored scales are invalid".into()));
+        let geos: Vec<String> = head.get(8).expect("geos").unwrap_or_default();
+        let scales = stored_scales(&scales.0, &channel_names, &geos)
+            .unwrap_or_else(|| corrupt("stored scales are invalid".into()));
 
-        let mut data = Dataset::empty(channel_names, control_names);
+        let mut data = vec![Dataset::empty(channel_names, control_names); geos.len().max(1)];
         let rows = client
             .select(
-                "SELECT date, target, channels, controls FROM mmm.model_data WHERE model_id = $1 ORDER BY date",
+                "SELECT geo, date, target, channels, controls FROM mmm.model_data WHERE model_id = $1
+                 ORDER BY array_position($2::text[], geo), date",
                 None,
-                &[id.into()],
+                &[id.into(), geos.clone().into()],
             )
             .expect("read mmm.model_data");
         for row in rows {
-            let date = from_pg_date(row.get(1).expect("date").expect("date"));
-            let channels: Vec<f64> = row.get(3).expect("channels").expect("channels");
-            let controls: Vec<f64> = row.get(4).expect("controls").expect("controls");
-            data.push(date, row.get(2).expect("target").expect("target"), channels, controls);
+            let geo: Option<String> = row.get(1).expect("geo");
+            let g = match &geo {
+                None if geos.is_empty() => 0,
+                label => label.as_ref().and_then(|l| geos.iter().position(|x| x == l)).unwrap_or_else(|| {
+                    corrupt(format!("mmm.model_data has a row of geo {geo:?}, which the model has not"))
+                }),
+            };
+            let date = from_pg_date(row.get(2).expect("date").expect("date"));
+            let channels: Vec<f64> = row.get(4).expect("channels").expect("channels");
+            let controls: Vec<f64> = row.get(5).expect("controls").expect("controls");
+            data[g].push(date, row.get(3).expect("target").expect("target"), channels, controls);
         }
+        let panel = Panel { geos, data };
         // The model of today's defaults names the coordinates of the stored priors, which then
         // replace those defaults; the scales are the stored ones, as at fit time.
         let build = |spec: ModelSpec| {
-            Model::with_scales(spec, &data, scales.clone()).unwrap_or_else(|e| corrupt(e.to_string()))
+            Model::panel_with_scales(spec, &panel, scales.clone()).unwrap_or_else(|e| corrupt(e.to_string()))
         };
-        config.spec.priors = prior_overrides(id, &priors.0, build(config.spec.clone()).space());
+        // A panel's priors may be hierarchical, which per-element priors cannot restate: it is
+        // rebuilt from its stored spec, whose priors are the config's (panels start with 0.4.0,
+        // so their defaults are today's).
+        if panel.geos.is_empty() {
+            config.spec.priors = prior_overrides(id, &priors.0, build(config.spec.clone()).space());
+        }
         let model = build(config.spec.clone());
 
         let (chains, draws, dim) = (config.sampler.chains, config.sampler.draws, model.dim());
@@ -389,7 +454,7 @@ fn read(id: i64) -> Fit {
                 })
                 .collect(),
         };
-        Fit { model: Arc::new(model), sampler: config.sampler, data, trace, start: Start::Cold, adaptation: None }
+        Fit { model: Arc::new(model), sampler: config.sampler, panel, trace, start: Start::Cold, adaptation: None }
     })
 }
 

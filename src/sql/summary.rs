@@ -3,7 +3,8 @@
 use super::model_ref::by_model;
 use super::store::load;
 use mmm_engine::inference::diagnostics::summarize;
-use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean};
+use mmm_engine::model::Block;
+use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean, of_geo};
 use pgrx::prelude::*;
 use pgrx::JsonB;
 
@@ -21,6 +22,7 @@ by_model!("mmm_summary", mmm_summary_by_id, mmm_summary_by_name, () -> TableIter
         name!(ess_bulk, f64),
         name!(ess_tail, f64),
         name!(r_hat, f64),
+        name!(geo, Option<String>),
     ),
 >, summary);
 by_model!("mmm_fit_metrics", mmm_fit_metrics_by_id, mmm_fit_metrics_by_name, () -> TableIterator<
@@ -33,10 +35,20 @@ by_model!("mmm_fit_metrics", mmm_fit_metrics_by_id, mmm_fit_metrics_by_name, () 
         name!(min_ess_bulk, Option<f64>),
         name!(divergences, Option<i32>),
         name!(sampler, Option<JsonB>),
+        name!(geo, Option<String>),
     ),
 >, fit_metrics_row);
 
-type SummaryRow = (String, Option<String>, f64, f64, f64, f64, f64, f64, f64, f64, f64);
+type SummaryRow = (String, Option<String>, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<String>);
+
+/// Element `i` of block `b` as the summary shows it: its geo label (when the block has a geo
+/// dim) and its other labels joined by commas (NULL when none remain).
+fn geo_and_coordinate(b: &Block, i: usize) -> (Option<String>, Option<String>) {
+    let labels = b.labels(i);
+    let at = b.dims.iter().position(|d| d.name == "geo");
+    let rest: Vec<&str> = labels.iter().enumerate().filter(|(k, _)| Some(*k) != at).map(|(_, l)| *l).collect();
+    (at.map(|k| labels[k].to_string()), (!rest.is_empty()).then(|| rest.join(",")))
+}
 
 /// One row per scalar parameter, in the model's units, as ArviZ's `az.summary` prints them.
 fn summary(id: i64) -> Vec<SummaryRow> {
@@ -45,8 +57,8 @@ fn summary(id: i64) -> Vec<SummaryRow> {
         .model
         .space()
         .blocks()
-        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), b.coordinate(i), b.handle().index(i))))
-        .map(|(parameter, coordinate, i)| {
+        .flat_map(|b| (0..b.len()).map(move |i| (b.name.clone(), geo_and_coordinate(b, i), b.handle().index(i))))
+        .map(|(parameter, (geo, coordinate), i)| {
             let s = summarize(fit.trace.parameter(i).view(), 0.94);
             (
                 parameter,
@@ -60,19 +72,29 @@ fn summary(id: i64) -> Vec<SummaryRow> {
                 s.ess_bulk,
                 s.ess_tail,
                 s.r_hat,
+                geo,
             )
         })
         .collect();
     rows
 }
 
-type MetricsRow = (f64, f64, f64, Option<f64>, Option<f64>, Option<i32>, Option<JsonB>);
+type MetricsRow = (f64, f64, f64, Option<f64>, Option<f64>, Option<i32>, Option<JsonB>, Option<String>);
 
-/// Goodness of fit of the posterior mean (original units) and the sampler's health.
+/// Goodness of fit of the posterior mean (original units) and the sampler's health: over all
+/// rows (geo NULL) and, for a panel, per geo.
 fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
     let fit = load(id);
-    let metrics = fit_metrics(&fit.data.y, &fitted_mean(&decomposition(&fit.model, &fit.trace)));
-    let (max_r_hat, min_ess, divergences, sampler) = Spi::connect(|client| {
+    let (panel, weeks) = (&fit.panel, fit.panel.dates().len());
+    let mean = fitted_mean(&decomposition(&fit.model, &fit.trace));
+    let all_y: Vec<f64> = panel.data.iter().flat_map(|d| d.y.iter().copied()).collect();
+    let overall = (None, fit_metrics(&all_y, &mean));
+    let per_geo = panel
+        .geos
+        .iter()
+        .enumerate()
+        .map(|(g, geo)| (Some(geo.clone()), fit_metrics(&panel.data[g].y, &of_geo(&mean, g, weeks))));
+    let (max_r_hat, min_ess, divergences, sampler): (_, _, _, Option<JsonB>) = Spi::connect(|client| {
         let row = client
             .select(
                 "SELECT max_r_hat, min_ess_bulk, divergences, sampler FROM mmm.models WHERE id = $1",
@@ -83,5 +105,10 @@ fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
             .first();
         (row.get(1).unwrap(), row.get(2).unwrap(), row.get(3).unwrap(), row.get(4).unwrap())
     });
-    vec![(metrics.r2, metrics.mape, metrics.nrmse, max_r_hat, min_ess, divergences, sampler)]
+    std::iter::once(overall)
+        .chain(per_geo)
+        .map(|(geo, m)| {
+            (m.r2, m.mape, m.nrmse, max_r_hat, min_ess, divergences, sampler.as_ref().map(|j| JsonB(j.0.clone())), geo)
+        })
+        .collect()
 }

@@ -36,18 +36,18 @@ fn main() {
     let example = fitted(common::example_dataset(), json!({"yearly_seasonality": 2, "target_accept": 0.9, "seed": 1}));
     let ten = fitted(common::simulated(104, 10), json!({"tune": 500, "seed": 1}));
     for (label, f) in [("example, 2 channels", &example), ("simulated, 10 channels", &ten)] {
-        let budget = f.data.mean_weekly_spend();
-        let bounds = Bounds::parse(&f.data.channel_names, None, budget).unwrap();
+        let budget = f.panel.data[0].mean_weekly_spend();
+        let bounds = Bounds::parse(&f.panel.data[0].channel_names, None, budget).unwrap();
         let horizon = Horizon { num_periods: 8, carry_in: false };
         let mut method = "";
         let ms = median_ms(11, || {
-            let responses = channel_responses(&f.model, &f.data, &f.trace, horizon);
+            let responses = channel_responses(&f.model, &f.panel.data[0], &f.trace, horizon);
             let a = Optimizer { responses: &responses, utility: Utility::Mean }.solve(budget, &bounds, &[]).unwrap();
             method = a.method.as_str();
         });
         println!("| optimize budget, {label} (responses + solve, {method}) | {ms:.1} ms |");
         let ms = median_ms(11, || {
-            for m in 0..f.data.channels.len() {
+            for m in 0..f.panel.data[0].channels.len() {
                 response_curve(&f.model, &f.trace, m, 1.5 * f.model.design.scales.channels[m], 50, 0.94);
             }
         });

@@ -59,14 +59,14 @@ fn min_ess_bulk(params: &[Value]) -> f64 {
 /// Budget optimization as `mmm_optimize_budget(model, budget)` does it: responses over 8 weeks
 /// plus l_max of carry-over, mean utility; median of 11 timed repetitions.
 fn optimize(f: &Fit) -> Value {
-    let budget = f.data.mean_weekly_spend();
-    let bounds = Bounds::parse(&f.data.channel_names, None, budget).expect("bounds");
+    let budget = f.panel.data[0].mean_weekly_spend();
+    let bounds = Bounds::parse(&f.panel.data[0].channel_names, None, budget).expect("bounds");
     let horizon = Horizon { num_periods: 8, carry_in: false };
     let mut times = Vec::new();
     let mut best = None;
     for _ in 0..11 {
         let start = Instant::now();
-        let responses = channel_responses(&f.model, &f.data, &f.trace, horizon);
+        let responses = channel_responses(&f.model, &f.panel.data[0], &f.trace, horizon);
         let a = Optimizer { responses: &responses, utility: Utility::Mean }.solve(budget, &bounds, &[]).expect("solve");
         times.push(start.elapsed().as_secs_f64());
         best = Some(a);
@@ -74,7 +74,7 @@ fn optimize(f: &Fit) -> Value {
     times.sort_by(f64::total_cmp);
     let a = best.expect("11 solves");
     let allocation: serde_json::Map<String, Value> =
-        f.data.channel_names.iter().cloned().zip(a.budgets.iter().map(|&b| json!(b))).collect();
+        f.panel.data[0].channel_names.iter().cloned().zip(a.budgets.iter().map(|&b| json!(b))).collect();
     json!({"budget": budget, "num_periods": 8, "solve_s": times[5], "method": a.method.as_str(),
            "allocation": allocation, "response_mean": a.utility})
 }

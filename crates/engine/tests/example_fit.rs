@@ -50,8 +50,8 @@ fn standard_fit_recovers_the_truth() {
 
     let components = decomposition(&f.model, &f.trace);
     for (m, (alpha, lam, effect)) in [(0.4, 4.0, 3.0), (0.2, 3.0, 2.0)].into_iter().enumerate() {
-        let truth = true_total(&f.data.channels[m], alpha, lam, effect);
-        let channel = components.iter().find(|c| c.component == f.data.channel_names[m]).unwrap();
+        let truth = true_total(&f.panel.data[0].channels[m], alpha, lam, effect);
+        let channel = components.iter().find(|c| c.component == f.panel.data[0].channel_names[m]).unwrap();
         let fitted = channel.values.sum_axis(ndarray::Axis(1)).mean().unwrap();
         let rel = (fitted - truth).abs() / truth;
         assert!(rel < 0.15, "channel {m}: fitted total {fitted:.0} vs truth {truth:.0} ({:.1}%)", rel * 100.0);

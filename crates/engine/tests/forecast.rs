@@ -23,7 +23,8 @@ fn held_out(seed: u64) -> (Forecast, Vec<f64>) {
     let (training, future) = (common::rows(&data, 0..TRAINING), common::rows(&data, TRAINING..TRAINING + HELD_OUT));
     let config = FitConfig::from_json(&json!({"chains": 2, "tune": 500, "draws": 500, "seed": seed})).unwrap();
     let f = fit(config, training, "y", |_| Control::Continue).unwrap();
-    (forecast(&f.model, &f.data, &f.trace, &future, seed), future.y)
+    let y = future.y.clone();
+    (forecast(&f.model, &f.panel, &f.trace, &future.into(), seed), y)
 }
 
 #[test]

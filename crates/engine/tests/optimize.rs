@@ -117,7 +117,7 @@ fn horizon_response_equals_the_forward_pass() {
 #[test]
 fn sampled_response_without_noise_is_the_horizon_response() {
     let f = example_fit();
-    let responses = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let responses = channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8));
     let budgets = [2500.0, 1200.0];
     let sampled = sample_response(&f.model, &f.trace, &budgets, 8, 0.0, 1);
     assert_eq!(sampled[0].dim(), (600, 16));
@@ -137,7 +137,7 @@ fn sampled_response_without_noise_is_the_horizon_response() {
     // Week by week: each channel, then the total, from the week after the fit's last.
     let weeks = sampled_weeks(f, &budgets, 8, 0.2, 1, 0.94);
     assert_eq!(weeks.len(), 3 * 16);
-    let last = *f.data.dates.last().unwrap();
+    let last = *f.panel.data[0].dates.last().unwrap();
     for (i, w) in weeks.iter().enumerate() {
         let (series, t) = (i / 16, i % 16);
         assert_eq!(
@@ -157,10 +157,10 @@ fn sampled_response_without_noise_is_the_horizon_response() {
 #[test]
 fn mean_optimum_is_global_and_matches_a_grid_search() {
     let f = example_fit();
-    let responses = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let responses = channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let budget = f.data.mean_weekly_spend();
-    let bounds = Bounds::parse(&f.data.channel_names, None, budget).unwrap();
+    let budget = f.panel.data[0].mean_weekly_spend();
+    let bounds = Bounds::parse(&f.panel.data[0].channel_names, None, budget).unwrap();
     let a = optimizer.solve(budget, &bounds, &[]).unwrap();
     assert_eq!(a.method, Method::Newton);
     assert!((a.budgets.iter().sum::<f64>() - budget).abs() <= 1e-9 * budget);
@@ -177,7 +177,7 @@ fn mean_optimum_is_global_and_matches_a_grid_search() {
     assert!(a.utility >= best_u - 1e-9 * best_u, "{} < grid {best_u}", a.utility);
     assert!((a.budgets[0] - best_b).abs() <= budget / steps as f64, "{:?} vs grid {best_b}", a.budgets);
     let equal = optimizer.evaluate(&[budget / 2.0; 2]).utility;
-    let historical = optimizer.evaluate(&historical_split(&f.data.channels, 8, budget)).utility;
+    let historical = optimizer.evaluate(&historical_split(&f.panel.data[0].channels, 8, budget)).utility;
     assert!(a.utility > equal && a.utility > historical);
 }
 
@@ -231,7 +231,7 @@ fn three_channel_problems_match_grid_search() {
             for (g, s) in a.marginal.iter().zip(&a.status) {
                 if *s == BoundStatus::Interior {
                     assert!(
-                        (g - a.multiplier).abs() <= 1e-5 * a.multiplier,
+                        (g - a.multipliers[0]).abs() <= 1e-5 * a.multipliers[0],
                         "{method:?} budget {budget}: {:?}",
                         a.marginal
                     );
@@ -260,13 +260,13 @@ fn bounds_set_statuses_and_infeasible_bounds_are_errors() {
     assert_eq!(pinned.status, [BoundStatus::Lower, BoundStatus::Interior, BoundStatus::Upper]);
     assert!((pinned.budgets[2] - 0.5 * free.budgets[2]).abs() <= 1e-9 * budget);
     assert!(pinned.kkt_residual < 1e-8, "{}", pinned.kkt_residual);
-    assert!(pinned.marginal[0] < pinned.multiplier && pinned.marginal[2] > pinned.multiplier);
+    assert!(pinned.marginal[0] < pinned.multipliers[0] && pinned.marginal[2] > pinned.multipliers[0]);
     assert!(pinned.utility < free.utility);
 
     let f = example_fit();
-    let channels = &f.data.channel_names;
+    let channels = &f.panel.data[0].channel_names;
     let parse = |v: Value| Bounds::parse(channels, Some(&v), budget);
-    let example = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let example = channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &example, utility: Utility::Mean };
     let lows = parse(json!({"x1": [budget * 0.7, budget], "x2": [budget * 0.7, budget]})).unwrap();
     assert!(matches!(optimizer.solve(budget, &lows, &[]), Err(AllocationError::LowerAboveBudget { .. })));
@@ -287,10 +287,10 @@ fn bounds_for(channels: &[String], upper: f64) -> Bounds {
 #[test]
 fn min_budget_reaches_the_target_and_no_less_does() {
     let f = example_fit();
-    let responses = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let responses = channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let budget = f.data.mean_weekly_spend();
-    let wide = bounds_for(&f.data.channel_names, 10.0 * budget);
+    let budget = f.panel.data[0].mean_weekly_spend();
+    let wide = bounds_for(&f.panel.data[0].channel_names, 10.0 * budget);
     let reference = optimizer.solve(budget, &wide, &[]).unwrap();
     let target = 0.9 * reference.utility;
     let cheapest = optimizer.min_budget(target, &wide).unwrap();
@@ -300,7 +300,7 @@ fn min_budget_reaches_the_target_and_no_less_does() {
     let less = optimizer.solve(spent * (1.0 - 1e-6), &wide, &[]).unwrap();
     assert!(less.utility < target);
 
-    let narrow = bounds_for(&f.data.channel_names, 0.1 * budget);
+    let narrow = bounds_for(&f.panel.data[0].channel_names, 0.1 * budget);
     let top = optimizer.evaluate(&narrow.upper).utility;
     match optimizer.min_budget(2.0 * top, &narrow) {
         Err(AllocationError::Unreachable { max, .. }) => assert!((max - top).abs() <= 1e-12 * top),
@@ -311,13 +311,13 @@ fn min_budget_reaches_the_target_and_no_less_does() {
 #[test]
 fn scenario_responses_grow_with_the_budget() {
     let f = example_fit();
-    let responses = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let responses = channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &responses, utility: Utility::Mean };
-    let budget = f.data.mean_weekly_spend();
+    let budget = f.panel.data[0].mean_weekly_spend();
     let mut last = f64::NEG_INFINITY;
     for factor in [0.6, 0.8, 1.0, 1.2, 1.8] {
         let b = factor * budget;
-        let a = optimizer.solve(b, &bounds_for(&f.data.channel_names, b), &[]).unwrap();
+        let a = optimizer.solve(b, &bounds_for(&f.panel.data[0].channel_names, b), &[]).unwrap();
         assert!(a.utility > last, "scenario {factor}: {} after {last}", a.utility);
         last = a.utility;
     }
@@ -327,12 +327,12 @@ fn scenario_responses_grow_with_the_budget() {
 fn budget_report_compares_the_optimum_with_the_equal_split_and_the_historical_mix() {
     let f = example_fit();
     let planner = Planner::new(f, no_carry(8));
-    let budget = f.data.mean_weekly_spend();
+    let budget = f.panel.data[0].mean_weekly_spend();
     let report = planner.optimize(budget, None, Utility::Mean, 0.94).unwrap();
     let BudgetReport { optimized, solution, marginal_roas, equal, historical } = &report;
     assert_eq!(optimized.budgets, solution.budgets);
     assert_eq!(equal.budgets, [budget / 2.0; 2]);
-    assert_eq!(historical.budgets, historical_split(&f.data.channels, 8, budget));
+    assert_eq!(historical.budgets, historical_split(&f.panel.data[0].channels, 8, budget));
     assert!(((0..2).map(|m| optimized.share(m)).sum::<f64>() - 1.0).abs() <= 1e-12);
     for o in [optimized, equal, historical] {
         assert_eq!(o.budget, budget);
@@ -345,7 +345,7 @@ fn budget_report_compares_the_optimum_with_the_equal_split_and_the_historical_mi
     assert!(solution.utility > equal.utility && solution.utility > historical.utility);
     // Interior channels share one marginal return, which is the multiplier per period.
     if solution.status == [BoundStatus::Interior; 2] {
-        let lambda = solution.multiplier / 8.0;
+        let lambda = solution.multipliers[0] / 8.0;
         assert!(marginal_roas.iter().all(|r| (r - lambda).abs() <= 1e-6 * lambda), "{marginal_roas:?} vs {lambda}");
     }
     // A scenario is the same optimum, evaluated the same way.
@@ -362,7 +362,7 @@ fn budget_report_compares_the_optimum_with_the_equal_split_and_the_historical_mi
 fn min_budget_report_is_the_cheapest_allocation_it_reports() {
     let f = example_fit();
     let planner = Planner::new(f, no_carry(8));
-    let reference = planner.optimize(f.data.mean_weekly_spend(), None, Utility::Mean, 0.94).unwrap();
+    let reference = planner.optimize(f.panel.data[0].mean_weekly_spend(), None, Utility::Mean, 0.94).unwrap();
     let target = 0.8 * reference.solution.utility;
     let MinBudgetReport { outcome, solution } = planner.min_budget(target, None, 0.94).unwrap();
     assert_eq!(outcome.budget, outcome.budgets.iter().sum::<f64>());
@@ -373,7 +373,7 @@ fn min_budget_report_is_the_cheapest_allocation_it_reports() {
     match planner.min_budget(1e12, None, 0.94) {
         Err(AllocationError::Unreachable { max: reached, .. }) => {
             let top = Optimizer {
-                responses: &channel_responses(&f.model, &f.data, &f.trace, no_carry(8)),
+                responses: &channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8)),
                 utility: Utility::Mean,
             }
             .evaluate(&[1000.0 * max; 2])
@@ -461,10 +461,10 @@ fn curves_and_grid_agree_with_the_model() {
 #[test]
 fn carried_in_weeks_add_a_constant_that_can_reach_a_target_alone() {
     let f = example_fit();
-    let carry = channel_responses(&f.model, &f.data, &f.trace, Horizon { num_periods: 8, carry_in: true });
-    let cold = channel_responses(&f.model, &f.data, &f.trace, no_carry(8));
+    let carry = channel_responses(&f.model, &f.panel.data[0], &f.trace, Horizon { num_periods: 8, carry_in: true });
+    let cold = channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8));
     let optimizer = Optimizer { responses: &carry, utility: Utility::Mean };
-    let bounds = bounds_for(&f.data.channel_names, 1.0);
+    let bounds = bounds_for(&f.panel.data[0].channel_names, 1.0);
     // What the last l_max weeks' spend still delivers: positive, earned with no budget at all.
     let free = optimizer.evaluate(&[0.0, 0.0]).utility;
     let none = Optimizer { responses: &cold, utility: Utility::Mean }.evaluate(&[0.0, 0.0]).utility;

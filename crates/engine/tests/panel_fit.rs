@@ -3,10 +3,10 @@
 //! contributions cover the simulated truth; predictions per geo carry adstock in.
 
 use mmm_engine::inference::diagnostics::summarize;
-use mmm_engine::inference::{fit_panel, Control, FitConfig};
+use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::Dataset;
-use mmm_engine::posterior::{decomposition, fitted_mean, predict_panel, Band};
+use mmm_engine::posterior::{decomposition, fitted_mean, predict_panel, roas, Band, Roas};
 use mmm_engine::simulate::{geo_panel, simulate_panel, PanelSpec};
 use serde_json::json;
 
@@ -28,7 +28,7 @@ fn a_simulated_panel_is_recovered() {
         "chains": 2, "tune": 400, "draws": 400, "seed": 7,
     }))
     .unwrap();
-    let fit = fit_panel(config, truth.panel(), "y", |_| Control::Continue).unwrap();
+    let fit = fit(config, truth.panel(), "y", |_| Control::Continue).unwrap();
     assert_eq!(fit.model.geos, truth.geos);
     for i in 0..fit.trace.dim {
         let s = summarize(fit.trace.parameter(i).view(), 0.94);
@@ -55,6 +55,20 @@ fn a_simulated_panel_is_recovered() {
                 "geo {g}, {name}: mean {:.0} vs truth {expected:.0}",
                 band.mean
             );
+        }
+    }
+
+    // ROAS per geo and over all geos: the total row's contribution is the geos', draw by draw.
+    let returns = roas(&fit.panel, &components);
+    assert_eq!(returns.len(), 2 * (3 + 1));
+    for total in returns.iter().filter(|r| r.geo.is_none()) {
+        let geos: Vec<&Roas> = returns.iter().filter(|r| r.geo.is_some() && r.channel == total.channel).collect();
+        assert_eq!(geos.iter().map(|r| r.geo.unwrap()).collect::<Vec<_>>(), [0, 1, 2]);
+        assert!((total.spend - geos.iter().map(|r| r.spend).sum::<f64>()).abs() <= 1e-9 * total.spend);
+        for d in [0, 400, 799] {
+            let sum: f64 = geos.iter().map(|r| r.per_draw[d] * r.spend).sum();
+            let all = total.per_draw[d] * total.spend;
+            assert!((all - sum).abs() <= 1e-9 * all.abs(), "{}: draw {d}: {all} vs {sum}", total.channel);
         }
     }
 

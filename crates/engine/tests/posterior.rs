@@ -5,7 +5,7 @@ mod common;
 
 use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit};
-use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean, posterior_predictive, predict, roas, Band};
+use mmm_engine::posterior::{decomposition, fit_metrics, fitted_mean, posterior_predictive, predict, roas, Band, Roas};
 use ndarray::{s, Axis};
 use serde_json::json;
 
@@ -28,19 +28,19 @@ fn derived_quantities_are_consistent() {
 
     // The fit explains the data: R² of the posterior mean, and 94% predictive bands that
     // cover about 94% of the weeks.
-    let metrics = fit_metrics(&f.data.y, &mean);
+    let metrics = fit_metrics(&f.panel.data[0].y, &mean);
     assert!(metrics.r2 > 0.9 && metrics.mape < 0.1, "{metrics:?}");
     let ppc = posterior_predictive(&f.model, &f.trace, &mean, 1);
     let covered = (0..179)
         .filter(|&t| {
             let band = Band::of(&ppc.column(t).to_vec(), 0.94);
-            (band.lower..=band.upper).contains(&f.data.y[t])
+            (band.lower..=band.upper).contains(&f.panel.data[0].y[t])
         })
         .count();
     assert!((150..=179).contains(&covered), "94% bands cover {covered} of 179 weeks");
 
     // ROAS × spend is the channel's total contribution, draw by draw.
-    for (name, spend, per_draw) in roas(&f.data, &components) {
+    for Roas { channel: name, spend, per_draw, .. } in roas(&f.panel, &components) {
         let c = components.iter().find(|c| c.component == name).unwrap();
         let totals = c.values.sum_axis(Axis(1));
         for (r, total) in per_draw.iter().zip(&totals) {
@@ -55,7 +55,7 @@ fn prediction_carries_adstock_in_from_training() {
     let mean = fitted_mean(&decomposition(&f.model, &f.trace));
     // Predicting the last 20 training weeks from the 159 before them reproduces the fit there,
     // because the carried-in l_max weeks hold all the adstock history that matters.
-    let (head, tail) = (common::rows(&f.data, 0..159), common::rows(&f.data, 159..179));
+    let (head, tail) = (common::rows(&f.panel.data[0], 0..159), common::rows(&f.panel.data[0], 159..179));
     let predicted = predict(&f.model, &head, &f.trace, &tail);
     let expected = mean.slice(s![.., 159..]);
     let worst = (&predicted - &expected).iter().fold(0.0f64, |m, v| m.max(v.abs()));

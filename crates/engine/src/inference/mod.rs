@@ -8,7 +8,7 @@ pub mod settings;
 pub mod warm;
 
 use crate::model::design::Panel;
-use crate::model::{DataError, Dataset, Model, SpecError};
+use crate::model::{DataError, Model, SpecError};
 pub use config::FitConfig;
 pub use sampler::{ChainAdaptation, Control, Progress, SampleError, SamplerStats, Trace};
 pub use settings::SamplerSettings;
@@ -26,14 +26,15 @@ pub enum FitError {
     Sample(#[from] SampleError),
 }
 
-/// A fitted model: what was asked, the rows it saw, and the draws.
+/// A fitted model: what was asked, the rows it saw, and the draws. A national model's panel has
+/// one series and no geo labels.
 #[derive(Debug, Clone)]
 pub struct Fit {
     pub model: Arc<Model>,
     /// The settings asked for, seed included (a warm start tunes [`Start::Warm`]'s `tune`
     /// draws instead of `tune`).
     pub sampler: SamplerSettings,
-    pub data: Dataset,
+    pub panel: Panel,
     pub trace: Trace,
     pub start: Start,
     /// Where the chains ended, for a warm start of the next version; `None` when read back
@@ -61,10 +62,11 @@ pub struct WarmStart<'a> {
     pub tune: Option<usize>,
 }
 
-/// Validates `data` against `config` (a seed is drawn if none is given) and samples.
+/// Validates `data` (a [`Panel`], or a national [`Dataset`](crate::model::Dataset)) against `config` (a seed is drawn
+/// if none is given), scales it as the config's `scaling` says and samples.
 pub fn fit(
     config: FitConfig,
-    data: Dataset,
+    data: impl Into<Panel>,
     target_name: &str,
     on_progress: impl FnMut(Progress) -> Control,
 ) -> Result<Fit, FitError> {
@@ -75,17 +77,21 @@ pub fn fit(
 /// space; otherwise cold, with [`Start::Fallback`] saying why.
 pub fn fit_from(
     config: FitConfig,
-    data: Dataset,
+    data: impl Into<Panel>,
     target_name: &str,
     warm: Option<WarmStart>,
     on_progress: impl FnMut(Progress) -> Control,
 ) -> Result<Fit, FitError> {
     let FitConfig { spec, sampler } = config.with_seed();
-    let data = data.sorted();
-    let space = crate::model::spec::parameter_space(&spec, &data.channel_names, &data.control_names)?;
-    // More rows than parameters, and at least one full adstock window beyond the first.
-    data.validate(target_name, (space.dim() + 2).max(spec.l_max + 1))?;
-    let model = Arc::new(Model::new(spec, &data)?);
+    let panel = data.into();
+    let space =
+        crate::model::spec::panel_parameter_space(&spec, &panel.geos, panel.channel_names(), panel.control_names())?;
+    // More observations than parameters over all geos, and an adstock window beyond the first
+    // in every geo.
+    let per_geo = (space.dim() + 2).div_ceil(panel.series());
+    panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
+    let scales = panel.scales(spec.scaling)?;
+    let model = Arc::new(Model::panel_with_scales(spec, &panel, scales)?);
     let (start, settings, chains) = match warm {
         None => (Start::Cold, sampler, &[][..]),
         Some(w) => match w.adaptation.map_err(str::to_string).and_then(|a| a.fits(model.space()).map(|()| a)) {
@@ -98,33 +104,5 @@ pub fn fit_from(
     };
     let (trace, ends) = sampler::sample_from(Arc::clone(&model), &settings, chains, on_progress)?;
     let adaptation = Some(Adaptation::new(model.space(), ends));
-    Ok(Fit { model, sampler, data, trace, start, adaptation })
-}
-
-/// A fitted panel model: what was asked, the panel it saw, and the draws.
-#[derive(Debug, Clone)]
-pub struct PanelFit {
-    pub model: Arc<Model>,
-    pub sampler: SamplerSettings,
-    pub panel: Panel,
-    pub trace: Trace,
-}
-
-/// Validates a panel against `config` and samples: [`fit`] over (date × geo).
-pub fn fit_panel(
-    config: FitConfig,
-    panel: Panel,
-    target_name: &str,
-    on_progress: impl FnMut(Progress) -> Control,
-) -> Result<PanelFit, FitError> {
-    let FitConfig { spec, sampler } = config.with_seed();
-    let space =
-        crate::model::spec::panel_parameter_space(&spec, &panel.geos, panel.channel_names(), panel.control_names())?;
-    // More observations than parameters over all geos, and an adstock window in every geo.
-    let per_geo = (space.dim() + 2).div_ceil(panel.series());
-    panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
-    let scales = panel.scales(spec.scaling)?;
-    let model = Arc::new(Model::panel_with_scales(spec, &panel, scales)?);
-    let trace = sampler::sample(Arc::clone(&model), &sampler, on_progress)?;
-    Ok(PanelFit { model, sampler, panel, trace })
+    Ok(Fit { model, sampler, panel, trace, start, adaptation })
 }

@@ -293,6 +293,12 @@ fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0f64, |m, &x| m.max(x.abs()))
 }
 
+impl From<Dataset> for Panel {
+    fn from(data: Dataset) -> Panel {
+        Panel::national(data)
+    }
+}
+
 /// Rows over (date × geo): one [`Dataset`] per geo on the same dates, with the same channels
 /// and controls. A national model is the panel without a geo dim: one dataset, no labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

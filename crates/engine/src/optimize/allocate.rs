@@ -1,14 +1,16 @@
-//! Budget allocation: maximise a utility of the response sample subject to `Σ_m b_m = budget`
-//! and per-channel bounds. The mean utility over concave responses is solved exactly by Newton
-//! steps (`newton.rs`), everything else by projected gradient from several starts
-//! (`projected_gradient.rs`); every answer reports its KKT residual.
+//! Budget allocation: maximise a utility of the response sample subject to the budget
+//! equalities (`totals.rs`: one total over every cell, or one per geo) and per-cell bounds. The
+//! mean utility over concave responses is solved exactly by Newton steps (`newton.rs`),
+//! everything else by projected gradient from several starts (`projected_gradient.rs`); every
+//! answer reports its KKT residual.
 
 use super::bounds::Bounds;
 use super::response::ChannelResponse;
+use super::totals::{Group, Totals};
 use super::utility::Utility;
 use rayon::prelude::*;
 
-/// Where a channel's budget ended up.
+/// Where a cell's budget ended up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoundStatus {
     Lower,
@@ -47,40 +49,65 @@ impl Method {
 /// An optimised allocation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Allocation {
-    /// Per-period budget of each channel.
+    /// Per-period budget of each cell.
     pub budgets: Vec<f64>,
     pub utility: f64,
     /// `d utility / d b_m` at the optimum.
     pub marginal: Vec<f64>,
-    /// The multiplier that best balances the marginals (the value of one more unit of budget).
-    pub multiplier: f64,
-    /// Largest violation of the KKT conditions over the largest marginal: 0 at an exact optimum.
+    /// Per budget equality (the one total, or each geo's), the multiplier that best balances
+    /// its cells' marginals: the value of one more unit of that budget.
+    pub multipliers: Vec<f64>,
+    /// Largest violation of the KKT conditions over the largest marginal of its equality's
+    /// cells, over all equalities: 0 at an exact optimum.
     pub kkt_residual: f64,
     pub status: Vec<BoundStatus>,
     pub method: Method,
 }
 
-/// Why no allocation could be computed; the message says which number is at fault.
+/// Why no allocation could be computed; the message says which number, geo or channel is at
+/// fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AllocationError {
     #[error("budget = {0} is out of range")]
     Budget(f64),
-    #[error("bounds for channel \"{channel}\" are invalid: [{lower}, {upper}]")]
-    InvalidBound { channel: String, lower: f64, upper: f64 },
-    #[error("bounds are infeasible: the lower bounds add up to {sum}, more than the budget {budget}")]
-    LowerAboveBudget { sum: f64, budget: f64 },
-    #[error("bounds are infeasible: the upper bounds add up to {sum}, less than the budget {budget}")]
-    UpperBelowBudget { sum: f64, budget: f64 },
+    #[error("bounds for {} are invalid: [{lower}, {upper}]", cell_name(.geo, .channel))]
+    InvalidBound { geo: Option<String>, channel: String, lower: f64, upper: f64 },
+    #[error("bounds are infeasible{}: the lower bounds add up to {sum}, more than the budget {budget}", in_geo(.geo))]
+    LowerAboveBudget { geo: Option<String>, sum: f64, budget: f64 },
+    #[error("bounds are infeasible{}: the upper bounds add up to {sum}, less than the budget {budget}", in_geo(.geo))]
+    UpperBelowBudget { geo: Option<String>, sum: f64, budget: f64 },
     #[error("bounds name unknown channel \"{0}\"")]
     UnknownChannel(String),
     #[error("bounds for channel \"{0}\" must be a JSON array [lower, upper] of two numbers")]
     BoundShape(String),
     #[error("bounds must be a JSON object keyed by channel")]
     BoundsNotObject,
+    #[error("bounds for geo \"{0}\" must be a JSON object {{\"channel\": [lower, upper]}}")]
+    GeoBoundsShape(String),
+    #[error("unknown geo \"{0}\"")]
+    UnknownGeo(String),
+    #[error("geo_budgets is given but the model has no geos")]
+    GeoBudgetsWithoutGeos,
+    #[error("geo_budgets must be a JSON object keyed by geo")]
+    GeoBudgetsNotObject,
+    #[error("geo_budgets has no budget for geo \"{0}\"")]
+    MissingGeoBudget(String),
+    #[error("geo_budgets for geo \"{geo}\" must be a positive number, got {value}")]
+    GeoBudget { geo: String, value: String },
+    #[error("budget = {budget} disagrees with geo_budgets, which add up to {sum}")]
+    GeoBudgetsTotal { budget: f64, sum: f64 },
     #[error(
         "target response {target} is not reachable within the bounds: the largest reachable mean response is {max}"
     )]
     Unreachable { target: f64, max: f64 },
+}
+
+fn cell_name(geo: &Option<String>, channel: &str) -> String {
+    format!("channel \"{channel}\"{}", in_geo(geo))
+}
+
+fn in_geo(geo: &Option<String>) -> String {
+    geo.as_ref().map_or(String::new(), |g| format!(" in geo \"{g}\""))
 }
 
 impl AllocationError {
@@ -88,13 +115,33 @@ impl AllocationError {
     pub fn hint(&self) -> &'static str {
         match self {
             Self::Budget(_) => "Pass a positive, finite budget per period.",
-            Self::InvalidBound { .. } | Self::BoundShape(_) | Self::BoundsNotObject => {
+            Self::InvalidBound { geo: None, .. } | Self::BoundShape(_) | Self::BoundsNotObject => {
                 "Write bounds as {\"channel\": [lower, upper]} with 0 <= lower <= upper, in money per period."
+            }
+            Self::InvalidBound { geo: Some(_), .. } | Self::GeoBoundsShape(_) => {
+                "Write one geo's bounds as {\"geo\": {\"channel\": [lower, upper]}} with 0 <= lower <= upper, in money \
+                 per period."
             }
             Self::LowerAboveBudget { .. } => "Lower the channels' minimums or raise the budget.",
             Self::UpperBelowBudget { .. } => "Raise the channels' maximums or lower the budget.",
             Self::UnknownChannel(_) => "Bounds are keyed by the model's channel names; mmm_roas(model) lists them.",
+            Self::UnknownGeo(_) => "Name the model's geos as they were fitted; mmm_roas(model) lists them.",
+            Self::GeoBudgetsWithoutGeos => "Leave geo_budgets out for a model fitted without a geo column.",
+            Self::GeoBudgetsNotObject | Self::MissingGeoBudget(_) | Self::GeoBudget { .. } => {
+                "Write geo_budgets as {\"geo\": budget per period, ...} with a positive budget for every geo, \
+                 or leave it out to share one budget over all geos."
+            }
+            Self::GeoBudgetsTotal { .. } => "Leave budget out (NULL) when geo_budgets is given, or make them agree.",
             Self::Unreachable { .. } => "Lower the target or widen the bounds.",
+        }
+    }
+
+    /// The same infeasibility, said of the cells of `geo`.
+    pub(super) fn in_geo(self, geo: Option<&String>) -> AllocationError {
+        match self {
+            Self::LowerAboveBudget { sum, budget, .. } => Self::LowerAboveBudget { geo: geo.cloned(), sum, budget },
+            Self::UpperBelowBudget { sum, budget, .. } => Self::UpperBelowBudget { geo: geo.cloned(), sum, budget },
+            other => other,
         }
     }
 }
@@ -147,44 +194,69 @@ impl Optimizer<'_> {
     /// The best allocation of `budget` within `bounds`; `starts` (e.g. the equal split and the
     /// historical mix) seed the search when it is not the concave Newton case.
     pub fn solve(&self, budget: f64, bounds: &Bounds, starts: &[Vec<f64>]) -> Result<Allocation, AllocationError> {
-        bounds.check(budget)?;
+        self.solve_within(&Totals::one(budget, self.responses.len()), bounds, starts)
+    }
+
+    /// The best allocation that meets every equality of `totals` within `bounds`.
+    pub fn solve_within(
+        &self,
+        totals: &Totals,
+        bounds: &Bounds,
+        starts: &[Vec<f64>],
+    ) -> Result<Allocation, AllocationError> {
+        totals.check(bounds)?;
         let concave = self.utility == Utility::Mean && self.responses.iter().all(|r| r.is_concave());
         let (budgets, method) = if concave {
-            (self.by_newton(budget, bounds), Method::Newton)
+            // The mean is separable by cell: each equality's cells are a problem of their own.
+            let parts =
+                totals.groups.iter().flat_map(|g| self.part(g).by_newton(g.budget, &bounds.slice(g.cells.clone())));
+            (parts.collect(), Method::Newton)
         } else {
-            (self.by_projected_gradient(budget, bounds, starts), Method::ProjectedGradient)
+            (self.by_projected_gradient(totals, bounds, starts), Method::ProjectedGradient)
         };
-        Ok(self.certify(budgets, bounds, budget, method))
+        Ok(self.certify_within(budgets, bounds, totals, method))
+    }
+
+    /// The problem restricted to the cells of `group`.
+    pub(super) fn part(&self, group: &Group) -> Optimizer<'_> {
+        Optimizer { responses: &self.responses[group.cells.clone()], utility: self.utility }
     }
 
     /// Utility, marginals, multiplier, KKT residual and bound statuses of a feasible `b`.
     pub fn certify(&self, budgets: Vec<f64>, bounds: &Bounds, budget: f64, method: Method) -> Allocation {
+        self.certify_within(budgets, bounds, &Totals::one(budget, self.responses.len()), method)
+    }
+
+    /// [`Optimizer::certify`] under several equalities: each has its own multiplier, and the
+    /// residual is the worst of theirs.
+    pub fn certify_within(&self, budgets: Vec<f64>, bounds: &Bounds, totals: &Totals, method: Method) -> Allocation {
         let e = self.evaluate(&budgets);
-        let tol = 1e-9 * budget;
-        let status: Vec<BoundStatus> = budgets
-            .iter()
-            .zip(bounds.lower.iter().zip(&bounds.upper))
-            .map(|(&b, (&l, &u))| {
-                if b <= l + tol {
-                    BoundStatus::Lower
-                } else if b >= u - tol {
-                    BoundStatus::Upper
-                } else {
-                    BoundStatus::Interior
-                }
-            })
-            .collect();
-        let (multiplier, violation) = kkt(&e.gradient, &status);
-        let scale = e.gradient.iter().fold(0.0f64, |a, g| a.max(g.abs()));
-        Allocation {
-            budgets,
-            utility: e.utility,
-            kkt_residual: if scale > 0.0 { violation / scale } else { 0.0 },
-            multiplier,
-            marginal: e.gradient,
-            status,
-            method,
+        let mut status = Vec::with_capacity(budgets.len());
+        let (mut multipliers, mut kkt_residual) = (Vec::with_capacity(totals.groups.len()), 0.0f64);
+        for g in &totals.groups {
+            let tol = 1e-9 * g.budget;
+            let cells = g.cells.clone();
+            let own: Vec<BoundStatus> = budgets[cells.clone()]
+                .iter()
+                .zip(bounds.lower[cells.clone()].iter().zip(&bounds.upper[cells.clone()]))
+                .map(|(&b, (&l, &u))| {
+                    if b <= l + tol {
+                        BoundStatus::Lower
+                    } else if b >= u - tol {
+                        BoundStatus::Upper
+                    } else {
+                        BoundStatus::Interior
+                    }
+                })
+                .collect();
+            let gradient = &e.gradient[cells];
+            let (multiplier, violation) = kkt(gradient, &own);
+            let scale = gradient.iter().fold(0.0f64, |a, g| a.max(g.abs()));
+            kkt_residual = kkt_residual.max(if scale > 0.0 { violation / scale } else { 0.0 });
+            multipliers.push(multiplier);
+            status.extend(own);
         }
+        Allocation { budgets, utility: e.utility, kkt_residual, multipliers, marginal: e.gradient, status, method }
     }
 
     /// The cheapest allocation whose mean response reaches `target` (mean utility). The best
@@ -221,8 +293,8 @@ impl Optimizer<'_> {
             if high - low <= 1e-13 * high {
                 break;
             }
-            let newton = budget + (target - a.utility) / a.multiplier;
-            budget = if a.multiplier > 0.0 && newton > low && newton < high { newton } else { 0.5 * (low + high) };
+            let newton = budget + (target - a.utility) / a.multipliers[0];
+            budget = if a.multipliers[0] > 0.0 && newton > low && newton < high { newton } else { 0.5 * (low + high) };
         }
         Ok(best)
     }
@@ -232,17 +304,19 @@ impl Optimizer<'_> {
 /// `|g - λ|` inside the bounds, `g - λ > 0` at a lower and `λ - g > 0` at an upper bound; all
 /// have slope ±1 in `λ`, so the minimiser is a midpoint of two marginals.
 fn kkt(gradient: &[f64], status: &[BoundStatus]) -> (f64, f64) {
-    let worst = |lambda: f64| -> f64 {
-        gradient
-            .iter()
-            .zip(status)
-            .map(|(&g, s)| match s {
-                BoundStatus::Interior => (g - lambda).abs(),
-                BoundStatus::Lower => (g - lambda).max(0.0),
-                BoundStatus::Upper => (lambda - g).max(0.0),
-            })
-            .fold(0.0, f64::max)
-    };
+    // The largest violation is max(0, A - λ, λ - B) with A the largest marginal of the cells
+    // that may not gain and B the smallest of those that may not lose: rounding is monotone,
+    // so this is the per-cell maximum exactly, in O(1) per λ for panels of many cells.
+    let (mut high, mut low) = (f64::NEG_INFINITY, f64::INFINITY);
+    for (&g, s) in gradient.iter().zip(status) {
+        if *s != BoundStatus::Upper {
+            high = high.max(g);
+        }
+        if *s != BoundStatus::Lower {
+            low = low.min(g);
+        }
+    }
+    let worst = |lambda: f64| -> f64 { (high - lambda).max(lambda - low).max(0.0) };
     let mut best = (gradient.first().copied().unwrap_or(0.0), f64::INFINITY);
     for a in gradient {
         for b in gradient {

@@ -1,9 +1,12 @@
-//! Per-channel bounds on the per-period budget: parsing them, checking that a budget fits,
-//! and projecting onto the feasible set `{lower <= b <= upper, Σ b = budget}`.
+//! Per-cell bounds on the per-period budget: parsing them (per channel, or per channel of one
+//! geo of a panel), and projecting onto the feasible set `{lower <= b <= upper, Σ b = budget}`.
 
 use super::allocate::AllocationError;
+use serde_json::Value;
+use std::ops::Range;
 
-/// Per-channel bounds on the per-period budget.
+/// Per-cell bounds on the per-period budget; a cell is a channel of a national model or a
+/// (geo, channel) pair of a panel, geo-major.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bounds {
     pub lower: Vec<f64>,
@@ -12,29 +15,51 @@ pub struct Bounds {
 
 impl Bounds {
     /// `{"channel": [lower, upper], ...}` per period, missing channels `[0, default_upper]`.
-    pub fn parse(
+    pub fn parse(channels: &[String], json: Option<&Value>, default_upper: f64) -> Result<Bounds, AllocationError> {
+        Bounds::parse_cells(&[], channels, json, default_upper)
+    }
+
+    /// Bounds of every (geo, channel) cell of a panel (`geos` empty for a national model):
+    /// `{"channel": [lower, upper]}` bounds that channel in every geo, `{"geo": {"channel":
+    /// [lower, upper]}}` one cell, overriding its channel's bounds whatever the key order.
+    /// Cells left out are `[0, default_upper]`.
+    pub fn parse_cells(
+        geos: &[String],
         channels: &[String],
-        json: Option<&serde_json::Value>,
+        json: Option<&Value>,
         default_upper: f64,
     ) -> Result<Bounds, AllocationError> {
-        let mut bounds = Bounds { lower: vec![0.0; channels.len()], upper: vec![default_upper; channels.len()] };
+        let n = channels.len();
+        let cells = geos.len().max(1) * n;
+        let mut bounds = Bounds { lower: vec![0.0; cells], upper: vec![default_upper; cells] };
         let Some(json) = json else { return Ok(bounds) };
         let object = json.as_object().ok_or(AllocationError::BoundsNotObject)?;
-        for (name, value) in object {
-            let m =
-                channels.iter().position(|c| c == name).ok_or_else(|| AllocationError::UnknownChannel(name.clone()))?;
-            let pair =
-                value.as_array().filter(|a| a.len() == 2).ok_or_else(|| AllocationError::BoundShape(name.clone()))?;
-            let (lower, upper) = match (pair[0].as_f64(), pair[1].as_f64()) {
-                (Some(l), Some(u)) => (l, u),
-                _ => return Err(AllocationError::BoundShape(name.clone())),
-            };
-            if !(lower >= 0.0 && lower <= upper && upper.is_finite()) {
-                return Err(AllocationError::InvalidBound { channel: name.clone(), lower, upper });
+        let channel = |name: &String| channels.iter().position(|c| c == name);
+        let (per_geo, per_channel): (Vec<_>, Vec<_>) =
+            object.iter().partition(|(_, value)| value.is_object() && !geos.is_empty());
+        for (name, value) in per_channel {
+            let m = channel(name).ok_or_else(|| match geos.contains(name) {
+                true => AllocationError::GeoBoundsShape(name.clone()),
+                false => AllocationError::UnknownChannel(name.clone()),
+            })?;
+            let (lower, upper) = pair(None, name, value)?;
+            for g in 0..cells / n {
+                (bounds.lower[g * n + m], bounds.upper[g * n + m]) = (lower, upper);
             }
-            (bounds.lower[m], bounds.upper[m]) = (lower, upper);
+        }
+        for (geo, value) in per_geo {
+            let g = geos.iter().position(|x| x == geo).ok_or_else(|| AllocationError::UnknownGeo(geo.clone()))?;
+            for (name, value) in value.as_object().expect("partitioned on is_object") {
+                let m = channel(name).ok_or_else(|| AllocationError::UnknownChannel(name.clone()))?;
+                (bounds.lower[g * n + m], bounds.upper[g * n + m]) = pair(Some(geo), name, value)?;
+            }
         }
         Ok(bounds)
+    }
+
+    /// The bounds of cells `range`.
+    pub fn slice(&self, range: Range<usize>) -> Bounds {
+        Bounds { lower: self.lower[range.clone()].to_vec(), upper: self.upper[range].to_vec() }
     }
 
     /// Checks that some allocation of `budget` fits.
@@ -45,10 +70,10 @@ impl Bounds {
         let (lo, hi): (f64, f64) = (self.lower.iter().sum(), self.upper.iter().sum());
         // A relative slack so that bounds that add up to the budget exactly are feasible.
         if lo > budget * (1.0 + 1e-12) {
-            return Err(AllocationError::LowerAboveBudget { sum: lo, budget });
+            return Err(AllocationError::LowerAboveBudget { geo: None, sum: lo, budget });
         }
         if hi < budget * (1.0 - 1e-12) {
-            return Err(AllocationError::UpperBelowBudget { sum: hi, budget });
+            return Err(AllocationError::UpperBelowBudget { geo: None, sum: hi, budget });
         }
         Ok(())
     }
@@ -84,6 +109,20 @@ impl Bounds {
         fix_total(&mut x, self, budget);
         x
     }
+}
+
+/// One cell's `[lower, upper]`.
+fn pair(geo: Option<&String>, channel: &str, value: &Value) -> Result<(f64, f64), AllocationError> {
+    let shape = || AllocationError::BoundShape(channel.into());
+    let pair = value.as_array().filter(|a| a.len() == 2).ok_or_else(shape)?;
+    let (lower, upper) = match (pair[0].as_f64(), pair[1].as_f64()) {
+        (Some(l), Some(u)) => (l, u),
+        _ => return Err(shape()),
+    };
+    if !(lower >= 0.0 && lower <= upper && upper.is_finite()) {
+        return Err(AllocationError::InvalidBound { geo: geo.cloned(), channel: channel.into(), lower, upper });
+    }
+    Ok((lower, upper))
 }
 
 /// Moves `x` onto `Σ x = budget` within the bounds, channel by channel: the last rounding of a

@@ -1,7 +1,9 @@
-//! Budget optimization and what-if analysis over the posterior (MODEL.md sections 7-8): each
-//! channel's response to a per-period budget for every draw, utilities of that response, the
-//! allocation solver (bounds, Newton steps, projected gradient), the reports built on it,
-//! response curves, the contribution grid and sampled responses.
+//! Budget optimization and what-if analysis over the posterior (MODEL.md sections 7-8,
+//! MODEL-R2.md section 3): each budget cell's response to a per-period budget for every draw (a
+//! cell is a channel of a national model or a (geo, channel) pair of a panel), utilities of
+//! that response, the allocation solver (budget equalities, bounds, Newton steps, projected
+//! gradient), the reports built on it, response curves, the contribution grid and sampled
+//! responses.
 
 pub mod allocate;
 pub mod bounds;
@@ -11,10 +13,12 @@ mod projected_gradient;
 pub mod report;
 pub mod response;
 pub mod sample;
+pub mod totals;
 pub mod utility;
 
 pub use allocate::{Allocation, AllocationError, BoundStatus, Method, Optimizer};
 pub use bounds::Bounds;
-pub use report::{BudgetReport, MinBudgetReport, Outcome, Planner};
-pub use response::{channel_responses, Cell, ChannelResponse, Horizon};
+pub use report::{BudgetReport, CellLabel, GeoTotal, MinBudgetReport, Outcome, Planner};
+pub use response::{cell_responses, channel_responses, Cell, ChannelResponse, Horizon};
+pub use totals::{Group, Totals};
 pub use utility::{Utility, UtilityError};

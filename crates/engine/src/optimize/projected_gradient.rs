@@ -4,30 +4,37 @@
 
 use super::allocate::Optimizer;
 use super::bounds::Bounds;
+use super::totals::Totals;
 use rand::{RngExt, SeedableRng};
 
 impl Optimizer<'_> {
     /// Best of spectral projected gradient runs from the given starts, the mean response's
-    /// grid optimum, the equal split, each channel's largest share, and seeded random points.
-    pub(super) fn by_projected_gradient(&self, budget: f64, bounds: &Bounds, starts: &[Vec<f64>]) -> Vec<f64> {
+    /// grid optimum, the equal split, each cell's largest share of its budget, and seeded
+    /// random points.
+    pub(super) fn by_projected_gradient(&self, totals: &Totals, bounds: &Bounds, starts: &[Vec<f64>]) -> Vec<f64> {
         let m = self.responses.len();
         let mut candidates: Vec<Vec<f64>> = starts.to_vec();
-        candidates.push(self.grid_optimum(budget, bounds, 100));
-        candidates.push(vec![budget / m as f64; m]);
+        // The mean is separable by cell: each equality's grid optimum is its own.
+        let grid =
+            totals.groups.iter().flat_map(|g| self.part(g).grid_optimum(g.budget, &bounds.slice(g.cells.clone()), 100));
+        candidates.push(grid.collect());
+        let equal = totals.equal();
+        candidates.push(equal.clone());
         for k in 0..m {
-            let mut z = vec![0.0; m];
-            z[k] = budget;
+            let group = totals.group_of(k);
+            let mut z = equal.clone();
+            z[group.cells.clone()].fill(0.0);
+            z[k] = group.budget;
             candidates.push(z);
         }
         let mut rng = rand::rngs::StdRng::seed_from_u64(20_251_123);
         for _ in 0..3 {
             let w: Vec<f64> = (0..m).map(|_| -rng.random::<f64>().max(1e-12).ln()).collect();
-            let s: f64 = w.iter().sum();
-            candidates.push(w.iter().map(|v| budget * v / s).collect());
+            candidates.push(totals.split(&w));
         }
         let (best, _) = candidates
             .iter()
-            .map(|start| self.spg(budget, bounds, &bounds.project(start, budget)))
+            .map(|start| self.spg(totals, bounds, &totals.project(bounds, start)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .expect("at least one start");
         best
@@ -63,8 +70,9 @@ impl Optimizer<'_> {
 
     /// Spectral projected gradient ascent (Birgin, Martínez and Raydan 2000) with a
     /// non-monotone line search, in budget units scaled by the budget.
-    fn spg(&self, budget: f64, bounds: &Bounds, start: &[f64]) -> (Vec<f64>, f64) {
+    fn spg(&self, totals: &Totals, bounds: &Bounds, start: &[f64]) -> (Vec<f64>, f64) {
         const MEMORY: usize = 10;
+        let budget = totals.budget();
         let mut x = start.to_vec();
         let mut e = self.evaluate(&x);
         let scale = e.utility.abs().max(f64::MIN_POSITIVE);
@@ -75,7 +83,7 @@ impl Optimizer<'_> {
         let mut step = 0.1 / g.iter().fold(f64::MIN_POSITIVE, |a, v| a.max(v.abs()));
         for _ in 0..300 {
             let target: Vec<f64> = x.iter().zip(&g).map(|(xi, gi)| xi + step * budget * gi).collect();
-            let d: Vec<f64> = bounds.project(&target, budget).iter().zip(&x).map(|(p, xi)| p - xi).collect();
+            let d: Vec<f64> = totals.project(bounds, &target).iter().zip(&x).map(|(p, xi)| p - xi).collect();
             let size = d.iter().fold(0.0f64, |a, v| a.max(v.abs())) / budget;
             if size < 1e-11 {
                 break;

@@ -15,7 +15,7 @@
 
 use crate::inference::sampler::Trace;
 use crate::model::density::ChannelParams;
-use crate::model::design::Dataset;
+use crate::model::design::{Dataset, Panel};
 use crate::model::{Model, ModelSpec};
 use crate::transforms::{adstock, saturation, SaturationKind};
 use rayon::prelude::*;
@@ -41,8 +41,8 @@ impl Horizon {
     }
 }
 
-/// What one budget cell's response is built from: a channel of a national model (a
-/// `(geo, channel)` pair of a panel has the same three).
+/// What one budget cell's response is built from: a channel of a national model or a
+/// `(geo, channel)` pair of a panel.
 #[derive(Debug, Clone, Copy)]
 pub struct Cell<'a> {
     /// The cell's observed spend up to the horizon, original units; its last weeks are carried in.
@@ -79,14 +79,14 @@ pub struct MeanResponse {
 }
 
 impl ChannelResponse {
-    /// Channel `m` of a fitted model over `horizon`.
-    pub fn new(model: &Model, data: &Dataset, trace: &Trace, m: usize, horizon: Horizon) -> ChannelResponse {
-        let cell = Cell {
-            spend: &data.channels[m],
-            spend_scale: model.design.scales.channels[m],
-            target_scale: model.design.scales.target,
-        };
-        ChannelResponse::of_cell(&model.spec, cell, horizon, trace.draws().map(|theta| model.channel_params(theta, m)))
+    /// Channel `m` of geo `g` (0 of a national model) over `horizon`; `data` is that geo's rows,
+    /// whose last weeks are carried in, and the geo's own scales apply where the model has them.
+    pub fn new(model: &Model, data: &Dataset, trace: &Trace, g: usize, m: usize, horizon: Horizon) -> ChannelResponse {
+        let scales = &model.design.scales;
+        let cell =
+            Cell { spend: &data.channels[m], spend_scale: scales.channel_of(g, m), target_scale: scales.target_of(g) };
+        let draws = trace.draws().map(|theta| model.channel_params_in(theta, g, m));
+        ChannelResponse::of_cell(&model.spec, cell, horizon, draws)
     }
 
     /// A cell's response over `horizon`, one draw per item of `draws`.
@@ -213,9 +213,19 @@ fn zero_safe(dx: f64, p: f64) -> f64 {
     }
 }
 
-/// Responses of every channel of a fitted model.
+/// Responses of every channel of a fitted national model.
 pub fn channel_responses(model: &Model, data: &Dataset, trace: &Trace, horizon: Horizon) -> Vec<ChannelResponse> {
-    (0..data.channels.len()).into_par_iter().map(|m| ChannelResponse::new(model, data, trace, m, horizon)).collect()
+    (0..data.channels.len()).into_par_iter().map(|m| ChannelResponse::new(model, data, trace, 0, m, horizon)).collect()
+}
+
+/// Responses of every (geo, channel) cell of a fitted panel, geo-major as PyMC-Marketing
+/// flattens its budget cells (a national model's cells are its channels).
+pub fn cell_responses(model: &Model, panel: &Panel, trace: &Trace, horizon: Horizon) -> Vec<ChannelResponse> {
+    let n = panel.channel_names().len();
+    (0..panel.series() * n)
+        .into_par_iter()
+        .map(|i| ChannelResponse::new(model, &panel.data[i / n], trace, i / n, i % n, horizon))
+        .collect()
 }
 
 impl ChannelResponse {

@@ -72,9 +72,9 @@ pub fn sampled_weeks<'a>(
 ) -> Vec<SampledWeek<'a>> {
     let per_channel = sample_response(&fit.model, &fit.trace, budgets, num_periods, noise_level, seed);
     let total = per_channel.iter().fold(ndarray::Array2::zeros(per_channel[0].raw_dim()), |acc, c| acc + c);
-    let dates = &fit.data.dates;
+    let dates = &fit.panel.data[0].dates;
     let (last, step) = (dates[dates.len() - 1], dates[1].0 - dates[0].0);
-    let names = fit.data.channel_names.iter().map(String::as_str).chain(["total"]);
+    let names = fit.panel.data[0].channel_names.iter().map(String::as_str).chain(["total"]);
     let mut weeks = Vec::new();
     for ((m, series), values) in names.enumerate().zip(per_channel.iter().chain([&total])) {
         for (t, column) in values.columns().into_iter().enumerate() {

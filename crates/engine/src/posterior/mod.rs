@@ -113,20 +113,45 @@ pub fn posterior_predictive(
     out
 }
 
-/// In-sample ROAS per channel and draw: `Σ_t contribution / Σ_t spend`.
-pub fn roas(data: &Dataset, components: &[ComponentDraws]) -> Vec<(String, f64, Vec<f64>)> {
-    data.channel_names
-        .iter()
-        .zip(&data.channels)
-        .map(|(name, spend)| {
-            let total: f64 = spend.iter().sum();
-            let c = components
-                .iter()
-                .find(|c| c.group == "channels" && &c.component == name)
-                .expect("every channel is a component");
-            (name.clone(), total, c.values.sum_axis(ndarray::Axis(1)).mapv(|v| v / total).to_vec())
-        })
-        .collect()
+/// In-sample return on ad spend of one channel, in one geo or over all of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Roas {
+    /// The geo's index into the panel's geos; `None` for all geos together (a national model's
+    /// only row).
+    pub geo: Option<usize>,
+    pub channel: String,
+    /// Total spend over the training weeks.
+    pub spend: f64,
+    /// `Σ_t contribution / Σ_t spend` per draw.
+    pub per_draw: Vec<f64>,
+}
+
+/// In-sample ROAS per channel and draw: in each geo of a panel, then over all geos.
+pub fn roas(panel: &Panel, components: &[ComponentDraws]) -> Vec<Roas> {
+    let weeks = panel.dates().len();
+    let mut rows = Vec::new();
+    for (c, name) in panel.channel_names().iter().enumerate() {
+        let draws = &components
+            .iter()
+            .find(|x| x.group == "channels" && &x.component == name)
+            .expect("every channel is a component")
+            .values;
+        let row = |geo: Option<usize>, columns: std::ops::Range<usize>, spend: f64| {
+            let total = draws.slice(ndarray::s![.., columns]).sum_axis(ndarray::Axis(1));
+            Roas { geo, channel: name.clone(), spend, per_draw: total.mapv(|v| v / spend).to_vec() }
+        };
+        let spends: Vec<f64> = panel.data.iter().map(|d| d.channels[c].iter().sum()).collect();
+        if !panel.geos.is_empty() {
+            rows.extend(spends.iter().enumerate().map(|(g, &spend)| row(Some(g), g * weeks..(g + 1) * weeks, spend)));
+        }
+        rows.push(row(None, 0..draws.ncols(), spends.iter().sum()));
+    }
+    rows
+}
+
+/// Geo `g`'s columns of a `draws × (geos · weeks)` array (its weeks of a panel's quantity).
+pub fn of_geo(values: &ndarray::Array2<f64>, g: usize, weeks: usize) -> ndarray::Array2<f64> {
+    values.slice(ndarray::s![.., g * weeks..(g + 1) * weeks]).to_owned()
 }
 
 /// Goodness of fit of the posterior mean prediction.
@@ -200,8 +225,9 @@ pub struct Forecast {
 /// [`predict`] with predictive draws: one draw of the target per posterior draw, as
 /// PyMC-Marketing's `sample_posterior_predictive`, reproducible from `seed`. A 94% band of the
 /// mean covers far fewer than 94% of the weeks that come; the predictive band about 94%.
-pub fn forecast(model: &Model, training: &Dataset, trace: &Trace, future: &Dataset, seed: u64) -> Forecast {
-    let mean = predict(model, training, trace, future);
+/// A panel's draws hold every geo's new weeks, geo after geo.
+pub fn forecast(model: &Model, training: &Panel, trace: &Trace, future: &Panel, seed: u64) -> Forecast {
+    let mean = predict_panel(model, training, trace, future);
     let predictive = posterior_predictive(model, trace, &mean, seed);
     Forecast { mean, predictive }
 }
