@@ -194,3 +194,9 @@ ALTER TABLE mmm.model_data ADD COLUMN geo text;
 COMMENT ON COLUMN mmm.model_data.geo IS 'The row''s geo of a panel model (NULL for a national model)';
 ALTER TABLE mmm.model_data DROP CONSTRAINT model_data_pkey;
 ALTER TABLE mmm.model_data ADD CONSTRAINT model_data_key UNIQUE NULLS NOT DISTINCT (model_id, geo, date);
+-- 0.4.0, warm start: where each chain of a fit ended (adapted step size, diagonal of the
+-- inverse mass matrix, last draw, all unconstrained) with the labels of its parameters, read by
+-- mmm_refit(name, config => '{"warm_start": true}') of the next version. NULL for models of
+-- earlier releases, which refit cold.
+ALTER TABLE mmm.models ADD COLUMN adaptation jsonb;
+COMMENT ON COLUMN mmm.models.adaptation IS 'Where each chain ended (step_size, inv_mass, position, unconstrained) and the parameters'' labels: what a warm-started mmm_refit of the next version begins from; NULL before 0.4.0';

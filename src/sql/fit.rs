@@ -4,7 +4,7 @@ use super::error::{raise, raise_fit};
 use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
 use mmm_engine::inference::FitConfig;
-use mmm_engine::inference::{self, Control, Progress};
+use mmm_engine::inference::{self, Control, Progress, Start, WarmStart};
 use mmm_engine::model::design::Panel;
 use pgrx::prelude::*;
 use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
@@ -62,6 +62,18 @@ pub fn fit_and_store(
     target_name: &str,
     provenance: impl FnOnce(f64) -> Provenance,
 ) -> i64 {
+    fit_and_store_from(options, data, target_name, None, provenance)
+}
+
+/// [`fit_and_store`] warm-started from `warm` (`mmm_refit`), with a NOTICE when the engine
+/// falls back to a cold start.
+pub fn fit_and_store_from(
+    options: Options,
+    data: Panel,
+    target_name: &str,
+    warm: Option<WarmStart>,
+    provenance: impl FnOnce(f64) -> Provenance,
+) -> i64 {
     let started = Instant::now();
     let mut next_report = 0.1;
     let progress = options.progress;
@@ -90,7 +102,11 @@ pub fn fit_and_store(
             "A panel needs rows for every (date, geo).",
         );
     }
-    let fit = inference::fit(options.config, data, target_name, on_progress).unwrap_or_else(|e| raise_fit(e));
+    let fit =
+        inference::fit_from(options.config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e));
+    if let Start::Fallback(reason) = &fit.start {
+        notice!("mmm_refit: started cold: {reason}");
+    }
     store::save(&fit, &provenance(started.elapsed().as_secs_f64()))
 }
 

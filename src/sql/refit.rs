@@ -2,10 +2,11 @@
 //! stored source, as the name's next version.
 
 use super::error::{raise, raise_fit};
-use super::fit::{self, fit_and_store};
+use super::fit::{self, fit_and_store_from};
 use super::model_ref;
 use super::source;
 use super::store::{self, Provenance};
+use mmm_engine::inference::{Adaptation, WarmStart};
 use mmm_engine::model::spec::parameter_space;
 use pgrx::prelude::*;
 use pgrx::{JsonB, PgRelation};
@@ -15,15 +16,20 @@ use serde_json::Value;
 /// again: the same source table, columns, model keys, resolved priors and sampler settings (seed
 /// included), on the source's current rows (those dated up to `through` when given), as the
 /// calling role. `config` replaces stored keys (`{"draws": 2000}`; a `priors` key replaces the
-/// stored priors block by block). The new version records `refit_of` and is judged and promoted
-/// like any fit. Returns its id.
+/// stored priors block by block). `"warm_start": true` starts each chain near where the
+/// version's chain ended, with its adapted step size, and tunes 300 draws (or the stored `tune`
+/// if smaller, or the config's `tune`); a version without a stored adaptation (fitted before
+/// 0.4.0) or over another parameter space refits cold with a NOTICE. The new version records
+/// `refit_of` (and `warm_start` in `sampler`) and is judged and promoted like any fit. Returns
+/// its id.
 #[pg_extern(volatile, parallel_unsafe)]
 fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), config: default!(JsonB, "'{}'")) -> i64 {
     let id = model_ref::by_name(name);
     let stored = Spi::get_one_with_args::<JsonB>(
         "SELECT jsonb_build_object('source', source, 'date_column', date_column, 'target_column', target_column,
                 'channel_columns', channel_columns, 'control_columns', control_columns, 'spec', spec,
-                'priors', priors, 'group_key', group_key, 'geo_column', geo_column, 'geos', geos)
+                'priors', priors, 'group_key', group_key, 'geo_column', geo_column, 'geos', geos,
+                'version', version, 'adaptation', adaptation)
          FROM mmm.models WHERE id = $1",
         &[id.into()],
     )
@@ -59,8 +65,18 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
             "For example '{\"draws\": 2000}'.",
         )
     };
+    let warm_start = match overrides.get("warm_start") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("config key \"warm_start\" must be true or false, got {other}"),
+            "For example '{\"warm_start\": true}'.",
+        ),
+    };
     let mut merged = stored["spec"].as_object().expect("spec is an object").clone();
-    merged.extend(overrides.iter().filter(|(k, _)| *k != "priors").map(|(k, v)| (k.clone(), v.clone())));
+    let own = |k: &str| k == "priors" || k == "warm_start";
+    merged.extend(overrides.iter().filter(|(k, _)| !own(k)).map(|(k, v)| (k.clone(), v.clone())));
     let mut options = fit::options(&Value::Object(merged));
     // A panel keeps its stored spec's priors (see store::read); a national model takes its
     // stored resolved priors.
@@ -103,7 +119,12 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
             "mmm_refit fits the source's current rows; through => NULL takes them all.",
         );
     }
-    fit_and_store(options, data, &target_column.clone(), |seconds| Provenance {
+    let adaptation = warm_start.then(|| previous_adaptation(name, &stored));
+    let warm = adaptation.as_ref().map(|adaptation| WarmStart {
+        adaptation: adaptation.as_ref().map_err(String::as_str),
+        tune: overrides.contains_key("tune").then_some(options.config.sampler.tune),
+    });
+    fit_and_store_from(options, data, &target_column.clone(), warm, |seconds| Provenance {
         name: name.to_string(),
         source: source::qualified_name(&relation),
         date_column,
@@ -114,4 +135,16 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
         seconds,
         refit_of: Some(id),
     })
+}
+
+/// The stored adaptation a warm start begins from, or why the version has none.
+fn previous_adaptation(name: &str, stored: &Value) -> Result<Adaptation, String> {
+    let version = &stored["version"];
+    match &stored["adaptation"] {
+        Value::Null => {
+            Err(format!("version {version} of \"{name}\" has no stored adaptation (it was fitted before pg_mmm 0.4.0)"))
+        }
+        given => serde_json::from_value(given.clone())
+            .map_err(|e| format!("version {version} of \"{name}\" has an unreadable stored adaptation: {e}")),
+    }
 }

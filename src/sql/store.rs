@@ -5,8 +5,8 @@ use super::versions;
 use mmm_engine::calendar::Date;
 use mmm_engine::inference::health::{Health, Status};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
-use mmm_engine::inference::Fit;
 use mmm_engine::inference::FitConfig;
+use mmm_engine::inference::{Fit, Start};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::spec::SPEC_VERSION;
 use mmm_engine::model::{Dataset, Model, ModelSpec, ParameterSpace, Scales};
@@ -126,6 +126,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         "step_sizes": stats.step_sizes,
         "mean_tree_depth": stats.mean_tree_depth,
     });
+    let sampler = with_start(sampler, &fit.start);
     let args: Vec<DatumWithOid> = vec![
         p.name.clone().into(),
         p.source.clone().into(),
@@ -154,14 +155,15 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         health.reason(&policy.gates).into(),
         p.geo_column.clone().into(),
         (!panel.geos.is_empty()).then(|| panel.geos.clone()).into(),
+        fit.adaptation.as_ref().map(|a| JsonB(serde_json::to_value(a).expect("adaptation as JSON"))).into(),
     ];
     let id = Spi::get_one_with_args::<i64>(
         "INSERT INTO mmm.models (name, version, source, date_column, target_column, channel_columns,
              control_columns, spec, priors, scales, first_date, last_date, n_rows, max_r_hat,
              min_ess_bulk, divergences, sampler, fit_seconds, status, spec_version, engine_version,
-             group_key, arguments, refit_of, verdict_reason, geo_column, geos)
+             group_key, arguments, refit_of, verdict_reason, geo_column, geos, adaptation)
          SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26
+                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27
          FROM mmm.models WHERE name = $1 AND owner = current_user
          RETURNING id",
         &args,
@@ -177,6 +179,23 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         versions::retain(&p.name, keep);
     }
     id
+}
+
+/// The sampler record with how a warm start went (`mmm_refit` with `warm_start`): `warm_start`
+/// true with the tuning length used, or false with the reason it fell back to a cold start.
+fn with_start(mut sampler: serde_json::Value, start: &Start) -> serde_json::Value {
+    match start {
+        Start::Cold => {}
+        Start::Warm { tune } => sampler
+            .as_object_mut()
+            .expect("an object")
+            .extend([("warm_start".to_string(), json!(true)), ("warm_tune".to_string(), json!(tune))]),
+        Start::Fallback(reason) => sampler
+            .as_object_mut()
+            .expect("an object")
+            .extend([("warm_start".to_string(), json!(false)), ("warm_start_fallback".to_string(), json!(reason))]),
+    }
+    sampler
 }
 
 pub fn current_user() -> String {
@@ -447,7 +466,7 @@ fn read(id: i64) -> Fit {
                 })
                 .collect(),
         };
-        Fit { model: Arc::new(model), sampler: config.sampler, panel, trace }
+        Fit { model: Arc::new(model), sampler: config.sampler, panel, trace, start: Start::Cold, adaptation: None }
     })
 }
 

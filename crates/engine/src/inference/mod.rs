@@ -5,13 +5,15 @@ pub mod diagnostics;
 pub mod health;
 pub mod sampler;
 pub mod settings;
+pub mod warm;
 
 use crate::model::design::Panel;
 use crate::model::{DataError, Model, SpecError};
 pub use config::FitConfig;
-pub use sampler::{Control, Progress, SampleError, SamplerStats, Trace};
+pub use sampler::{ChainAdaptation, Control, Progress, SampleError, SamplerStats, Trace};
 pub use settings::SamplerSettings;
 use std::sync::Arc;
+pub use warm::Adaptation;
 
 /// Why a fit could not run; each names the key, column or chain at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -29,10 +31,35 @@ pub enum FitError {
 #[derive(Debug, Clone)]
 pub struct Fit {
     pub model: Arc<Model>,
-    /// The settings sampled with, seed included.
+    /// The settings asked for, seed included (a warm start tunes [`Start::Warm`]'s `tune`
+    /// draws instead of `tune`).
     pub sampler: SamplerSettings,
     pub panel: Panel,
     pub trace: Trace,
+    pub start: Start,
+    /// Where the chains ended, for a warm start of the next version; `None` when read back
+    /// from storage.
+    pub adaptation: Option<Adaptation>,
+}
+
+/// How a fit's chains began.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start {
+    /// Around the priors' centre, tuning `sampler.tune` draws.
+    Cold,
+    /// From a previous fit's chains, tuning `tune` draws.
+    Warm { tune: usize },
+    /// A warm start was asked for and could not be used (the reason); the fit started cold.
+    Fallback(String),
+}
+
+/// A warm start asked of [`fit_from`]: the previous fit's adaptation, or why the caller has
+/// none (the fit then starts cold with that reason), and the tuning length (`None`:
+/// [`warm::warm_tune`] of the config's).
+#[derive(Debug, Clone, Copy)]
+pub struct WarmStart<'a> {
+    pub adaptation: Result<&'a Adaptation, &'a str>,
+    pub tune: Option<usize>,
 }
 
 /// Validates `data` (a [`Panel`], or a national [`Dataset`](crate::model::Dataset)) against `config` (a seed is drawn
@@ -41,6 +68,18 @@ pub fn fit(
     config: FitConfig,
     data: impl Into<Panel>,
     target_name: &str,
+    on_progress: impl FnMut(Progress) -> Control,
+) -> Result<Fit, FitError> {
+    fit_from(config, data, target_name, None, on_progress)
+}
+
+/// [`fit`], warm-started when `warm` is given and its adaptation belongs to the same parameter
+/// space; otherwise cold, with [`Start::Fallback`] saying why.
+pub fn fit_from(
+    config: FitConfig,
+    data: impl Into<Panel>,
+    target_name: &str,
+    warm: Option<WarmStart>,
     on_progress: impl FnMut(Progress) -> Control,
 ) -> Result<Fit, FitError> {
     let FitConfig { spec, sampler } = config.with_seed();
@@ -53,6 +92,17 @@ pub fn fit(
     panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
     let scales = panel.scales(spec.scaling)?;
     let model = Arc::new(Model::panel_with_scales(spec, &panel, scales)?);
-    let trace = sampler::sample(Arc::clone(&model), &sampler, on_progress)?;
-    Ok(Fit { model, sampler, panel, trace })
+    let (start, settings, chains) = match warm {
+        None => (Start::Cold, sampler, &[][..]),
+        Some(w) => match w.adaptation.map_err(str::to_string).and_then(|a| a.fits(model.space()).map(|()| a)) {
+            Ok(a) => {
+                let tune = w.tune.unwrap_or_else(|| warm::warm_tune(sampler.tune));
+                (Start::Warm { tune }, SamplerSettings { tune, ..sampler }, &a.chains[..])
+            }
+            Err(reason) => (Start::Fallback(reason), sampler, &[][..]),
+        },
+    };
+    let (trace, ends) = sampler::sample_from(Arc::clone(&model), &settings, chains, on_progress)?;
+    let adaptation = Some(Adaptation::new(model.space(), ends));
+    Ok(Fit { model, sampler, panel, trace, start, adaptation })
 }

@@ -4,10 +4,19 @@
 //!
 //! Each chain's random stream is derived from the fit seed and the chain index alone, so a seed
 //! gives bit-identical draws whatever the number of cores.
+//!
+//! A warm start (a refit after new weeks) begins each chain where a previous fit's chain ended,
+//! with its adapted step size. nuts-rs 0.19 builds its diagonal mass matrix inside the chain
+//! (from the first gradient, then from windows of draws and gradients) and offers no way to set
+//! it, and its window estimate is equivariant under a diagonal rescaling of the target, so a
+//! target preconditioned by the previous mass matrix would differ only in the first 3 draws. The
+//! previous mass matrix therefore sets the jitter of the starting points: each coordinate moves by
+//! a fraction of its previous posterior standard deviation.
 
 use super::settings::SamplerSettings;
 use nuts_rs::{Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings};
 use rand::{Rng, RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -45,6 +54,18 @@ pub struct ChainTrace {
     pub energy: Vec<f64>,
     /// Step size after adaptation.
     pub step_size: f64,
+}
+
+/// Where a chain's tuning and draws left it: what a warm start of the same parameter space
+/// begins from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainAdaptation {
+    /// Step size after adaptation.
+    pub step_size: f64,
+    /// Diagonal of the adapted inverse mass matrix (posterior variances, unconstrained).
+    pub inv_mass: Vec<f64>,
+    /// The chain's last draw, unconstrained.
+    pub position: Vec<f64>,
 }
 
 /// All chains of a fit.
@@ -135,13 +156,31 @@ pub enum SampleError {
     Sampler { chain: usize, message: String },
 }
 
+/// How far each chain's warm start moves from the previous chain's last draw, in previous
+/// posterior standard deviations (uniform in ±this): enough that no refit starts on an old draw,
+/// little enough that every start stays in the typical set the previous fit found.
+pub const WARM_JITTER: f64 = 0.5;
+
 /// Samples the posterior. `on_progress` runs on the calling thread about every 20 ms; it may
 /// cancel, and chains stop within one draw.
 pub fn sample<T: Target>(
     model: Arc<T>,
     settings: &SamplerSettings,
-    mut on_progress: impl FnMut(Progress) -> Control,
+    on_progress: impl FnMut(Progress) -> Control,
 ) -> Result<Trace, SampleError> {
+    sample_from(model, settings, &[], on_progress).map(|(trace, _)| trace)
+}
+
+/// [`sample`], warm-started from a previous fit's chains when `warm` is not empty: chain `c`
+/// starts near the last draw of chain `c mod warm.len()` (jittered by [`WARM_JITTER`]) with its
+/// adapted step size. Every `warm` entry must have the target's dimension. Returns the draws
+/// and where each chain ended.
+pub fn sample_from<T: Target>(
+    model: Arc<T>,
+    settings: &SamplerSettings,
+    warm: &[ChainAdaptation],
+    mut on_progress: impl FnMut(Progress) -> Control,
+) -> Result<(Trace, Vec<ChainAdaptation>), SampleError> {
     let cancel = AtomicBool::new(false);
     let done = AtomicU64::new(0);
     let divergences = AtomicU64::new(0);
@@ -151,7 +190,8 @@ pub fn sample<T: Target>(
         let handles: Vec<_> = (0..settings.chains)
             .map(|chain| {
                 let model = Arc::clone(&model);
-                scope.spawn(move || run_chain(model, settings, chain, shared))
+                let warm = (!warm.is_empty()).then(|| &warm[chain % warm.len()]);
+                scope.spawn(move || run_chain(model, settings, warm, chain, shared))
             })
             .collect();
         while !handles.iter().all(|h| h.is_finished()) {
@@ -170,8 +210,8 @@ pub fn sample<T: Target>(
     if cancel.load(Ordering::Relaxed) {
         return Err(SampleError::Cancelled);
     }
-    let chains = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    Ok(Trace { dim: model.dim(), chains })
+    let (chains, adaptation) = results.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().unzip();
+    Ok((Trace { dim: model.dim(), chains }, adaptation))
 }
 
 /// Counters the chains update and the cancel flag they watch.
@@ -194,9 +234,10 @@ fn chain_seed(seed: u64, chain: usize) -> u64 {
 fn run_chain<T: Target>(
     model: Arc<T>,
     s: &SamplerSettings,
+    warm: Option<&ChainAdaptation>,
     chain: usize,
     shared: Shared,
-) -> Result<ChainTrace, SampleError> {
+) -> Result<(ChainTrace, ChainAdaptation), SampleError> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(chain_seed(s.seed.unwrap_or_default(), chain));
     let mut nuts = DiagNutsSettings {
         num_tune: s.tune as u64,
@@ -206,7 +247,18 @@ fn run_chain<T: Target>(
         ..Default::default()
     };
     nuts.adapt_options.step_size_settings.target_accept = s.target_accept;
-    let start = initial_position(model.as_ref(), &mut rng).ok_or(SampleError::NoInitialPoint { chain })?;
+    // The adapted mass matrix in the draw statistics, for a later warm start; it does not change
+    // the sampler's arithmetic.
+    nuts.adapt_options.mass_matrix_options.store_mass_matrix = true;
+    let start = match warm {
+        None => initial_position(model.as_ref(), &mut rng),
+        Some(w) => {
+            nuts.adapt_options.step_size_settings.initial_step = w.step_size;
+            let scale: Vec<f64> = w.inv_mass.iter().map(|v| WARM_JITTER * v.sqrt()).collect();
+            jittered(model.as_ref(), &w.position, &scale, &mut rng)
+        }
+    }
+    .ok_or(SampleError::NoInitialPoint { chain })?;
     let fail = |e: anyhow::Error| SampleError::Sampler { chain, message: e.to_string() };
     let math = CpuMath::new(Posterior { scratch: model.scratch(), model: Arc::clone(&model) });
     let mut sampler = nuts.new_chain(chain as u64, math, &mut rng).map_err(fail)?;
@@ -222,12 +274,20 @@ fn run_chain<T: Target>(
         step_size: f64::NAN,
     };
     let mut theta = vec![0.0; dim];
+    let mut adaptation = ChainAdaptation { step_size: f64::NAN, inv_mass: vec![f64::NAN; dim], position: start };
     for iteration in 0..s.tune + s.draws {
         if shared.cancel.load(Ordering::Relaxed) {
             return Err(SampleError::Cancelled);
         }
         let (position, _, stats, _) = sampler.expanded_draw().map_err(fail)?;
         shared.done.fetch_add(1, Ordering::Relaxed);
+        // nuts-rs reports its transformation's standard deviations (under the name
+        // `mass_matrix_inv`) on every draw; after tuning they stay fixed.
+        if let Some(stds) = &stats.hamiltonian.transformation.mass_matrix_inv {
+            adaptation.inv_mass = stds.iter().map(|s| s * s).collect();
+        }
+        adaptation.step_size = stats.hamiltonian.step_size;
+        adaptation.position.copy_from_slice(&position);
         if iteration < s.tune {
             continue;
         }
@@ -242,17 +302,22 @@ fn run_chain<T: Target>(
             shared.divergences.fetch_add(1, Ordering::Relaxed);
         }
     }
-    Ok(trace)
+    Ok((trace, adaptation))
 }
 
 /// PyMC's `jitter+adapt_diag` start: the priors' central point plus uniform(-1, 1) noise in
-/// unconstrained space, retried until the log density and gradient are finite.
+/// unconstrained space.
 fn initial_position<T: Target>(model: &T, rng: &mut impl Rng) -> Option<Vec<f64>> {
-    let center = model.initial_point();
+    jittered(model, &model.initial_point(), &vec![1.0; model.dim()], rng)
+}
+
+/// `center` with each coordinate moved by uniform(-1, 1) × its `scale`, retried until the log
+/// density and gradient are finite.
+fn jittered<T: Target>(model: &T, center: &[f64], scale: &[f64], rng: &mut impl Rng) -> Option<Vec<f64>> {
     let mut scratch = model.scratch();
     let mut grad = vec![0.0; model.dim()];
     (0..100).find_map(|_| {
-        let u: Vec<f64> = center.iter().map(|c| c + rng.random_range(-1.0..1.0)).collect();
+        let u: Vec<f64> = center.iter().zip(scale).map(|(c, s)| c + s * rng.random_range(-1.0..1.0)).collect();
         let lp = model.logp_grad(&u, &mut grad, &mut scratch);
         (lp.is_finite() && grad.iter().all(|g| g.is_finite())).then_some(u)
     })
@@ -301,5 +366,63 @@ impl<T: Target> CpuLogpFunc for Posterior<T> {
 
     fn expand_vector<R: Rng + ?Sized>(&mut self, _rng: &mut R, _array: &[f64]) -> Result<(), CpuMathError> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A standard normal in `dim` coordinates.
+    struct Normal(usize);
+
+    impl Target for Normal {
+        type Scratch = ();
+
+        fn dim(&self) -> usize {
+            self.0
+        }
+
+        fn scratch(&self) {}
+
+        fn logp_grad(&self, u: &[f64], grad: &mut [f64], _: &mut ()) -> f64 {
+            grad.iter_mut().zip(u).for_each(|(g, x)| *g = -x);
+            -0.5 * u.iter().map(|x| x * x).sum::<f64>()
+        }
+
+        fn constrain(&self, u: &[f64], theta: &mut [f64]) {
+            theta.copy_from_slice(u);
+        }
+
+        fn initial_point(&self) -> Vec<f64> {
+            vec![0.0; self.0]
+        }
+    }
+
+    #[test]
+    fn warm_starts_stay_within_the_jitter_of_the_previous_end_and_differ() {
+        let end = [3.0, -2.0, 0.5];
+        let sd = [0.1, 2.0, 1e-3];
+        let scale: Vec<f64> = sd.iter().map(|s| WARM_JITTER * s).collect();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let starts: Vec<Vec<f64>> = (0..20).map(|_| jittered(&Normal(3), &end, &scale, &mut rng).unwrap()).collect();
+        for s in &starts {
+            for i in 0..3 {
+                assert!((s[i] - end[i]).abs() <= WARM_JITTER * sd[i], "coordinate {i}: {} from {}", s[i], end[i]);
+            }
+        }
+        assert!(starts.windows(2).all(|w| w[0] != w[1]), "every start is its own");
+    }
+
+    #[test]
+    fn chains_report_where_they_ended() {
+        let settings = SamplerSettings { chains: 2, tune: 200, draws: 50, seed: Some(3), ..Default::default() };
+        let (trace, ends) = sample_from(Arc::new(Normal(3)), &settings, &[], |_| Control::Continue).unwrap();
+        for (chain, end) in trace.chains.iter().zip(&ends) {
+            assert_eq!(end.position, chain.values[chain.values.len() - 3..]);
+            assert_eq!(end.step_size, chain.step_size);
+            // A standard normal's variances, as well as 200 tuning draws estimate them.
+            assert!(end.inv_mass.iter().all(|v| (0.3..3.0).contains(v)), "{:?}", end.inv_mass);
+        }
     }
 }
