@@ -26,7 +26,7 @@ pub fn warm_tune(cold_tune: usize) -> usize {
 /// the unconstrained coordinates, which say which parameter space the positions belong to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adaptation {
-    /// `block` or `block[coordinate]`, in vector order.
+    /// `block` or `block[labels, ...]`, in vector order.
     pub parameters: Vec<String>,
     pub chains: Vec<ChainAdaptation>,
 }
@@ -69,13 +69,18 @@ impl Adaptation {
     }
 }
 
-/// `block` or `block[coordinate]` for every element of `space`, in vector order.
+/// `block` or `block[labels, ...]` (ArviZ's form, geo included) for every element of `space`,
+/// in vector order.
 fn labels(space: &ParameterSpace) -> Vec<String> {
     let mut labelled: Vec<(usize, String)> = space
         .blocks()
         .flat_map(|b| {
             (0..b.len()).map(move |i| {
-                let label = b.coordinate(i).map_or_else(|| b.name.clone(), |c| format!("{}[{c}]", b.name));
+                let coordinates = b.labels(i);
+                let label = match coordinates.is_empty() {
+                    true => b.name.clone(),
+                    false => format!("{}[{}]", b.name, coordinates.join(", ")),
+                };
                 (b.handle().index(i), label)
             })
         })
