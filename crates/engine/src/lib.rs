@@ -10,6 +10,7 @@ pub mod numeric;
 pub mod optimize;
 pub mod plot;
 pub mod posterior;
+pub mod report;
 pub mod simulate;
 pub mod stats;
 pub mod transforms;
