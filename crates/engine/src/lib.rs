@@ -3,6 +3,7 @@
 //! optimizer, known-truth simulation and SVG plots. Nothing here knows PostgreSQL: the extension
 //! at the repository root maps these to SQL.
 
+pub mod backtest;
 pub mod calendar;
 pub mod inference;
 pub mod model;

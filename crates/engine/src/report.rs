@@ -71,7 +71,8 @@ pub enum Block {
     Paragraph(String),
 }
 
-const STYLE: &str = "body{font-family:Helvetica,Arial,sans-serif;color:#222;margin:0 auto;max-width:880px;padding:24px}\
+const STYLE: &str =
+    "body{font-family:Helvetica,Arial,sans-serif;color:#222;margin:0 auto;max-width:880px;padding:24px}\
 h1{margin-bottom:4px}h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:36px}\
 .subtitle{color:#666;margin-top:0}nav a{margin-right:12px;color:#1f77b4}\
 .figures{display:flex;flex-wrap:wrap;gap:12px}\
