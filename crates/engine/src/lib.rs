@@ -3,6 +3,7 @@
 //! optimizer, known-truth simulation and SVG plots. Nothing here knows PostgreSQL: the extension
 //! at the repository root maps these to SQL.
 
+pub mod backtest;
 pub mod calendar;
 pub mod inference;
 pub mod model;
@@ -10,6 +11,7 @@ pub mod numeric;
 pub mod optimize;
 pub mod plot;
 pub mod posterior;
+pub mod report;
 pub mod simulate;
 pub mod stats;
 pub mod transforms;

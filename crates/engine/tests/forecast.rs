@@ -2,8 +2,6 @@
 //! included) covers about 94% of the actual weeks, the band of the mean far fewer; and the
 //! monitor's verdict on those weeks is `ok`, but `drift` once the target shifts.
 
-mod common;
-
 use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::posterior::monitor::{monitor, Thresholds, Verdict};
 use mmm_engine::posterior::{forecast, Forecast};
@@ -20,7 +18,7 @@ fn held_out(seed: u64) -> (Forecast, Vec<f64>) {
     let mut spec = tv_social_search(seed);
     spec.weeks = TRAINING + HELD_OUT;
     let data = simulate(&spec).unwrap().data;
-    let (training, future) = (common::rows(&data, 0..TRAINING), common::rows(&data, TRAINING..TRAINING + HELD_OUT));
+    let (training, future) = (data.rows(0..TRAINING), data.rows(TRAINING..TRAINING + HELD_OUT));
     let config = FitConfig::from_json(&json!({"chains": 2, "tune": 500, "draws": 500, "seed": seed})).unwrap();
     let f = fit(config, training, "y", |_| Control::Continue).unwrap();
     let y = future.y.clone();

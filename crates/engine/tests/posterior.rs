@@ -55,7 +55,7 @@ fn prediction_carries_adstock_in_from_training() {
     let mean = fitted_mean(&decomposition(&f.model, &f.trace));
     // Predicting the last 20 training weeks from the 159 before them reproduces the fit there,
     // because the carried-in l_max weeks hold all the adstock history that matters.
-    let (head, tail) = (common::rows(&f.panel.data[0], 0..159), common::rows(&f.panel.data[0], 159..179));
+    let (head, tail) = (f.panel.data[0].rows(0..159), f.panel.data[0].rows(159..179));
     let predicted = predict(&f.model, &head, &f.trace, &tail);
     let expected = mean.slice(s![.., 159..]);
     let worst = (&predicted - &expected).iter().fold(0.0f64, |m, v| m.max(v.abs()));

@@ -261,6 +261,19 @@ impl Dataset {
         self
     }
 
+    /// The rows `range` of the date order (the rows are sorted).
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Dataset {
+        let take = |v: &Vec<f64>| v[range.clone()].to_vec();
+        Dataset {
+            dates: self.dates[range.clone()].to_vec(),
+            y: take(&self.y),
+            channel_names: self.channel_names.clone(),
+            channels: self.channels.iter().map(take).collect(),
+            control_names: self.control_names.clone(),
+            controls: self.controls.iter().map(take).collect(),
+        }
+    }
+
     /// The mean weekly spend of all channels together: the historical budget per period.
     pub fn mean_weekly_spend(&self) -> f64 {
         self.channels.iter().flatten().sum::<f64>() / self.dates.len() as f64
@@ -343,6 +356,11 @@ impl Panel {
             }
         }
         Ok(Panel { geos, data })
+    }
+
+    /// The weeks `range` of every geo.
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Panel {
+        Panel { geos: self.geos.clone(), data: self.data.iter().map(|d| d.rows(range.clone())).collect() }
     }
 
     /// The number of series (1 for a national model).

@@ -231,6 +231,14 @@ impl Planner {
         Ok(self.outcome(&optimizer, budget, solution.budgets, hdi_prob))
     }
 
+    /// A given allocation (per-period budget per cell, geo-major) valued as the others are:
+    /// what a plan made elsewhere, or the spend that happened, is worth under this model.
+    pub fn value(&self, budgets: Vec<f64>, hdi_prob: f64) -> Outcome {
+        assert_eq!(budgets.len(), self.cells.len(), "one budget per cell");
+        let budget = budgets.iter().sum();
+        self.outcome(&self.optimizer(Utility::Mean), budget, budgets, hdi_prob)
+    }
+
     fn outcome(&self, optimizer: &Optimizer, budget: f64, budgets: Vec<f64>, hdi_prob: f64) -> Outcome {
         let e = optimizer.evaluate(&budgets);
         let draws = e.samples[0].len();

@@ -24,6 +24,7 @@ pub use allocation::allocation;
 pub use contributions::contributions;
 pub use posterior::posterior;
 pub use response_curves::response_curves;
+pub use svg::escape;
 
 /// Tableau 10, the matplotlib / ArviZ default: familiar to anyone who has seen PyMC-Marketing
 /// plots.

@@ -27,18 +27,6 @@ pub fn example_dataset() -> Dataset {
     }
 }
 
-/// Rows `range` of a dataset.
-pub fn rows(d: &Dataset, range: std::ops::Range<usize>) -> Dataset {
-    Dataset {
-        dates: d.dates[range.clone()].to_vec(),
-        y: d.y[range.clone()].to_vec(),
-        channel_names: d.channel_names.clone(),
-        channels: d.channels.iter().map(|x| x[range.clone()].to_vec()).collect(),
-        control_names: d.control_names.clone(),
-        controls: d.controls.iter().map(|z| z[range.clone()].to_vec()).collect(),
-    }
-}
-
 /// The tv/social/search process stretched to `weeks` and repeated to `channels` channels.
 pub fn simulated(weeks: usize, channels: usize) -> Dataset {
     let mut spec = tv_social_search(7);
