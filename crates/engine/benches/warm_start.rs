@@ -73,7 +73,7 @@ fn main() {
         }
     }
     let all = common::example_dataset();
-    let earlier = common::rows(&all, 0..all.dates.len() - 4);
+    let earlier = all.rows(0..all.dates.len() - 4);
     let (previous, previous_s) = timed(config(1, 1000), earlier, None);
     let adaptation = previous.adaptation.clone().expect("a sampled fit's adaptation");
     eprintln!("warm_start: first fit on {} weeks: {previous_s:.2} s", all.dates.len() - 4);

@@ -97,7 +97,7 @@ pub fn render(page: &Page) -> String {
     }
     out.push_str("</nav>\n");
     for s in &page.sections {
-        let _ = write!(out, "<section id=\"{}\"><h2>{}</h2>\n", s.id, escape(&s.heading));
+        let _ = writeln!(out, "<section id=\"{}\"><h2>{}</h2>", s.id, escape(&s.heading));
         for block in &s.blocks {
             write_block(&mut out, block);
         }

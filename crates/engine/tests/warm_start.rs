@@ -23,7 +23,7 @@ fn refit(extra: Value, data: Dataset, warm: Option<WarmStart>) -> Fit {
 /// All weeks, and all but the last 4.
 fn weeks() -> (Dataset, Dataset) {
     let all = common::example_dataset();
-    let earlier = common::rows(&all, 0..all.dates.len() - 4);
+    let earlier = all.rows(0..all.dates.len() - 4);
     (all, earlier)
 }
 
