@@ -18,19 +18,21 @@ pub struct CurvePoint {
     pub marginal: f64,
 }
 
-/// The saturation of channel `m` alone on `points` spends from 0 to `max_spend`, with bands
-/// over the draws: the direct response curve.
+/// The saturation of channel `m` in geo `g` (0 for a national model) alone on `points` spends
+/// from 0 to `max_spend`, in that geo's units, with bands over the draws: the direct response
+/// curve.
 pub fn response_curve(
     model: &Model,
     trace: &Trace,
+    g: usize,
     m: usize,
     max_spend: f64,
     points: usize,
     hdi_prob: f64,
 ) -> Vec<CurvePoint> {
-    let (s_m, s_y) = (model.design.scales.channels[m], model.design.scales.target);
+    let (s_m, s_y) = (model.design.scales.channel_of(g, m), model.design.scales.target_of(g));
     let kind = model.spec.saturation;
-    let params: Vec<[f64; 3]> = trace.draws().map(|theta| model.channel_params(theta, m).saturation).collect();
+    let params: Vec<[f64; 3]> = trace.draws().map(|theta| model.channel_params_in(theta, g, m).saturation).collect();
     (0..points)
         .into_par_iter()
         .map(|i| {
@@ -47,16 +49,17 @@ pub fn response_curve(
         .collect()
 }
 
-/// Total in-sample contribution of channel `m` for every draw when its whole historical spend
-/// is multiplied by `delta`.
-pub fn scaled_contribution(model: &Model, trace: &Trace, m: usize, delta: f64) -> Vec<f64> {
-    let x: Vec<f64> = model.design.channels[m].iter().map(|v| v * delta).collect();
-    let s_y = model.design.scales.target;
+/// Total in-sample contribution of channel `m` in geo `g` (0 for a national model) for every
+/// draw when its whole historical spend there is multiplied by `delta`.
+pub fn scaled_contribution(model: &Model, trace: &Trace, g: usize, m: usize, delta: f64) -> Vec<f64> {
+    let cell = g * model.design.scales.channels.len() + m;
+    let x: Vec<f64> = model.design.channels[cell].iter().map(|v| v * delta).collect();
+    let s_y = model.design.scales.target_of(g);
     let mut pass = ChannelPass::new(x.len(), &model.spec);
     trace
         .draws()
         .map(|theta| {
-            pass.forward(&model.spec, &x, &model.channel_params(theta, m));
+            pass.forward(&model.spec, &x, &model.channel_params_in(theta, g, m));
             pass.contribution.iter().sum::<f64>() * s_y
         })
         .collect()
