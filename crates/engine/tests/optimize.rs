@@ -431,7 +431,7 @@ fn every_utility_is_at_least_as_good_as_slsqp() {
 fn curves_and_grid_agree_with_the_model() {
     let f = example_fit();
     let s = &f.model.design.scales;
-    let curve = response_curve(&f.model, &f.trace, 0, 0, 1.5 * s.channels[0], 4, 0.94);
+    let curve = response_curve(&f.model, &f.trace, &[0], 0, 1.5 * s.channels[0], 4, 0.94);
     assert_eq!(curve.len(), 4);
     assert_eq!(curve[0].response.mean, 0.0);
     assert!(curve.windows(2).all(|w| w[1].response.mean > w[0].response.mean && w[1].marginal < w[0].marginal));

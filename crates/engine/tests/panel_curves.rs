@@ -25,7 +25,7 @@ fn curves_and_grid_per_geo() {
     let components = decomposition(&f.model, &f.trace);
     for g in 0..2 {
         for (m, name) in f.panel.channel_names().iter().enumerate() {
-            let curve = response_curve(&f.model, &f.trace, g, m, 2.0 * s.channel_of(g, m), 3, 0.94);
+            let curve = response_curve(&f.model, &f.trace, &[g], m, 2.0 * s.channel_of(g, m), 3, 0.94);
             assert_eq!(curve[0].response.mean, 0.0);
             assert!(curve.windows(2).all(|w| w[1].response.mean > w[0].response.mean));
             // Halfway the spend is the geo's own channel scale: scaled spend 1, in its target units.
@@ -46,6 +46,15 @@ fn curves_and_grid_per_geo() {
                 assert!((a - b).abs() <= 1e-9 * b.abs(), "geo {g}, {name}: {a} vs {b}");
             }
         }
+    }
+    // The curve over both geos is the sum of theirs at the same per-geo spend.
+    let spend = 1.5 * s.channel_of(0, 0).max(s.channel_of(1, 0));
+    let total = response_curve(&f.model, &f.trace, &[0, 1], 0, spend, 4, 0.94);
+    let parts = [0, 1].map(|g| response_curve(&f.model, &f.trace, &[g], 0, spend, 4, 0.94));
+    for (i, p) in total.iter().enumerate() {
+        let sum = parts[0][i].response.mean + parts[1][i].response.mean;
+        assert!((p.response.mean - sum).abs() <= 1e-9 * sum.max(1.0));
+        assert!((p.marginal - parts[0][i].marginal - parts[1][i].marginal).abs() <= 1e-9 * p.marginal.max(1.0));
     }
     // The two geos' scales differ, so a geo-blind curve would fail one of the checks above.
     assert_ne!(s.target_of(0), s.target_of(1));
