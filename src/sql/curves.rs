@@ -97,7 +97,7 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
 
 /// Channel `m`'s largest week in geo `g`; the channel's scale there if the geo never spent on it
 /// (a national model's scale is its largest week).
-fn largest_week(fit: &Fit, g: usize, m: usize) -> f64 {
+pub(super) fn largest_week(fit: &Fit, g: usize, m: usize) -> f64 {
     let largest = fit.panel.data[g].channels[m].iter().fold(0.0f64, |a, &x| a.max(x));
     if largest > 0.0 {
         largest

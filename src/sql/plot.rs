@@ -1,6 +1,7 @@
 //! `mmm_plot`: SVG pictures of a model, ready to save or to embed in a report. For a geo
 //! panel, `geo` selects one geo; by default the pictures show the total over geos.
 
+use super::curves::largest_week;
 use super::error::raise;
 use super::model_ref;
 use super::store::load;
@@ -93,12 +94,11 @@ fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
 
 /// Each channel's curve up to 1.5 times its largest week, marking its mean weekly spend. Over
 /// several geos: the sum of the geos' curves at the same spend in each geo, up to 1.5 times the
-/// largest geo scale, marking the mean over geos of each geo's mean weekly spend.
+/// largest week of any geo, marking the mean over geos of each geo's mean weekly spend.
 fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
-    let scales = &fit.model.design.scales;
     let curves: Vec<Curve> = (0..fit.panel.channel_names().len())
         .map(|m| {
-            let largest = geos.iter().map(|&g| scales.channel_of(g, m)).fold(0.0, f64::max);
+            let largest = geos.iter().map(|&g| largest_week(fit, g, m)).fold(0.0, f64::max);
             let points = response_curve(&fit.model, &fit.trace, geos, m, 1.5 * largest, 60, hdi_prob);
             let mean_spend = |g: usize| {
                 let spend = &fit.panel.data[g].channels[m];
