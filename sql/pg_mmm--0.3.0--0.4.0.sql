@@ -244,3 +244,111 @@ AS 'MODULE_PATHNAME', 'mmm_simulate_panel_wrapper';
 -- none: a warm-started mmm_refit of them starts cold, with a NOTICE.
 ALTER TABLE mmm.models ADD COLUMN adaptation jsonb;
 COMMENT ON COLUMN mmm.models.adaptation IS 'Where each chain ended (step_size, inv_mass, position, unconstrained) and the parameters'' labels: what a warm-started mmm_refit of the next version begins from; NULL before 0.4.0';
+
+-- 0.4.0, per-geo curves and pictures: mmm_response_curves and mmm_contribution_grid gain a
+-- last geo column (a new row type), mmm_plot gains geo: dropped and created again.
+DROP FUNCTION mmm_response_curves(bigint, text, double precision, integer, double precision);
+DROP FUNCTION mmm_response_curves(text, text, double precision, integer, double precision);
+DROP FUNCTION mmm_contribution_grid(bigint, double precision, double precision, integer, double precision);
+DROP FUNCTION mmm_contribution_grid(text, double precision, double precision, integer, double precision);
+DROP FUNCTION mmm_plot(bigint, text, double precision, integer, double precision);
+DROP FUNCTION mmm_plot(text, text, double precision, integer, double precision);
+CREATE  FUNCTION "mmm_response_curves"(
+	"model" bigint, /* i64 */
+	"channel" TEXT DEFAULT NULL, /* Option < & str > */
+	"max_spend_multiplier" double precision DEFAULT 1.5, /* f64 */
+	"points" INT DEFAULT 50, /* i32 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"response_lower" double precision,  /* f64 */
+	"response_upper" double precision,  /* f64 */
+	"marginal_response" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_response_curves_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_response_curves"(
+	"model" TEXT, /* & str */
+	"channel" TEXT DEFAULT NULL, /* Option < & str > */
+	"max_spend_multiplier" double precision DEFAULT 1.5, /* f64 */
+	"points" INT DEFAULT 50, /* i32 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"response_lower" double precision,  /* f64 */
+	"response_upper" double precision,  /* f64 */
+	"marginal_response" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_response_curves_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_contribution_grid"(
+	"model" bigint, /* i64 */
+	"start" double precision DEFAULT 0.0, /* f64 */
+	"stop" double precision DEFAULT 1.5, /* f64 */
+	"num" INT DEFAULT 16, /* i32 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"delta" double precision,  /* f64 */
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_contribution_grid_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_contribution_grid"(
+	"model" TEXT, /* & str */
+	"start" double precision DEFAULT 0.0, /* f64 */
+	"stop" double precision DEFAULT 1.5, /* f64 */
+	"num" INT DEFAULT 16, /* i32 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"delta" double precision,  /* f64 */
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_contribution_grid_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_plot"(
+	"model" bigint, /* i64 */
+	"kind" TEXT, /* & str */
+	"budget" double precision DEFAULT NULL, /* Option < f64 > */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"geo" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TEXT /* String */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_plot_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_plot"(
+	"model" TEXT, /* & str */
+	"kind" TEXT, /* & str */
+	"budget" double precision DEFAULT NULL, /* Option < f64 > */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"geo" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TEXT /* String */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_plot_by_name_wrapper';

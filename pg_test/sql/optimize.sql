@@ -118,6 +118,7 @@ SELECT k, left(svg, 4) AS opens, right(svg, 6) AS closes, length(svg) > 2000 AS 
 FROM unnest(ARRAY['response_curves', 'contributions', 'allocation', 'posterior']) AS k,
      LATERAL mmm_plot('opt', k) AS svg ORDER BY k;
 SELECT mmm_plot('opt', 'pie');
+SELECT mmm_plot('opt', 'contributions', geo => 'north');
 
 -- Long requests honour statement_timeout, and the session stays usable.
 SET statement_timeout = '100ms';

@@ -61,8 +61,40 @@ SELECT * FROM mmm_predict(:model_id, 'panel_next_two');
 CREATE VIEW panel_next_other AS SELECT * FROM panel_next UNION ALL SELECT 'geo_99', week, tv, radio FROM panel_next WHERE region = 'geo_01';
 SELECT * FROM mmm_predict(:model_id, 'panel_next_other');
 
+-- Response curves per geo, each in its own units: zero at zero spend, increasing, up to 1.5
+-- times the geo's own largest week of the channel; the geos' curves differ.
+SELECT geo, channel, count(*) AS points, bool_and(response = 0) FILTER (WHERE spend = 0) AS zero_at_zero,
+       bool_and(response > prev) FILTER (WHERE prev IS NOT NULL) AS increasing,
+       abs(max(spend) - 1.5 * max(largest)) < 1e-9 * max(spend) AS up_to_own_largest_week
+FROM (SELECT c.*, lag(response) OVER (PARTITION BY geo, channel ORDER BY spend) AS prev,
+             (SELECT max(CASE c.channel WHEN 'tv' THEN tv ELSE radio END) FROM regions WHERE region = c.geo) AS largest
+      FROM mmm_response_curves(:model_id, points => 10) c) s
+GROUP BY geo, channel ORDER BY geo, channel;
+SELECT channel, count(DISTINCT round(top::numeric, 6)) AS distinct_geo_curves
+FROM (SELECT geo, channel, max(response) AS top FROM mmm_response_curves(:model_id) GROUP BY geo, channel) t
+GROUP BY channel ORDER BY channel;
+SELECT geo, count(*) AS points FROM mmm_response_curves(:model_id, channel => 'tv', points => 5) GROUP BY geo ORDER BY geo;
+
+-- The contribution grid per geo: at delta 1 each geo's in-sample contribution and spend as
+-- mmm_roas reports them, zero at delta 0.
+SELECT g.geo, g.channel, abs(g.contribution - r.contribution) < 1e-6 * r.contribution AS grid_is_contribution,
+       abs(g.spend - r.spend) < 1e-9 * r.spend AS same_spend
+FROM mmm_contribution_grid(:model_id, start => 1, stop => 1, num => 1) g JOIN mmm_roas(:model_id) r USING (geo, channel)
+ORDER BY g.geo, g.channel;
+SELECT geo, count(*) AS rows, bool_and(contribution = 0) FILTER (WHERE delta = 0) AS zero_at_zero
+FROM mmm_contribution_grid(:model_id, num => 4) GROUP BY geo ORDER BY geo;
+
+-- Pictures of one geo or of all geos together (the default), named in the title; a geo's
+-- pictures show no other geo.
+SELECT k, g, left(svg, 4) AS opens, right(svg, 6) AS closes, length(svg) > 2000 AS drawn,
+       svg LIKE '%' || coalesce(g, 'all geos') || '</text>%' AS titled,
+       g IS NULL OR svg NOT LIKE '%geo_01%' AS only_that_geo
+FROM unnest(ARRAY['response_curves', 'contributions', 'posterior']) AS k, unnest(ARRAY[NULL, 'geo_02']) AS g,
+     LATERAL mmm_plot(:model_id, k, geo => g) AS svg ORDER BY k, g NULLS FIRST;
+SELECT mmm_plot(:model_id, 'contributions', geo => 'geo_99');
+SELECT mmm_plot(:model_id, 'allocation');
+
 -- Functions that do not answer per geo yet refuse a panel.
-SELECT * FROM mmm_response_curves(:model_id);
 SELECT * FROM mmm_optimize_budget(:model_id, 1000);
 
 -- A refit rereads the source with the stored geo column.

@@ -1,8 +1,10 @@
-//! `mmm_response_curves` and `mmm_contribution_grid` (MODEL.md section 7).
+//! `mmm_response_curves` and `mmm_contribution_grid` (MODEL.md section 7): for a geo panel,
+//! one set of rows per geo in that geo's units, with the geo in a last column.
 
 use super::error::raise;
 use super::model_ref::by_model;
-use super::store::load_national;
+use super::store::load;
+use mmm_engine::inference::Fit;
 use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
 use mmm_engine::posterior::Band;
 use pgrx::prelude::*;
@@ -19,6 +21,7 @@ by_model!("mmm_response_curves", mmm_response_curves_by_id, mmm_response_curves_
     name!(response_lower, f64),
     name!(response_upper, f64),
     name!(marginal_response, f64),
+    name!(geo, Option<String>),
 )>, curves);
 
 by_model!("mmm_contribution_grid", mmm_contribution_grid_by_id, mmm_contribution_grid_by_name, (
@@ -33,6 +36,7 @@ by_model!("mmm_contribution_grid", mmm_contribution_grid_by_id, mmm_contribution
     name!(contribution, f64),
     name!(contribution_lower, f64),
     name!(contribution_upper, f64),
+    name!(geo, Option<String>),
 )>, grid);
 
 fn invalid(message: String, hint: &str) -> ! {
@@ -52,10 +56,18 @@ fn channels_of(names: &[String], channel: Option<&str>) -> Vec<usize> {
     }
 }
 
-type CurveRow = (String, f64, f64, f64, f64, f64);
+/// Each geo's index and label (NULL for a national model, which is geo 0).
+fn geos_of(fit: &Fit) -> Vec<(usize, Option<String>)> {
+    match fit.panel.geos.as_slice() {
+        [] => vec![(0, None)],
+        geos => geos.iter().cloned().map(Some).enumerate().collect(),
+    }
+}
+
+type CurveRow = (String, f64, f64, f64, f64, f64, Option<String>);
 
 /// Each channel's weekly response to a constant weekly spend from 0 to `max_spend_multiplier`
-/// times its largest historical week.
+/// times its largest historical week, in each geo (its own largest week, its own units).
 fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32, hdi_prob: f64) -> Vec<CurveRow> {
     super::check_hdi_prob(hdi_prob);
     if !(max_spend_multiplier > 0.0 && max_spend_multiplier.is_finite()) {
@@ -67,29 +79,37 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
     if !(2..=10_000).contains(&points) {
         invalid(format!("points = {points} is out of range"), "points accepts 2 to 10000.");
     }
-    let fit = load_national(id, "mmm_response_curves");
+    let fit = load(id);
+    let names = fit.panel.channel_names();
     let mut rows = Vec::new();
-    for m in channels_of(&fit.panel.data[0].channel_names, channel) {
-        pgrx::check_for_interrupts!();
-        let max_spend = max_spend_multiplier * fit.model.design.scales.channels[m];
-        for p in response_curve(&fit.model, &fit.trace, m, max_spend, points as usize, hdi_prob) {
-            rows.push((
-                fit.panel.data[0].channel_names[m].clone(),
-                p.spend,
-                p.response.mean,
-                p.response.lower,
-                p.response.upper,
-                p.marginal,
-            ));
+    for (g, geo) in geos_of(&fit) {
+        for m in channels_of(names, channel) {
+            pgrx::check_for_interrupts!();
+            let max_spend = max_spend_multiplier * largest_week(&fit, g, m);
+            for p in response_curve(&fit.model, &fit.trace, &[g], m, max_spend, points as usize, hdi_prob) {
+                let (name, band) = (names[m].clone(), p.response);
+                rows.push((name, p.spend, band.mean, band.lower, band.upper, p.marginal, geo.clone()));
+            }
         }
     }
     rows
 }
 
-type GridRow = (f64, String, f64, f64, f64, f64);
+/// Channel `m`'s largest week in geo `g`; the channel's scale there if the geo never spent on it
+/// (a national model's scale is its largest week).
+pub(super) fn largest_week(fit: &Fit, g: usize, m: usize) -> f64 {
+    let largest = fit.panel.data[g].channels[m].iter().fold(0.0f64, |a, &x| a.max(x));
+    if largest > 0.0 {
+        largest
+    } else {
+        fit.model.design.scales.channel_of(g, m)
+    }
+}
+
+type GridRow = (f64, String, f64, f64, f64, f64, Option<String>);
 
 /// In-sample contribution of each channel with its whole historical spend multiplied by each
-/// of `num` values of δ from `start` to `stop`.
+/// of `num` values of δ from `start` to `stop`, in each geo.
 fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow> {
     super::check_hdi_prob(hdi_prob);
     if !(start >= 0.0 && stop >= start && stop.is_finite()) {
@@ -101,15 +121,17 @@ fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow>
     if !(1..=1000).contains(&num) {
         invalid(format!("num = {num} is out of range"), "num accepts 1 to 1000.");
     }
-    let fit = load_national(id, "mmm_contribution_grid");
+    let fit = load(id);
     let mut rows = Vec::new();
-    for i in 0..num {
-        let delta = if num > 1 { start + (stop - start) * i as f64 / (num - 1) as f64 } else { start };
-        for (m, name) in fit.panel.data[0].channel_names.iter().enumerate() {
-            pgrx::check_for_interrupts!();
-            let band = Band::of(&scaled_contribution(&fit.model, &fit.trace, m, delta), hdi_prob);
-            let spend = delta * fit.panel.data[0].channels[m].iter().sum::<f64>();
-            rows.push((delta, name.clone(), spend, band.mean, band.lower, band.upper));
+    for (g, geo) in geos_of(&fit) {
+        for i in 0..num {
+            let delta = if num > 1 { start + (stop - start) * i as f64 / (num - 1) as f64 } else { start };
+            for (m, name) in fit.panel.channel_names().iter().enumerate() {
+                pgrx::check_for_interrupts!();
+                let band = Band::of(&scaled_contribution(&fit.model, &fit.trace, g, m, delta), hdi_prob);
+                let spend = delta * fit.panel.data[g].channels[m].iter().sum::<f64>();
+                rows.push((delta, name.clone(), spend, band.mean, band.lower, band.upper, geo.clone()));
+            }
         }
     }
     rows

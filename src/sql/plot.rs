@@ -1,13 +1,15 @@
-//! `mmm_plot`: SVG pictures of a model, ready to save or to embed in a report.
+//! `mmm_plot`: SVG pictures of a model, ready to save or to embed in a report. For a geo
+//! panel, `geo` selects one geo; by default the pictures show the total over geos.
 
+use super::curves::largest_week;
 use super::error::raise;
 use super::model_ref;
-use super::store::load_national;
+use super::store::load;
 use mmm_engine::inference::Fit;
 use mmm_engine::optimize::curves::response_curve;
 use mmm_engine::optimize::{Horizon, Planner, Utility};
 use mmm_engine::plot::{self, AllocationBar, Band, Curve};
-use mmm_engine::posterior::decomposition;
+use mmm_engine::posterior::{decomposition, of_geo};
 use pgrx::prelude::*;
 
 const KINDS: &str = "response_curves, contributions, allocation, posterior";
@@ -19,8 +21,9 @@ fn mmm_plot_by_id(
     budget: default!(Option<f64>, "NULL"),
     num_periods: default!(i32, 8),
     hdi_prob: default!(f64, 0.94),
+    geo: default!(Option<&str>, "NULL"),
 ) -> String {
-    render(model_ref::by_id(model), kind, budget, num_periods, hdi_prob)
+    render(model_ref::by_id(model), kind, budget, num_periods, hdi_prob, geo)
 }
 
 #[pg_extern(stable, parallel_safe, name = "mmm_plot")]
@@ -30,12 +33,13 @@ fn mmm_plot_by_name(
     budget: default!(Option<f64>, "NULL"),
     num_periods: default!(i32, 8),
     hdi_prob: default!(f64, 0.94),
+    geo: default!(Option<&str>, "NULL"),
 ) -> String {
-    render(model_ref::by_name(model), kind, budget, num_periods, hdi_prob)
+    render(model_ref::by_name(model), kind, budget, num_periods, hdi_prob, geo)
 }
 
-/// The SVG document of one kind of picture.
-fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: f64) -> String {
+/// The SVG document of one kind of picture, of geo `geo` or of all geos together.
+fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: f64, geo: Option<&str>) -> String {
     super::check_hdi_prob(hdi_prob);
     if !KINDS.split(", ").any(|k| k == kind) {
         raise(
@@ -45,51 +49,91 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
         );
     }
     super::check_num_periods(num_periods);
-    let fit = load_national(id, "mmm_plot");
+    let fit = load(id);
+    let geos = geos_of(&fit, geo);
     let target: String = Spi::get_one_with_args("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
         .expect("read mmm.models")
         .expect("target_column");
-    match kind {
-        "response_curves" => response_curves(&fit, &target, hdi_prob),
-        "contributions" => contributions(&fit, &target, hdi_prob),
+    let document = match kind {
+        "response_curves" => response_curves(&fit, &geos, &target, hdi_prob),
+        "contributions" => contributions(&fit, &geos, &target, hdi_prob),
+        "allocation" if !fit.panel.geos.is_empty() => raise(
+            PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+            format!("mmm_plot kind \"allocation\" is not yet for geo panels (the model has {} geos)", geos.len()),
+            "response_curves, contributions and posterior plot a geo panel, per geo or in total.",
+        ),
         "allocation" => allocation(&fit, &target, budget, num_periods as usize, hdi_prob),
-        _ => posterior(&fit, hdi_prob),
+        _ => posterior(&fit, geo, hdi_prob),
+    };
+    match geo {
+        Some(g) => plot::scoped(document, g),
+        None if !fit.panel.geos.is_empty() => plot::scoped(document, "all geos"),
+        None => document,
     }
 }
 
-/// Each channel's curve up to 1.5 times its largest week, marking its mean weekly spend.
-fn response_curves(fit: &Fit, target: &str, hdi_prob: f64) -> String {
-    let curves: Vec<Curve> = (0..fit.panel.data[0].channels.len())
+/// The geos a picture shows: the one `geo` names, or all (geo 0 alone for a national model).
+fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
+    let labels = &fit.panel.geos;
+    match geo {
+        None => (0..labels.len().max(1)).collect(),
+        Some(g) if labels.is_empty() => raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("geo \"{g}\" was given but the model is national (no geo column)"),
+            "geo selects one geo of a model fitted with geo_column; leave it NULL for a national model.",
+        ),
+        Some(g) => vec![labels.iter().position(|l| l == g).unwrap_or_else(|| {
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("geo \"{g}\" is not a geo of this model"),
+                &format!("geo accepts one of {}, or NULL for all geos together.", labels.join(", ")),
+            )
+        })],
+    }
+}
+
+/// Each channel's curve up to 1.5 times its largest week, marking its mean weekly spend. Over
+/// several geos: the sum of the geos' curves at the same spend in each geo, up to 1.5 times the
+/// largest week of any geo, marking the mean over geos of each geo's mean weekly spend.
+fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
+    let curves: Vec<Curve> = (0..fit.panel.channel_names().len())
         .map(|m| {
-            let points =
-                response_curve(&fit.model, &fit.trace, m, 1.5 * fit.model.design.scales.channels[m], 60, hdi_prob);
-            let spend = &fit.panel.data[0].channels[m];
+            let largest = geos.iter().map(|&g| largest_week(fit, g, m)).fold(0.0, f64::max);
+            let points = response_curve(&fit.model, &fit.trace, geos, m, 1.5 * largest, 60, hdi_prob);
+            let mean_spend = |g: usize| {
+                let spend = &fit.panel.data[g].channels[m];
+                spend.iter().sum::<f64>() / spend.len() as f64
+            };
             Curve {
-                channel: fit.panel.data[0].channel_names[m].clone(),
+                channel: fit.panel.channel_names()[m].clone(),
                 spend: points.iter().map(|p| p.spend).collect(),
                 response: points.iter().map(|p| p.response).collect(),
-                current_spend: Some(spend.iter().sum::<f64>() / spend.len() as f64),
+                current_spend: Some(geos.iter().map(|&g| mean_spend(g)).sum::<f64>() / geos.len() as f64),
             }
         })
         .collect();
     plot::response_curves(&curves, target)
 }
 
-/// The weekly decomposition (channels first, so they keep their colours) and the target.
-fn contributions(fit: &Fit, target: &str, hdi_prob: f64) -> String {
+/// The weekly decomposition (channels first, so they keep their colours) and the target, summed
+/// over the geos shown.
+fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
     let mut components = decomposition(&fit.model, &fit.trace);
     components.sort_by_key(|c| c.group != "channels");
+    let weeks = fit.model.design.weeks();
     let series: Vec<(String, Vec<f64>)> = components
         .iter()
         .map(|c| {
+            let values = geos.iter().map(|&g| of_geo(&c.values, g, weeks)).reduce(|a, b| a + b).expect("a geo");
             (
                 c.component.clone(),
-                c.values.columns().into_iter().map(|col| Band::of(&col.to_vec(), hdi_prob).mean).collect(),
+                values.columns().into_iter().map(|col| Band::of(&col.to_vec(), hdi_prob).mean).collect(),
             )
         })
         .collect();
-    let dates: Vec<String> = fit.panel.data[0].dates.iter().map(|d| d.to_string()).collect();
-    plot::contributions(&dates, &series, &fit.panel.data[0].y, target)
+    let observed: Vec<f64> = (0..weeks).map(|t| geos.iter().map(|&g| fit.panel.data[g].y[t]).sum()).collect();
+    let dates: Vec<String> = fit.panel.dates().iter().map(|d| d.to_string()).collect();
+    plot::contributions(&dates, &series, &observed, target)
 }
 
 /// The optimal allocation of `budget` (default: the historical mean weekly total) against the
@@ -113,8 +157,9 @@ fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, 
     plot::allocation(&bars, target)
 }
 
-/// Intervals of the channel parameters and the noise scale, which share a scale of about 0-10.
-fn posterior(fit: &Fit, hdi_prob: f64) -> String {
+/// Intervals of the channel parameters and the noise scale, which share a scale of about 0-10:
+/// of every geo, or of geo `geo` and those shared by all geos.
+fn posterior(fit: &Fit, geo: Option<&str>, hdi_prob: f64) -> String {
     let blocks = fit
         .model
         .space()
@@ -122,7 +167,13 @@ fn posterior(fit: &Fit, hdi_prob: f64) -> String {
         .filter(|b| b.name.starts_with("adstock_") || b.name.starts_with("saturation_") || b.name == "y_sigma");
     let mut rows = Vec::new();
     for block in blocks {
+        let geo_dim = block.dims.iter().position(|d| d.name == "geo");
         for (j, i) in block.range().enumerate() {
+            if let (Some(g), Some(at)) = (geo, geo_dim) {
+                if block.labels(j)[at] != g {
+                    continue;
+                }
+            }
             let label = match block.coordinate(j) {
                 Some(c) => format!("{}[{c}]", block.name),
                 None => block.name.clone(),

@@ -431,7 +431,7 @@ fn every_utility_is_at_least_as_good_as_slsqp() {
 fn curves_and_grid_agree_with_the_model() {
     let f = example_fit();
     let s = &f.model.design.scales;
-    let curve = response_curve(&f.model, &f.trace, 0, 1.5 * s.channels[0], 4, 0.94);
+    let curve = response_curve(&f.model, &f.trace, &[0], 0, 1.5 * s.channels[0], 4, 0.94);
     assert_eq!(curve.len(), 4);
     assert_eq!(curve[0].response.mean, 0.0);
     assert!(curve.windows(2).all(|w| w[1].response.mean > w[0].response.mean && w[1].marginal < w[0].marginal));
@@ -449,12 +449,12 @@ fn curves_and_grid_agree_with_the_model() {
 
     let components = decomposition(&f.model, &f.trace);
     for m in 0..2 {
-        let grid = scaled_contribution(&f.model, &f.trace, m, 1.0);
+        let grid = scaled_contribution(&f.model, &f.trace, 0, m, 1.0);
         let totals = components[1 + m].values.sum_axis(ndarray::Axis(1));
         for (g, t) in grid.iter().zip(&totals) {
             assert!((g - t).abs() <= 1e-9 * t.abs());
         }
-        assert!(scaled_contribution(&f.model, &f.trace, m, 0.0).iter().all(|&v| v == 0.0));
+        assert!(scaled_contribution(&f.model, &f.trace, 0, m, 0.0).iter().all(|&v| v == 0.0));
     }
 }
 

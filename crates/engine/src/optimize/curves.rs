@@ -19,44 +19,57 @@ pub struct CurvePoint {
 }
 
 /// The saturation of channel `m` alone on `points` spends from 0 to `max_spend`, with bands
-/// over the draws: the direct response curve.
+/// over the draws: the direct response curve. In geo `geos[0]` and its units when `geos` has
+/// one geo (`[0]` for a national model); with several, the sum over them of each geo's curve
+/// at the same spend in every geo, draw by draw.
 pub fn response_curve(
     model: &Model,
     trace: &Trace,
+    geos: &[usize],
     m: usize,
     max_spend: f64,
     points: usize,
     hdi_prob: f64,
 ) -> Vec<CurvePoint> {
-    let (s_m, s_y) = (model.design.scales.channels[m], model.design.scales.target);
     let kind = model.spec.saturation;
-    let params: Vec<[f64; 3]> = trace.draws().map(|theta| model.channel_params(theta, m).saturation).collect();
+    let scales = &model.design.scales;
+    let per_geo: Vec<(f64, f64, Vec<[f64; 3]>)> = geos
+        .iter()
+        .map(|&g| {
+            let params = trace.draws().map(|theta| model.channel_params_in(theta, g, m).saturation).collect();
+            (scales.channel_of(g, m), scales.target_of(g), params)
+        })
+        .collect();
+    let draws = trace.num_draws();
     (0..points)
         .into_par_iter()
         .map(|i| {
             let spend = if points > 1 { max_spend * i as f64 / (points - 1) as f64 } else { max_spend };
-            let mut values = vec![0.0; params.len()];
+            let mut values = vec![0.0; draws];
             let mut marginal = 0.0;
-            for (v, p) in values.iter_mut().zip(&params) {
-                let at = saturation::evaluate(kind, spend / s_m, p);
-                *v = at.value * s_y;
-                marginal += at.dx * s_y / s_m;
+            for (s_m, s_y, params) in &per_geo {
+                for (v, p) in values.iter_mut().zip(params) {
+                    let at = saturation::evaluate(kind, spend / s_m, p);
+                    *v += at.value * s_y;
+                    marginal += at.dx * s_y / s_m;
+                }
             }
-            CurvePoint { spend, response: Band::of(&values, hdi_prob), marginal: marginal / params.len() as f64 }
+            CurvePoint { spend, response: Band::of(&values, hdi_prob), marginal: marginal / draws as f64 }
         })
         .collect()
 }
 
-/// Total in-sample contribution of channel `m` for every draw when its whole historical spend
-/// is multiplied by `delta`.
-pub fn scaled_contribution(model: &Model, trace: &Trace, m: usize, delta: f64) -> Vec<f64> {
-    let x: Vec<f64> = model.design.channels[m].iter().map(|v| v * delta).collect();
-    let s_y = model.design.scales.target;
+/// Total in-sample contribution of channel `m` in geo `g` (0 for a national model) for every
+/// draw when its whole historical spend there is multiplied by `delta`.
+pub fn scaled_contribution(model: &Model, trace: &Trace, g: usize, m: usize, delta: f64) -> Vec<f64> {
+    let cell = g * model.design.scales.channels.len() + m;
+    let x: Vec<f64> = model.design.channels[cell].iter().map(|v| v * delta).collect();
+    let s_y = model.design.scales.target_of(g);
     let mut pass = ChannelPass::new(x.len(), &model.spec);
     trace
         .draws()
         .map(|theta| {
-            pass.forward(&model.spec, &x, &model.channel_params(theta, m));
+            pass.forward(&model.spec, &x, &model.channel_params_in(theta, g, m));
             pass.contribution.iter().sum::<f64>() * s_y
         })
         .collect()

@@ -37,6 +37,18 @@ fn color(i: usize) -> &'static str {
 
 pub use crate::posterior::Band;
 
+/// `document` (any chart above) with `scope`, e.g. the geo it shows, appended to its title
+/// (the first text of every chart), shortened to stay on one line.
+pub fn scoped(document: String, scope: &str) -> String {
+    match document.find("</text>") {
+        Some(end) => {
+            let suffix = format!(" \u{2014} {}", svg::escape(&svg::fit(scope, 40)));
+            [&document[..end], &suffix, &document[end..]].concat()
+        }
+        None => document,
+    }
+}
+
 /// One channel's response curve: spend per week (original money units) -> response (original
 /// units of the target), with bands. Points need not be sorted; non-finite ones are skipped.
 #[derive(Clone, Debug)]

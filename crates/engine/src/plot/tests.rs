@@ -193,3 +193,11 @@ fn channel_colours_follow_input_order() {
         assert!(first < second, "palette order broken");
     }
 }
+
+#[test]
+fn scoped_titles_name_the_scope_escaped() {
+    let doc = scoped(response_curves(&[], "sales"), "north & <south>");
+    assert_well_formed(&doc);
+    assert!(doc.contains(">Response curves \u{2014} north &amp; &lt;south&gt;</text>"), "{doc}");
+    assert_eq!(doc.matches("north").count(), 1);
+}
