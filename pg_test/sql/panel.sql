@@ -63,7 +63,6 @@ SELECT * FROM mmm_predict(:model_id, 'panel_next_other');
 
 -- Functions that do not answer per geo yet refuse a panel.
 SELECT * FROM mmm_response_curves(:model_id);
-SELECT * FROM mmm_optimize_budget(:model_id, 1000);
 
 -- A refit rereads the source with the stored geo column.
 SELECT mmm_refit('regions', config => '{"progress": false}') > :model_id AS refitted;
