@@ -23,7 +23,7 @@ SELECT count(*) AS cells, round((sum(budget_per_period) / :budget)::numeric, 9) 
 FROM mmm_optimize_budget('shops', :budget);
 
 -- Bounds: a channel's bounds hold in every geo; a cell's own bounds override them.
-SELECT geo, channel, budget_per_period >= 0.1 * :budget - 1e-9 * :budget AS above_floor,
+SELECT geo, channel, channel = 'tv' OR budget_per_period >= 0.1 * :budget - 1e-9 * :budget AS above_floor,
        budget_per_period <= CASE WHEN geo = 'geo_02' AND channel = 'tv' THEN 0.05 * :budget ELSE :budget END * (1 + 1e-12) AS below_cap,
        bound_status
 FROM mmm_optimize_budget('shops', :budget, bounds => jsonb_build_object(
