@@ -78,8 +78,12 @@ FROM mmm.models m, mmm_summary(m.id) s ORDER BY m.id;
 SELECT 'roas', m.id, r.channel, r.spend, r.contribution, r.contribution_lower, r.contribution_upper, r.roas,
        r.roas_lower, r.roas_upper
 FROM mmm.models m, mmm_roas(m.id) r ORDER BY m.id, r.channel;
--- 0.3.0 carries in the last weeks by default; carry_in => false is 0.1.0's default.
-SELECT 'optimize', m.id, o.*
+-- 0.3.0 carries in the last weeks by default; carry_in => false is 0.1.0's default. 0.1.0's
+-- columns: 0.4.0 adds geo.
+SELECT 'optimize', m.id, o.channel, o.budget_per_period, o.budget_total, o.share, o.contribution,
+       o.contribution_lower, o.contribution_upper, o.marginal_roas, o.bound_status, o.equal_budget_per_period,
+       o.equal_contribution, o.historical_budget_per_period, o.historical_contribution, o.utility,
+       o.utility_equal, o.utility_historical, o.kkt_residual, o.method
 FROM mmm.models m, mmm_optimize_budget(m.id, 2 * (SELECT avg(x) FROM mmm.model_data d, unnest(d.channels) x WHERE d.model_id = m.id), carry_in => false) o
 ORDER BY m.id, o.channel;
 SELECT 'draws', model_id, count(*), md5(string_agg(concat_ws(' ', chain, draw, parameter, coordinate, value), ',' ORDER BY parameter, coordinate, chain, draw))

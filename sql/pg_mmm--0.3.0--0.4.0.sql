@@ -352,3 +352,178 @@ CREATE  FUNCTION "mmm_plot"(
 STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'mmm_plot_by_name_wrapper';
+
+-- 0.4.0, the budget optimizer for geo panels: mmm_optimize_budget, mmm_min_budget_for_target and
+-- mmm_budget_scenarios answer per (geo, channel) cell with a geo column last (a new row type),
+-- and mmm_optimize_budget gains geo_budgets (budget may then be NULL): dropped and created again.
+DROP FUNCTION mmm_optimize_budget(bigint, double precision, integer, jsonb, text, jsonb, boolean, double precision);
+DROP FUNCTION mmm_optimize_budget(text, double precision, integer, jsonb, text, jsonb, boolean, double precision);
+DROP FUNCTION mmm_min_budget_for_target(bigint, double precision, integer, jsonb, double precision, boolean);
+DROP FUNCTION mmm_min_budget_for_target(text, double precision, integer, jsonb, double precision, boolean);
+DROP FUNCTION mmm_budget_scenarios(bigint, double precision[], integer, jsonb, double precision, boolean);
+DROP FUNCTION mmm_budget_scenarios(text, double precision[], integer, jsonb, double precision, boolean);
+CREATE  FUNCTION "mmm_budget_scenarios"(
+	"model" bigint, /* i64 */
+	"budgets" double precision[], /* Vec < f64 > */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"bounds" jsonb DEFAULT NULL, /* Option < JsonB > */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"carry_in" bool DEFAULT true /* bool */
+) RETURNS TABLE (
+	"budget" double precision,  /* f64 */
+	"channel" TEXT,  /* String */
+	"budget_per_period" double precision,  /* f64 */
+	"share" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"response_lower" double precision,  /* f64 */
+	"response_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_budget_scenarios_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_budget_scenarios"(
+	"model" TEXT, /* & str */
+	"budgets" double precision[], /* Vec < f64 > */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"bounds" jsonb DEFAULT NULL, /* Option < JsonB > */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"carry_in" bool DEFAULT true /* bool */
+) RETURNS TABLE (
+	"budget" double precision,  /* f64 */
+	"channel" TEXT,  /* String */
+	"budget_per_period" double precision,  /* f64 */
+	"share" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"response_lower" double precision,  /* f64 */
+	"response_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_budget_scenarios_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_min_budget_for_target"(
+	"model" bigint, /* i64 */
+	"target_response" double precision, /* f64 */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"bounds" jsonb DEFAULT NULL, /* Option < JsonB > */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"carry_in" bool DEFAULT true /* bool */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"budget_per_period" double precision,  /* f64 */
+	"budget_total" double precision,  /* f64 */
+	"share" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"bound_status" TEXT,  /* String */
+	"total_budget_per_period" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_min_budget_for_target_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_min_budget_for_target"(
+	"model" TEXT, /* & str */
+	"target_response" double precision, /* f64 */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"bounds" jsonb DEFAULT NULL, /* Option < JsonB > */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"carry_in" bool DEFAULT true /* bool */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"budget_per_period" double precision,  /* f64 */
+	"budget_total" double precision,  /* f64 */
+	"share" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"bound_status" TEXT,  /* String */
+	"total_budget_per_period" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_min_budget_for_target_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_optimize_budget"(
+	"model" bigint, /* i64 */
+	"budget" double precision, /* Option < f64 > */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"bounds" jsonb DEFAULT NULL, /* Option < JsonB > */
+	"utility" TEXT DEFAULT 'mean', /* & str */
+	"utility_params" jsonb DEFAULT '{}', /* JsonB */
+	"carry_in" bool DEFAULT true, /* bool */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"geo_budgets" jsonb DEFAULT NULL /* Option < JsonB > */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"budget_per_period" double precision,  /* f64 */
+	"budget_total" double precision,  /* f64 */
+	"share" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"marginal_roas" double precision,  /* f64 */
+	"bound_status" TEXT,  /* String */
+	"equal_budget_per_period" double precision,  /* f64 */
+	"equal_contribution" double precision,  /* f64 */
+	"historical_budget_per_period" double precision,  /* f64 */
+	"historical_contribution" double precision,  /* f64 */
+	"utility" double precision,  /* f64 */
+	"utility_equal" double precision,  /* f64 */
+	"utility_historical" double precision,  /* f64 */
+	"kkt_residual" double precision,  /* f64 */
+	"method" TEXT,  /* String */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_optimize_budget_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_optimize_budget"(
+	"model" TEXT, /* & str */
+	"budget" double precision, /* Option < f64 > */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"bounds" jsonb DEFAULT NULL, /* Option < JsonB > */
+	"utility" TEXT DEFAULT 'mean', /* & str */
+	"utility_params" jsonb DEFAULT '{}', /* JsonB */
+	"carry_in" bool DEFAULT true, /* bool */
+	"hdi_prob" double precision DEFAULT 0.94, /* f64 */
+	"geo_budgets" jsonb DEFAULT NULL /* Option < JsonB > */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"budget_per_period" double precision,  /* f64 */
+	"budget_total" double precision,  /* f64 */
+	"share" double precision,  /* f64 */
+	"contribution" double precision,  /* f64 */
+	"contribution_lower" double precision,  /* f64 */
+	"contribution_upper" double precision,  /* f64 */
+	"marginal_roas" double precision,  /* f64 */
+	"bound_status" TEXT,  /* String */
+	"equal_budget_per_period" double precision,  /* f64 */
+	"equal_contribution" double precision,  /* f64 */
+	"historical_budget_per_period" double precision,  /* f64 */
+	"historical_contribution" double precision,  /* f64 */
+	"utility" double precision,  /* f64 */
+	"utility_equal" double precision,  /* f64 */
+	"utility_historical" double precision,  /* f64 */
+	"kkt_residual" double precision,  /* f64 */
+	"method" TEXT,  /* String */
+	"geo" TEXT  /* Option < String > */
+)
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_optimize_budget_by_name_wrapper';

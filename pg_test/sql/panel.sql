@@ -95,7 +95,7 @@ SELECT mmm_plot(:model_id, 'contributions', geo => 'geo_99');
 SELECT mmm_plot(:model_id, 'allocation');
 
 -- Functions that do not answer per geo yet refuse a panel.
-SELECT * FROM mmm_optimize_budget(:model_id, 1000);
+SELECT * FROM mmm_sample_response(:model_id, '{"tv": 1, "radio": 1}');
 
 -- A refit rereads the source with the stored geo column.
 SELECT mmm_refit('regions', config => '{"progress": false}') > :model_id AS refitted;

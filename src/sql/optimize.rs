@@ -1,27 +1,27 @@
 //! Budget optimization in SQL: `mmm_optimize_budget`, `mmm_min_budget_for_target`,
 //! `mmm_budget_scenarios` and `mmm_sample_response` (MODEL.md section 8). The first three
-//! carry in the last `l_max` training weeks by default, as PyMC-Marketing 1.3's
+//! answer per budget cell, a channel of a national model or a (geo, channel) pair of a panel
+//! (MODEL-R2.md section 3; `geo` NULL for a national model), and carry in the last `l_max` training weeks by default, as PyMC-Marketing 1.3's
 //! `budget_optimizer` does (MODEL-R2.md section 3); `mmm_sample_response` starts cold, as 1.3's
 //! `sample_response_distribution` does.
 
 use super::error::raise;
 use super::model_ref::by_model;
-use super::store::{load_national, to_pg_date};
-use mmm_engine::inference::Fit;
+use super::store::{load, load_national, to_pg_date};
 use mmm_engine::optimize::sample::sampled_weeks;
 use mmm_engine::optimize::{AllocationError, BudgetReport, Horizon, MinBudgetReport, Planner, Utility};
 use pgrx::prelude::*;
 use pgrx::JsonB;
-use std::rc::Rc;
 
 by_model!("mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_by_name, (
-    budget: [f64],
+    budget: [Option<f64>],
     num_periods: [default!(i32, 8)],
     bounds: [default!(Option<JsonB>, "NULL")],
     utility: [default!(&str, "'mean'")],
     utility_params: [default!(JsonB, "'{}'")],
     carry_in: [default!(bool, true)],
-    hdi_prob: [default!(f64, 0.94)]
+    hdi_prob: [default!(f64, 0.94)],
+    geo_budgets: [default!(Option<JsonB>, "NULL")]
 ) -> TableIterator<'static, (
     name!(channel, String),
     name!(budget_per_period, f64),
@@ -41,6 +41,7 @@ by_model!("mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_
     name!(utility_historical, f64),
     name!(kkt_residual, f64),
     name!(method, String),
+    name!(geo, Option<String>),
 )>, optimize_budget);
 
 by_model!("mmm_min_budget_for_target", mmm_min_budget_for_target_by_id, mmm_min_budget_for_target_by_name, (
@@ -60,6 +61,7 @@ by_model!("mmm_min_budget_for_target", mmm_min_budget_for_target_by_id, mmm_min_
     name!(bound_status, String),
     name!(total_budget_per_period, f64),
     name!(response, f64),
+    name!(geo, Option<String>),
 )>, min_budget);
 
 by_model!("mmm_budget_scenarios", mmm_budget_scenarios_by_id, mmm_budget_scenarios_by_name, (
@@ -79,6 +81,7 @@ by_model!("mmm_budget_scenarios", mmm_budget_scenarios_by_id, mmm_budget_scenari
     name!(response, f64),
     name!(response_lower, f64),
     name!(response_upper, f64),
+    name!(geo, Option<String>),
 )>, scenarios);
 
 by_model!("mmm_sample_response", mmm_sample_response_by_id, mmm_sample_response_by_name, (
@@ -102,30 +105,33 @@ fn raise_allocation(e: AllocationError) -> ! {
     raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint())
 }
 
-/// The fit, after checking the arguments every budget question shares.
-fn setup(id: i64, num_periods: i32, hdi_prob: f64) -> Rc<Fit> {
+/// Checks the arguments every budget question shares.
+fn check(num_periods: i32, hdi_prob: f64) {
     super::check_hdi_prob(hdi_prob);
     super::check_num_periods(num_periods);
-    load_national(id, "the budget optimizer")
 }
 
 fn horizon(num_periods: i32, carry_in: bool) -> Horizon {
     Horizon { num_periods: num_periods as usize, carry_in }
 }
 
-type OptimizeRow = (String, f64, f64, f64, f64, f64, f64, f64, String, f64, f64, f64, f64, f64, f64, f64, f64, String);
+type OptimizeRow =
+    (String, f64, f64, f64, f64, f64, f64, f64, String, f64, f64, f64, f64, f64, f64, f64, f64, String, Option<String>);
 
-/// The optimal allocation of `budget` per period, per channel, with the equal split and the
-/// historical mix of the last `num_periods` weeks beside it.
+/// The optimal allocation of `budget` per period, per cell, with the equal split and the
+/// historical mix of the last `num_periods` weeks beside it; under `geo_budgets` each geo's
+/// cells add up to its own budget (and `budget`, if given, must be their sum).
+#[allow(clippy::too_many_arguments)] // one per SQL argument
 fn optimize_budget(
     id: i64,
-    budget: f64,
+    budget: Option<f64>,
     num_periods: i32,
     bounds: Option<JsonB>,
     utility: &str,
     utility_params: JsonB,
     carry_in: bool,
     hdi_prob: f64,
+    geo_budgets: Option<JsonB>,
 ) -> Vec<OptimizeRow> {
     let utility = Utility::parse(utility, &utility_params.0).unwrap_or_else(|e| {
         raise(
@@ -137,17 +143,26 @@ fn optimize_budget(
             ),
         )
     });
-    let fit = setup(id, num_periods, hdi_prob);
-    let report = Planner::new(&fit, horizon(num_periods, carry_in))
-        .optimize(budget, bounds.as_ref().map(|b| &b.0), utility, hdi_prob)
-        .unwrap_or_else(|e| raise_allocation(e));
+    check(num_periods, hdi_prob);
+    let planner = Planner::new(&load(id), horizon(num_periods, carry_in));
+    let bounds = bounds.as_ref().map(|b| &b.0);
+    let report = match (geo_budgets, budget) {
+        (Some(geo_budgets), budget) => planner.optimize_geo_budgets(&geo_budgets.0, budget, bounds, utility, hdi_prob),
+        (None, Some(budget)) => planner.optimize(budget, bounds, utility, hdi_prob),
+        (None, None) => raise(
+            PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+            "budget is NULL".into(),
+            "Pass a budget per period, or geo_budgets => '{\"geo\": budget, ...}' for a panel.",
+        ),
+    }
+    .unwrap_or_else(|e| raise_allocation(e));
     let BudgetReport { optimized, solution, marginal_roas, equal, historical } = &report;
     let periods = num_periods as f64;
     (0..optimized.budgets.len())
         .map(|m| {
             let (b, c) = (optimized.budgets[m], optimized.channels[m]);
             (
-                fit.panel.data[0].channel_names[m].clone(),
+                optimized.cells[m].channel.clone(),
                 b,
                 b * periods,
                 optimized.share(m),
@@ -165,12 +180,13 @@ fn optimize_budget(
                 historical.utility,
                 solution.kkt_residual,
                 solution.method.as_str().to_string(),
+                optimized.cells[m].geo.clone(),
             )
         })
         .collect()
 }
 
-type MinBudgetRow = (String, f64, f64, f64, f64, f64, f64, String, f64, f64);
+type MinBudgetRow = (String, f64, f64, f64, f64, f64, f64, String, f64, f64, Option<String>);
 
 /// The cheapest allocation whose mean total response over the window reaches the target.
 fn min_budget(
@@ -188,15 +204,15 @@ fn min_budget(
             "target_response is a positive total response over the horizon, in the target's units.",
         );
     }
-    let fit = setup(id, num_periods, hdi_prob);
-    let MinBudgetReport { outcome, solution } = Planner::new(&fit, horizon(num_periods, carry_in))
+    check(num_periods, hdi_prob);
+    let MinBudgetReport { outcome, solution } = Planner::new(&load(id), horizon(num_periods, carry_in))
         .min_budget(target_response, bounds.as_ref().map(|b| &b.0), hdi_prob)
         .unwrap_or_else(|e| raise_allocation(e));
     (0..outcome.budgets.len())
         .map(|m| {
             let (b, c) = (outcome.budgets[m], outcome.channels[m]);
             (
-                fit.panel.data[0].channel_names[m].clone(),
+                outcome.cells[m].channel.clone(),
                 b,
                 b * num_periods as f64,
                 outcome.share(m),
@@ -206,12 +222,13 @@ fn min_budget(
                 solution.status[m].as_str().to_string(),
                 outcome.budget,
                 solution.utility,
+                outcome.cells[m].geo.clone(),
             )
         })
         .collect()
 }
 
-type ScenarioRow = (f64, String, f64, f64, f64, f64, f64, f64, f64, f64);
+type ScenarioRow = (f64, String, f64, f64, f64, f64, f64, f64, f64, f64, Option<String>);
 
 /// The optimal mean-utility allocation for each budget, with each scenario's total response.
 fn scenarios(
@@ -222,8 +239,8 @@ fn scenarios(
     hdi_prob: f64,
     carry_in: bool,
 ) -> Vec<ScenarioRow> {
-    let fit = setup(id, num_periods, hdi_prob);
-    let planner = Planner::new(&fit, horizon(num_periods, carry_in));
+    check(num_periods, hdi_prob);
+    let planner = Planner::new(&load(id), horizon(num_periods, carry_in));
     let mut rows = Vec::new();
     for budget in budgets {
         pgrx::check_for_interrupts!();
@@ -232,7 +249,7 @@ fn scenarios(
         for (m, c) in o.channels.iter().enumerate() {
             rows.push((
                 budget,
-                fit.panel.data[0].channel_names[m].clone(),
+                o.cells[m].channel.clone(),
                 o.budgets[m],
                 o.share(m),
                 c.mean,
@@ -241,6 +258,7 @@ fn scenarios(
                 o.total.mean,
                 o.total.lower,
                 o.total.upper,
+                o.cells[m].geo.clone(),
             ));
         }
     }
@@ -266,7 +284,8 @@ fn sampled_response(
             "noise_level is the standard deviation of the relative spend noise, >= 0 (e.g. 0.01).",
         );
     }
-    let fit = setup(id, num_periods, hdi_prob);
+    check(num_periods, hdi_prob);
+    let fit = load_national(id, "mmm_sample_response");
     let budgets = allocation_of(&fit.panel.data[0].channel_names, &allocation.0);
     sampled_weeks(&fit, &budgets, num_periods as usize, noise_level, seed as u64, hdi_prob)
         .into_iter()

@@ -310,7 +310,7 @@ pub fn load_national(id: i64, function: &str) -> Rc<Fit> {
         raise(
             PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
             format!("{function} is not yet for geo panels (the model has {} geos)", fit.panel.geos.len()),
-            "mmm_summary, mmm_contributions, mmm_roas, mmm_fit_metrics and mmm_predict answer per geo.",
+            "mmm_summary, mmm_contributions, mmm_roas, mmm_fit_metrics, mmm_predict, the curves, the budget optimizer and mmm_plot answer per geo.",
         );
     }
     fit

@@ -394,7 +394,11 @@ fn bad_bounds_and_geo_budgets_are_errors_that_name_the_geo_or_channel() {
         planner.optimize_geo_budgets(&geo_budgets, budget, bounds.as_ref(), Utility::Mean, 0.94).map(|_| ())
     };
     let cases: Vec<(Result<(), AllocationError>, AllocationError, &str)> = vec![
-        (optimize(json!({"geo_09": {"tv": [0, 1]}})), AllocationError::UnknownGeo("geo_09".into()), "geo_09"),
+        (
+            optimize(json!({"geo_09": {"tv": [0, 1]}})),
+            AllocationError::UnknownGeo("bounds", "geo_09".into()),
+            "geo \"geo_09\" in bounds",
+        ),
         (optimize(json!({"geo_01": {"cable": [0, 1]}})), AllocationError::UnknownChannel("cable".into()), "cable"),
         (optimize(json!({"cable": [0, 1]})), AllocationError::UnknownChannel("cable".into()), "cable"),
         (optimize(json!({"geo_01": [0, 1]})), AllocationError::GeoBoundsShape("geo_01".into()), "geo_01"),
@@ -427,8 +431,8 @@ fn bad_bounds_and_geo_budgets_are_errors_that_name_the_geo_or_channel() {
         (per_geo(json!({"geo_01": 10.0}), None, None), AllocationError::MissingGeoBudget("geo_02".into()), "geo_02"),
         (
             per_geo(json!({"geo_01": 10.0, "geo_02": 10.0, "geo_03": 1.0}), None, None),
-            AllocationError::UnknownGeo("geo_03".into()),
-            "geo_03",
+            AllocationError::UnknownGeo("geo_budgets", "geo_03".into()),
+            "geo \"geo_03\" in geo_budgets",
         ),
         (
             per_geo(json!({"geo_01": 10.0, "geo_02": 0}), None, None),

@@ -84,8 +84,9 @@ pub enum AllocationError {
     BoundsNotObject,
     #[error("bounds for geo \"{0}\" must be a JSON object {{\"channel\": [lower, upper]}}")]
     GeoBoundsShape(String),
-    #[error("unknown geo \"{0}\"")]
-    UnknownGeo(String),
+    /// A geo the model does not have, named by the argument (`bounds` or `geo_budgets`).
+    #[error("unknown geo \"{1}\" in {0}")]
+    UnknownGeo(&'static str, String),
     #[error("geo_budgets is given but the model has no geos")]
     GeoBudgetsWithoutGeos,
     #[error("geo_budgets must be a JSON object keyed by geo")]
@@ -125,7 +126,7 @@ impl AllocationError {
             Self::LowerAboveBudget { .. } => "Lower the channels' minimums or raise the budget.",
             Self::UpperBelowBudget { .. } => "Raise the channels' maximums or lower the budget.",
             Self::UnknownChannel(_) => "Bounds are keyed by the model's channel names; mmm_roas(model) lists them.",
-            Self::UnknownGeo(_) => "Name the model's geos as they were fitted; mmm_roas(model) lists them.",
+            Self::UnknownGeo(..) => "Name the model's geos as they were fitted; mmm_roas(model) lists them.",
             Self::GeoBudgetsWithoutGeos => "Leave geo_budgets out for a model fitted without a geo column.",
             Self::GeoBudgetsNotObject | Self::MissingGeoBudget(_) | Self::GeoBudget { .. } => {
                 "Write geo_budgets as {\"geo\": budget per period, ...} with a positive budget for every geo, \

@@ -48,7 +48,8 @@ impl Bounds {
             }
         }
         for (geo, value) in per_geo {
-            let g = geos.iter().position(|x| x == geo).ok_or_else(|| AllocationError::UnknownGeo(geo.clone()))?;
+            let g =
+                geos.iter().position(|x| x == geo).ok_or_else(|| AllocationError::UnknownGeo("bounds", geo.clone()))?;
             for (name, value) in value.as_object().expect("partitioned on is_object") {
                 let m = channel(name).ok_or_else(|| AllocationError::UnknownChannel(name.clone()))?;
                 (bounds.lower[g * n + m], bounds.upper[g * n + m]) = pair(Some(geo), name, value)?;

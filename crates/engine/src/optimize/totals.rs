@@ -47,7 +47,7 @@ impl Totals {
         }
         let object = json.as_object().ok_or(AllocationError::GeoBudgetsNotObject)?;
         if let Some(name) = object.keys().find(|k| !geos.contains(k)) {
-            return Err(AllocationError::UnknownGeo(name.clone()));
+            return Err(AllocationError::UnknownGeo("geo_budgets", name.clone()));
         }
         let groups = geos
             .iter()
