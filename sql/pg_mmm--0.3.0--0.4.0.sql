@@ -11,6 +11,11 @@ ALTER TABLE mmm.models
     ADD COLUMN geos text[];
 COMMENT ON COLUMN mmm.models.geo_column IS 'mmm_fit(..., geo_column): the source column naming each row''s geo (NULL for a national model)';
 COMMENT ON COLUMN mmm.models.geos IS 'The geo labels of a panel model as text, in the model''s order (NULL for a national model)';
+CREATE OR REPLACE VIEW mmm_models WITH (security_invoker = true) AS
+SELECT id, name, version, status, owner, created_at, source, n_rows, first_date, last_date,
+       max_r_hat, min_ess_bulk, divergences, fit_seconds, promoted, refit_of, verdict_reason,
+       geo_column, geos
+FROM mmm.models;
 ALTER TABLE mmm.posterior_draws ADD COLUMN geo text;
 COMMENT ON COLUMN mmm.posterior_draws.geo IS 'The element''s geo, for a parameter with a geo dim (NULL otherwise)';
 ALTER TABLE mmm.posterior_draws DROP CONSTRAINT posterior_draws_model_id_parameter_coordinate_chain_key;

@@ -14,6 +14,7 @@ SELECT mmm_fit('regions', 'week', 'sales', ARRAY['tv', 'radio'], config => :'sho
 SELECT name, geo_column, geos, n_rows, first_date, last_date, scales ? 'geo_target' AS per_geo_target,
        jsonb_object_keys(scales -> 'geo_channels') AS scaled_geo
 FROM mmm.models WHERE id = :model_id ORDER BY scaled_geo;
+SELECT name, geo_column, geos FROM mmm_models WHERE id = :model_id;
 SELECT geo, count(*) AS rows FROM mmm.model_data WHERE model_id = :model_id GROUP BY geo ORDER BY geo;
 
 -- Parameters per geo carry it (coordinate keeps the other labels), shared ones have geo NULL.
