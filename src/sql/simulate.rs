@@ -28,13 +28,7 @@ fn mmm_simulate(
     ),
 > {
     let spec: SimulationSpec = match spec {
-        Some(JsonB(v)) => serde_path_to_error::deserialize(&v).unwrap_or_else(|e| {
-            raise(
-                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("spec: {e}"),
-                "See the README's mmm_simulate section for the spec's fields.",
-            )
-        }),
+        Some(JsonB(v)) => serde_path_to_error::deserialize(&v).unwrap_or_else(|e| invalid_spec(e.to_string())),
         None => match preset {
             "example" => example_process(seed as u64),
             "tv_social_search" => tv_social_search(seed as u64),
