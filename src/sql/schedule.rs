@@ -124,7 +124,9 @@ type JobRow = (
 /// The rows of the view `mmm_refit_jobs`: each scheduled refit of the roles the caller is a
 /// member of, with its last run (pg_cron's `cron.job_run_details`) and the version that run
 /// produced: the refit of that name and owner whose `created_at` (its transaction's start)
-/// lies between the run's start and end.
+/// lies between the run's start and end. pg_cron stamps `start_time` only after it has sent the
+/// command, so the refit's transaction may begin a moment earlier: the window opens a second
+/// before the recorded start.
 #[pg_extern(stable, parallel_safe)]
 fn mmm_refit_jobs() -> TableIterator<
     'static,
@@ -149,7 +151,8 @@ fn mmm_refit_jobs() -> TableIterator<
                         (SELECT m.id FROM mmm.models m
                          WHERE m.owner = j.username AND m.name = substr(j.jobname, length($1) + 1)
                            AND m.refit_of IS NOT NULL
-                           AND m.created_at BETWEEN r.start_time AND coalesce(r.end_time, 'infinity')
+                           AND m.created_at BETWEEN r.start_time - interval '1 second'
+                                                AND coalesce(r.end_time, 'infinity')
                          ORDER BY m.id DESC LIMIT 1)
                  FROM cron.job j
                  LEFT JOIN LATERAL (SELECT * FROM cron.job_run_details d WHERE d.jobid = j.jobid
