@@ -124,9 +124,10 @@ type JobRow = (
 /// The rows of the view `mmm_refit_jobs`: each scheduled refit of the roles the caller is a
 /// member of, with its last run (pg_cron's `cron.job_run_details`) and the version that run
 /// produced: the refit of that name and owner whose `created_at` (its transaction's start)
-/// lies between the run's start and end. pg_cron stamps `start_time` only after it has sent the
-/// command, so the refit's transaction may begin a moment earlier: the window opens a second
-/// before the recorded start.
+/// lies within the run. pg_cron stamps `start_time` only once the command is underway (after its
+/// worker has started, or the command has been sent), so the refit's transaction may begin before
+/// it: the window opens up to a minute earlier (pg_cron's granularity), but never before the job's
+/// previous run ended.
 #[pg_extern(stable, parallel_safe)]
 fn mmm_refit_jobs() -> TableIterator<
     'static,
@@ -151,11 +152,12 @@ fn mmm_refit_jobs() -> TableIterator<
                         (SELECT m.id FROM mmm.models m
                          WHERE m.owner = j.username AND m.name = substr(j.jobname, length($1) + 1)
                            AND m.refit_of IS NOT NULL
-                           AND m.created_at BETWEEN r.start_time - interval '1 second'
+                           AND m.created_at BETWEEN greatest(r.start_time - interval '1 minute', r.previous_end)
                                                 AND coalesce(r.end_time, 'infinity')
                          ORDER BY m.id DESC LIMIT 1)
                  FROM cron.job j
-                 LEFT JOIN LATERAL (SELECT * FROM cron.job_run_details d WHERE d.jobid = j.jobid
+                 LEFT JOIN LATERAL (SELECT d.*, lag(d.end_time) OVER (ORDER BY d.runid) AS previous_end
+                                    FROM cron.job_run_details d WHERE d.jobid = j.jobid
                                     ORDER BY d.start_time DESC NULLS LAST LIMIT 1) r ON true
                  WHERE starts_with(j.jobname, $1) AND pg_has_role(j.username, 'MEMBER')
                  ORDER BY j.jobid",
