@@ -314,9 +314,10 @@ fn allocation_of(geos: &[String], channels: &[String], json: &serde_json::Value)
     let n = channels.len();
     let mut budgets = vec![0.0; geos.len().max(1) * n];
     let spend = |name: &str, value: &serde_json::Value| {
-        value.as_f64().filter(|v| *v >= 0.0 && v.is_finite()).unwrap_or_else(|| {
-            invalid(format!("allocation for channel \"{name}\" must be a number >= 0, got {value}"))
-        })
+        value
+            .as_f64()
+            .filter(|v| *v >= 0.0 && v.is_finite())
+            .unwrap_or_else(|| invalid(format!("allocation for channel \"{name}\" must be a number >= 0, got {value}")))
     };
     let channel = |name: &str| {
         channels

@@ -80,7 +80,9 @@ pub fn sampled_weeks<'a>(
     hdi_prob: f64,
 ) -> Vec<SampledWeek<'a>> {
     let per_cell = sample_response(&fit.model, &fit.trace, budgets, num_periods, noise_level, seed);
-    let added = |cells: &[ndarray::Array2<f64>]| cells.iter().fold(ndarray::Array2::zeros(per_cell[0].raw_dim()), |acc, c| acc + c);
+    let added = |cells: &[ndarray::Array2<f64>]| {
+        cells.iter().fold(ndarray::Array2::zeros(per_cell[0].raw_dim()), |acc, c| acc + c)
+    };
     let panel = &fit.panel;
     let (channels, geos) = (panel.channel_names(), &panel.geos);
     let n = channels.len();

@@ -184,7 +184,11 @@ pub fn monitor_panel(forecast: &Forecast, actual: &[f64], geos: &[String], thres
         .map(|(g, geo)| {
             let cells = g * per_geo..(g + 1) * per_geo;
             let check = together(&weeks[cells.clone()], per_geo, &sums(cells));
-            GeoCheck { geo: geo.clone(), verdict: verdict(mape_crossed(&check, thresholds).into_iter().collect()), check }
+            GeoCheck {
+                geo: geo.clone(),
+                verdict: verdict(mape_crossed(&check, thresholds).into_iter().collect()),
+                check,
+            }
         })
         .collect();
     let total = together(&weeks, per_geo, &sums(0..actual.len()));
