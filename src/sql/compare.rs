@@ -132,7 +132,7 @@ fn comparison(models: &[Option<i64>]) -> Vec<CompareRow> {
             raise(
                 PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
                 format!("models {} and {id} were not fitted to the same weeks and target", ids[0]),
-                "Compare models fitted to the same rows (and geos), e.g. versions of one name or specifications of one table.",
+                "Compare models fitted to the same rows, e.g. versions of one name or specifications of one table.",
             );
         }
     }
