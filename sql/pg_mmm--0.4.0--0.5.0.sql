@@ -1,1 +1,88 @@
 \echo Use "ALTER EXTENSION pg_mmm UPDATE TO '0.5.0'" to load this file. \quit
+
+-- 0.5.0, the last answers per geo: mmm_sample_response and mmm_monitor return a geo column last.
+DROP FUNCTION mmm_sample_response(bigint, jsonb, integer, double precision, bigint, double precision);
+DROP FUNCTION mmm_sample_response(text, jsonb, integer, double precision, bigint, double precision);
+DROP FUNCTION mmm_monitor(bigint, regclass);
+DROP FUNCTION mmm_monitor(text, regclass);
+CREATE  FUNCTION "mmm_sample_response"(
+	"model" bigint, /* i64 */
+	"allocation" jsonb, /* JsonB */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"noise_level" double precision DEFAULT 0.01, /* f64 */
+	"seed" bigint DEFAULT 0, /* i64 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"week" INT,  /* i32 */
+	"date" date,  /* pgrx :: datum :: Date */
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"response_lower" double precision,  /* f64 */
+	"response_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_sample_response_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_sample_response"(
+	"model" TEXT, /* & str */
+	"allocation" jsonb, /* JsonB */
+	"num_periods" INT DEFAULT 8, /* i32 */
+	"noise_level" double precision DEFAULT 0.01, /* f64 */
+	"seed" bigint DEFAULT 0, /* i64 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"week" INT,  /* i32 */
+	"date" date,  /* pgrx :: datum :: Date */
+	"channel" TEXT,  /* String */
+	"spend" double precision,  /* f64 */
+	"response" double precision,  /* f64 */
+	"response_lower" double precision,  /* f64 */
+	"response_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_sample_response_by_name_wrapper';
+
+CREATE  FUNCTION "mmm_monitor"(
+	"model" bigint, /* Option < i64 > */
+	"source" regclass DEFAULT NULL /* Option < PgRelation > */
+) RETURNS TABLE (
+	"date" date,  /* Option < pgrx :: datum :: Date > */
+	"weeks" INT,  /* i32 */
+	"actual" double precision,  /* f64 */
+	"predicted" double precision,  /* f64 */
+	"pred_lower" double precision,  /* f64 */
+	"pred_upper" double precision,  /* f64 */
+	"mape" double precision,  /* f64 */
+	"coverage" double precision,  /* f64 */
+	"verdict" TEXT,  /* Option < String > */
+	"reason" TEXT,  /* Option < String > */
+	"geo" TEXT  /* Option < String > */
+)
+VOLATILE PARALLEL UNSAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_monitor_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_monitor"(
+	"model" TEXT, /* Option < & str > */
+	"source" regclass DEFAULT NULL /* Option < PgRelation > */
+) RETURNS TABLE (
+	"date" date,  /* Option < pgrx :: datum :: Date > */
+	"weeks" INT,  /* i32 */
+	"actual" double precision,  /* f64 */
+	"predicted" double precision,  /* f64 */
+	"pred_lower" double precision,  /* f64 */
+	"pred_upper" double precision,  /* f64 */
+	"mape" double precision,  /* f64 */
+	"coverage" double precision,  /* f64 */
+	"verdict" TEXT,  /* Option < String > */
+	"reason" TEXT,  /* Option < String > */
+	"geo" TEXT  /* Option < String > */
+)
+VOLATILE PARALLEL UNSAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_monitor_by_name_wrapper';

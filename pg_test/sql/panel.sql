@@ -93,10 +93,6 @@ SELECT k, g, left(svg, 4) AS opens, right(svg, 6) AS closes, length(svg) > 2000 
 FROM unnest(ARRAY['response_curves', 'contributions', 'posterior']) AS k, unnest(ARRAY[NULL, 'geo_02']) AS g,
      LATERAL mmm_plot(:model_id, k, geo => g) AS svg ORDER BY k, g NULLS FIRST;
 SELECT mmm_plot(:model_id, 'contributions', geo => 'geo_99');
-SELECT mmm_plot(:model_id, 'allocation');
-
--- Functions that do not answer per geo yet refuse a panel.
-SELECT * FROM mmm_sample_response(:model_id, '{"tv": 1, "radio": 1}');
 
 -- A refit rereads the source with the stored geo column.
 SELECT mmm_refit('regions', config => '{"progress": false}') > :model_id AS refitted;

@@ -1,9 +1,11 @@
 //! `mmm_compare`: models fitted to the same weeks, ranked by out-of-sample predictive accuracy
-//! (PSIS-LOO) as ArviZ 1.x's `compare` ranks them, with WAIC and in-sample fit beside.
+//! (PSIS-LOO) as ArviZ 1.x's `compare` ranks them, with WAIC and in-sample fit beside. Panels
+//! compare over their (date, geo) rows, each one observation, so a panel compares only with
+//! panels of the same geos and rows.
 
 use super::error::raise;
 use super::model_ref;
-use super::store::load_national;
+use super::store::load;
 use mmm_engine::inference::Fit;
 use mmm_engine::posterior::compare::{compare, log_likelihood};
 use mmm_engine::posterior::loo::{loo, relative_efficiency, waic, Elpd, Loo, MIN_SAMPLES};
@@ -51,6 +53,11 @@ struct Scored {
     metrics: FitMetrics,
 }
 
+/// The target of every training row, geo-major.
+fn all_rows(fit: &Fit) -> Vec<f64> {
+    fit.panel.data.iter().flat_map(|d| d.y.iter().copied()).collect()
+}
+
 fn scored(id: i64, fit: &Fit) -> Scored {
     let samples = fit.trace.num_draws();
     if samples < MIN_SAMPLES {
@@ -67,7 +74,7 @@ fn scored(id: i64, fit: &Fit) -> Scored {
         id,
         loo: loo(log_lik.view(), r_eff),
         waic: waic(log_lik.view()),
-        metrics: fit_metrics(&fit.panel.data[0].y, &fitted_mean(&decomposition(&fit.model, &fit.trace))),
+        metrics: fit_metrics(&all_rows(fit), &fitted_mean(&decomposition(&fit.model, &fit.trace))),
     }
 }
 
@@ -98,10 +105,30 @@ fn comparison(models: &[Option<i64>]) -> Vec<CompareRow> {
             "Pass each model once.",
         );
     }
-    let fits: Vec<Rc<Fit>> = ids.iter().map(|&id| load_national(model_ref::by_id(id), "mmm_compare")).collect();
-    // LOO compares predictions of the same observations: the same weeks and the same target.
+    let fits: Vec<Rc<Fit>> = ids.iter().map(|&id| load(model_ref::by_id(id))).collect();
+    // LOO compares predictions of the same observations: the same (date, geo) rows and target.
+    let kind = |fit: &Fit| match fit.panel.geos.len() {
+        0 => "a national model".to_string(),
+        n => format!("a panel of {n} geos"),
+    };
     for (id, fit) in ids.iter().zip(&fits).skip(1) {
-        if fit.panel.data[0].dates != fits[0].panel.data[0].dates || fit.panel.data[0].y != fits[0].panel.data[0].y {
+        if fit.panel.geos.is_empty() != fits[0].panel.geos.is_empty() {
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!(
+                    "models {} and {id} observe different rows: model {} is {} and model {id} is {}",
+                    ids[0],
+                    ids[0],
+                    kind(&fits[0]),
+                    kind(fit)
+                ),
+                "PSIS-LOO compares models of the same observations: compare panels with panels of the same geos, national models with national models.",
+            );
+        }
+        if fit.panel.geos != fits[0].panel.geos
+            || fit.panel.dates() != fits[0].panel.dates()
+            || all_rows(fit) != all_rows(&fits[0])
+        {
             raise(
                 PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
                 format!("models {} and {id} were not fitted to the same weeks and target", ids[0]),

@@ -1,19 +1,22 @@
 //! `mmm_monitor`: how a model's forecast held up against the weeks that came after its
 //! training weeks, recorded in `mmm.monitor_runs`; the view `mmm_model_health` (sql/catalog.sql)
-//! shows each model's latest verdict.
+//! shows each model's latest verdict. A panel is checked per (geo, week), per geo and over all
+//! of them (the verdict's rule is in `posterior/monitor.rs`); its run records the overall MAPE
+//! and coverage, and a reason that names each geo that drifted.
 
 use super::error::raise;
 use super::model_ref;
 use super::predict::forecast_after_training;
-use super::source::read_table;
-use super::store::{load_national, to_pg_date};
+use super::source::read_panel;
+use super::store::{load, to_pg_date};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::Dataset;
-use mmm_engine::posterior::monitor::{monitor, Check, Thresholds};
+use mmm_engine::posterior::monitor::{monitor_panel, Check, Thresholds};
 use pgrx::prelude::*;
 use pgrx::{JsonB, PgRelation};
 
-type MonitorRow = (Option<pgrx::datum::Date>, i32, f64, f64, f64, f64, f64, f64, Option<String>, Option<String>);
+type MonitorRow =
+    (Option<pgrx::datum::Date>, i32, f64, f64, f64, f64, f64, f64, Option<String>, Option<String>, Option<String>);
 
 /// `mmm_monitor` for `model bigint` and `model text`, as `by_model!` declares the read
 /// functions, but VOLATILE: each call records a run. Not STRICT (`source` may be NULL), so a
@@ -37,6 +40,7 @@ macro_rules! overloads {
                 name!(coverage, f64),
                 name!(verdict, Option<String>),
                 name!(reason, Option<String>),
+                name!(geo, Option<String>),
             ),
         > {
             let Some(model) = model else {
@@ -53,6 +57,7 @@ struct Stored {
     owner: String,
     name: String,
     date_column: String,
+    geo_column: Option<String>,
     target_column: String,
     source: String,
     group_key: Option<String>,
@@ -62,7 +67,8 @@ fn stored(id: i64) -> Stored {
     Spi::connect(|client| {
         let row = client
             .select(
-                "SELECT owner::text, name, date_column, target_column, source, group_key FROM mmm.models WHERE id = $1",
+                "SELECT owner::text, name, date_column, target_column, source, group_key, geo_column
+                 FROM mmm.models WHERE id = $1",
                 Some(1),
                 &[id.into()],
             )
@@ -76,6 +82,7 @@ fn stored(id: i64) -> Stored {
             target_column: text(4).expect("target_column"),
             source: text(5).expect("source"),
             group_key: text(6),
+            geo_column: text(7),
         }
     })
 }
@@ -132,17 +139,45 @@ fn weeks_after(rows: Dataset, last: mmm_engine::calendar::Date) -> Dataset {
     after
 }
 
-/// Forecasts the weeks of `source` after the model's training weeks, compares them with their
-/// actual target, records the run, and returns one row per week and a total row.
+/// The source's geos in the model's order, each geo of the model there and no other.
+fn in_model_order(source: Panel, geos: &[String], name: &str) -> Panel {
+    if let Some(unknown) = source.geos.iter().find(|g| !geos.contains(g)) {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("source \"{name}\" has geo \"{unknown}\", which the model was not fitted on"),
+            "Monitor the model's geos only: pass source => a view of their rows.",
+        );
+    }
+    let data = geos
+        .iter()
+        .map(|geo| match source.geos.iter().position(|g| g == geo) {
+            Some(g) => source.data[g].clone(),
+            None => raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("source \"{name}\" has no rows for geo \"{geo}\""),
+                "A panel is monitored over all its geos: give every geo the new weeks.",
+            ),
+        })
+        .collect();
+    Panel { geos: geos.to_vec(), data }
+}
+
+/// Forecasts the weeks of `source` after the model's training weeks (per geo of a panel; the
+/// source has the model's geo column), compares them with their actual target, records the
+/// run, and returns one row per (geo, week), for a panel one total row per geo, and the
+/// overall total row.
 fn monitor_run(id: i64, source: Option<PgRelation>) -> Vec<MonitorRow> {
-    let fit = load_national(id, "mmm_monitor");
+    let fit = load(id);
     let model = stored(id);
     let source = source.unwrap_or_else(|| stored_source(&model));
-    let (channels, controls) = (&fit.panel.data[0].channel_names, &fit.panel.data[0].control_names);
-    let rows = read_table(&source, &model.date_column, Some(&model.target_column), channels, controls).sorted();
-    let last = fit.panel.data[0].dates[fit.panel.data[0].dates.len() - 1];
-    let after = weeks_after(rows, last);
-    if after.dates.is_empty() {
+    let (channels, controls) = (fit.panel.channel_names(), fit.panel.control_names());
+    let geo = model.geo_column.as_deref();
+    let rows = read_panel(&source, &model.date_column, geo, Some(&model.target_column), channels, controls, None);
+    let rows = if geo.is_some() { in_model_order(rows, &fit.panel.geos, source.name()) } else { rows };
+    let dates = fit.panel.dates();
+    let last = dates[dates.len() - 1];
+    let after = Panel { geos: rows.geos, data: rows.data.into_iter().map(|d| weeks_after(d, last)).collect() };
+    if after.dates().is_empty() {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
             format!("source \"{}\" has no week after the model's last training week {last}", source.name()),
@@ -151,22 +186,24 @@ fn monitor_run(id: i64, source: Option<PgRelation>) -> Vec<MonitorRow> {
     }
     let forecast = forecast_after_training(
         &fit,
-        &Panel::national(after.clone()),
+        &after,
         "source after training",
         "source must hold the weeks right after the training weeks, without a gap.",
     );
     let thresholds = thresholds(&model);
-    let report = monitor(&forecast, &after.y, &thresholds);
+    let actual: Vec<f64> = after.data.iter().flat_map(|d| d.y.iter().copied()).collect();
+    let report = monitor_panel(&forecast, &actual, &after.geos, &thresholds);
     let verdict = report.verdict.as_str().to_string();
     let reason = report.verdict.reason().map(str::to_string);
+    let new_dates = after.dates();
     Spi::run_with_args(
         "INSERT INTO mmm.monitor_runs (model_id, source, first_date, last_date, weeks, mape, coverage, verdict, reason, thresholds)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
             id.into(),
             super::source::qualified_name(&source).into(),
-            to_pg_date(after.dates[0]).into(),
-            to_pg_date(after.dates[after.dates.len() - 1]).into(),
+            to_pg_date(new_dates[0]).into(),
+            to_pg_date(new_dates[new_dates.len() - 1]).into(),
             (report.total.weeks as i32).into(),
             report.total.mape.into(),
             report.total.coverage.into(),
@@ -176,10 +213,20 @@ fn monitor_run(id: i64, source: Option<PgRelation>) -> Vec<MonitorRow> {
         ],
     )
     .expect("insert into mmm.monitor_runs");
-    let row = |date: Option<pgrx::datum::Date>, c: &Check, verdict: Option<String>, reason: Option<String>| {
+    let row = |date: Option<pgrx::datum::Date>,
+               c: &Check,
+               verdict: Option<String>,
+               reason: Option<String>,
+               geo: Option<&String>| {
         let p = c.predicted;
-        (date, c.weeks as i32, c.actual, p.mean, p.lower, p.upper, c.mape, c.coverage, verdict, reason)
+        (date, c.weeks as i32, c.actual, p.mean, p.lower, p.upper, c.mape, c.coverage, verdict, reason, geo.cloned())
     };
-    let weeks = after.dates.iter().zip(&report.weeks).map(|(d, c)| row(Some(to_pg_date(*d)), c, None, None));
-    weeks.chain(std::iter::once(row(None, &report.total, Some(verdict), reason))).collect()
+    let weeks = report.weeks.iter().enumerate().map(|(i, c)| {
+        let (g, t) = (i / new_dates.len(), i % new_dates.len());
+        row(Some(to_pg_date(new_dates[t])), c, None, None, after.geos.get(g))
+    });
+    let geos = report.geos.iter().map(|g| {
+        row(None, &g.check, Some(g.verdict.as_str().to_string()), g.verdict.reason().map(str::to_string), Some(&g.geo))
+    });
+    weeks.chain(geos).chain(std::iter::once(row(None, &report.total, Some(verdict), reason, None))).collect()
 }

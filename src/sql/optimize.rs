@@ -1,13 +1,14 @@
 //! Budget optimization in SQL: `mmm_optimize_budget`, `mmm_min_budget_for_target`,
 //! `mmm_budget_scenarios` and `mmm_sample_response` (MODEL.md section 8). The first three
 //! answer per budget cell, a channel of a national model or a (geo, channel) pair of a panel
-//! (MODEL-R2.md section 3; `geo` NULL for a national model), and carry in the last `l_max` training weeks by default, as PyMC-Marketing 1.3's
-//! `budget_optimizer` does (MODEL-R2.md section 3); `mmm_sample_response` starts cold, as 1.3's
+//! (MODEL-R2.md section 3; `geo` NULL for a national model), and carry in the last `l_max`
+//! training weeks by default, as PyMC-Marketing 1.3's `budget_optimizer` does (MODEL-R2.md
+//! section 3); `mmm_sample_response` answers per cell too, and starts cold, as 1.3's
 //! `sample_response_distribution` does.
 
 use super::error::raise;
 use super::model_ref::by_model;
-use super::store::{load, load_national, to_pg_date};
+use super::store::{load, to_pg_date};
 use mmm_engine::optimize::sample::sampled_weeks;
 use mmm_engine::optimize::{AllocationError, BudgetReport, Horizon, MinBudgetReport, Planner, Utility};
 use pgrx::prelude::*;
@@ -98,6 +99,7 @@ by_model!("mmm_sample_response", mmm_sample_response_by_id, mmm_sample_response_
     name!(response, f64),
     name!(response_lower, f64),
     name!(response_upper, f64),
+    name!(geo, Option<String>),
 )>, sampled_response);
 
 /// Raises the ERROR for an allocation request that cannot be met.
@@ -265,9 +267,10 @@ fn scenarios(
     rows
 }
 
-type SampledRow = (i32, pgrx::datum::Date, String, f64, f64, f64, f64);
+type SampledRow = (i32, pgrx::datum::Date, String, f64, f64, f64, f64, Option<String>);
 
-/// Week-by-week response of a given allocation, per channel and in total, with the spend
+/// Week-by-week response of a given allocation, per cell (channel, or (geo, channel) of a
+/// panel), per geo in total and in total over every cell (`geo` NULL), with the spend
 /// perturbed by multiplicative noise.
 fn sampled_response(
     id: i64,
@@ -285,39 +288,60 @@ fn sampled_response(
         );
     }
     check(num_periods, hdi_prob);
-    let fit = load_national(id, "mmm_sample_response");
-    let budgets = allocation_of(&fit.panel.data[0].channel_names, &allocation.0);
+    let fit = load(id);
+    let budgets = allocation_of(&fit.panel.geos, fit.panel.channel_names(), &allocation.0);
     sampled_weeks(&fit, &budgets, num_periods as usize, noise_level, seed as u64, hdi_prob)
         .into_iter()
         .map(|w| {
             let r = w.response;
-            (w.week as i32, to_pg_date(w.date), w.series.to_string(), w.spend, r.mean, r.lower, r.upper)
+            let (series, geo) = (w.series.to_string(), w.geo.map(str::to_string));
+            (w.week as i32, to_pg_date(w.date), series, w.spend, r.mean, r.lower, r.upper, geo)
         })
         .collect()
 }
 
-/// `{"channel": spend per period, ...}`; channels left out spend nothing.
-fn allocation_of(channels: &[String], json: &serde_json::Value) -> Vec<f64> {
-    let hint = "allocation is {\"channel\": spend per period, ...} with the model's channel names and numbers >= 0.";
-    let object = json.as_object().unwrap_or_else(|| {
-        raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, "allocation must be a JSON object".into(), hint)
-    });
-    let mut budgets = vec![0.0; channels.len()];
-    for (name, value) in object {
-        let Some(m) = channels.iter().position(|c| c == name) else {
-            raise(
-                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("allocation names unknown channel \"{name}\""),
-                hint,
-            )
-        };
-        budgets[m] = value.as_f64().filter(|v| *v >= 0.0 && v.is_finite()).unwrap_or_else(|| {
-            raise(
-                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("allocation for channel \"{name}\" must be a number >= 0, got {value}"),
-                hint,
-            )
-        });
+/// Per-period spend of every cell, geo-major: `{"channel": spend, ...}` spends it in every geo
+/// of a panel, `{"geo": {"channel": spend}}` in one geo, overriding the channel's spend
+/// whatever the key order (as `bounds` reads cells); cells left out spend nothing.
+fn allocation_of(geos: &[String], channels: &[String], json: &serde_json::Value) -> Vec<f64> {
+    let hint = if geos.is_empty() {
+        "allocation is {\"channel\": spend per period, ...} with the model's channel names and numbers >= 0."
+    } else {
+        "allocation is {\"channel\": spend per period in every geo, \"geo\": {\"channel\": spend}, ...} with the model's geo and channel names and numbers >= 0."
+    };
+    let invalid = |message: String| -> ! { raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, message, hint) };
+    let object = json.as_object().unwrap_or_else(|| invalid("allocation must be a JSON object".into()));
+    let n = channels.len();
+    let mut budgets = vec![0.0; geos.len().max(1) * n];
+    let spend = |name: &str, value: &serde_json::Value| {
+        value
+            .as_f64()
+            .filter(|v| *v >= 0.0 && v.is_finite())
+            .unwrap_or_else(|| invalid(format!("allocation for channel \"{name}\" must be a number >= 0, got {value}")))
+    };
+    let channel = |name: &str| {
+        channels
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| invalid(format!("allocation names unknown channel \"{name}\"")))
+    };
+    let (per_geo, per_channel): (Vec<_>, Vec<_>) =
+        object.iter().partition(|(_, value)| value.is_object() && !geos.is_empty());
+    for (name, value) in per_channel {
+        let m = channel(name);
+        let b = spend(name, value);
+        for g in 0..geos.len().max(1) {
+            budgets[g * n + m] = b;
+        }
+    }
+    for (geo, value) in per_geo {
+        let g = geos
+            .iter()
+            .position(|x| x == geo)
+            .unwrap_or_else(|| invalid(format!("allocation names unknown geo \"{geo}\"")));
+        for (name, value) in value.as_object().expect("partitioned on is_object") {
+            budgets[g * n + channel(name)] = spend(name, value);
+        }
     }
     budgets
 }

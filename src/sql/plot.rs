@@ -57,12 +57,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
     let document = match kind {
         "response_curves" => response_curves(&fit, &geos, &target, hdi_prob),
         "contributions" => contributions(&fit, &geos, &target, hdi_prob),
-        "allocation" if !fit.panel.geos.is_empty() => raise(
-            PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
-            format!("mmm_plot kind \"allocation\" is not yet for geo panels (the model has {} geos)", geos.len()),
-            "response_curves, contributions and posterior plot a geo panel, per geo or in total.",
-        ),
-        "allocation" => allocation(&fit, &target, budget, num_periods as usize, hdi_prob),
+        "allocation" => allocation(&fit, geo.map(|_| geos[0]), &target, budget, num_periods as usize, hdi_prob),
         _ => posterior(&fit, geo, hdi_prob),
     };
     match geo {
@@ -136,22 +131,41 @@ fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> Stri
     plot::contributions(&dates, &series, &observed, target)
 }
 
-/// The optimal allocation of `budget` (default: the historical mean weekly total) against the
-/// historical mix of the last `num_periods` weeks, as `mmm_optimize_budget` reports them by
-/// default (with carry-in).
-fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> String {
-    let budget = budget.unwrap_or_else(|| fit.panel.data[0].mean_weekly_spend());
+/// The optimal allocation of `budget` (default: the historical mean weekly total, over every
+/// geo of a panel) against the historical mix of the last `num_periods` weeks, as
+/// `mmm_optimize_budget` reports them by default (with carry-in). A panel's budget is allocated
+/// over all its (geo, channel) cells; the picture shows geo `geo`'s cells of that allocation,
+/// or by default each channel summed over geos (its responses added up draw by draw).
+fn allocation(
+    fit: &Fit,
+    geo: Option<usize>,
+    target: &str,
+    budget: Option<f64>,
+    num_periods: usize,
+    hdi_prob: f64,
+) -> String {
+    let budget = budget.unwrap_or_else(|| fit.panel.data.iter().map(|d| d.mean_weekly_spend()).sum());
     let report = Planner::new(fit, Horizon { num_periods, carry_in: true })
         .optimize(budget, None, Utility::Mean, hdi_prob)
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
     let (now, then) = (&report.historical, &report.optimized);
-    let bars: Vec<AllocationBar> = (0..now.budgets.len())
+    let channels = fit.panel.channel_names();
+    let n = channels.len();
+    let spend = |o: &mmm_engine::optimize::Outcome, m: usize| match geo {
+        Some(g) => o.budgets[g * n + m],
+        None => o.budgets[m..].iter().step_by(n).sum(),
+    };
+    let response = |o: &mmm_engine::optimize::Outcome, m: usize| match geo {
+        Some(g) => o.channels[g * n + m],
+        None => o.by_channel[m],
+    };
+    let bars: Vec<AllocationBar> = (0..n)
         .map(|m| AllocationBar {
-            channel: fit.panel.data[0].channel_names[m].clone(),
-            current_spend: now.budgets[m],
-            optimized_spend: then.budgets[m],
-            current_response: now.channels[m],
-            optimized_response: then.channels[m],
+            channel: channels[m].clone(),
+            current_spend: spend(now, m),
+            optimized_spend: spend(then, m),
+            current_response: response(now, m),
+            optimized_response: response(then, m),
         })
         .collect();
     plot::allocation(&bars, target)

@@ -75,18 +75,7 @@ impl Rows {
 }
 
 /// Checks the columns and reads the rows of `source` through SPI as the calling role, so its
-/// privileges apply. `target` is `None` for new weeks to predict.
-pub fn read_table(
-    source: &PgRelation,
-    date: &str,
-    target: Option<&str>,
-    channels: &[String],
-    controls: &[String],
-) -> Dataset {
-    read_panel(source, date, None, target, channels, controls, None).data.remove(0)
-}
-
-/// The rows of `source` as a panel: one series per value of column `geo` (its values as text,
+/// privileges apply; `target` is `None` for new weeks to predict. The rows of `source` as a panel: one series per value of column `geo` (its values as text,
 /// ordered as PyMC-Marketing orders them), or one national series without `geo`; only the rows
 /// dated up to `through` when given. Every geo must have every date.
 pub fn read_panel(

@@ -303,19 +303,6 @@ fn stored_scales(v: &serde_json::Value, channels: &[String], geos: &[String]) ->
     Some(scales)
 }
 
-/// A stored model that is not a geo panel: `function` cannot answer for panels yet.
-pub fn load_national(id: i64, function: &str) -> Rc<Fit> {
-    let fit = load(id);
-    if !fit.panel.geos.is_empty() {
-        raise(
-            PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
-            format!("{function} is not yet for geo panels (the model has {} geos)", fit.panel.geos.len()),
-            "mmm_summary, mmm_contributions, mmm_roas, mmm_fit_metrics, mmm_predict, the curves, the budget optimizer and mmm_plot answer per geo.",
-        );
-    }
-    fit
-}
-
 /// A stored model rebuilt for answering questions: config, rows and draws. The caller has
 /// checked that the current role sees model `id`.
 pub fn load(id: i64) -> Rc<Fit> {

@@ -103,6 +103,8 @@ pub struct Model {
     pub geos: Vec<String>,
     /// The channels' component, also among the mean's.
     media: Arc<Media>,
+    /// The likelihood term, also among the density's.
+    observation: Arc<Observation>,
 }
 
 impl Model {
@@ -182,11 +184,15 @@ impl Model {
             Some(h) => Some((h, over("likelihood_nu", None)?)),
             None => None,
         };
-        let likelihood =
-            Observation { kind: config.likelihood, sigma: block("y_sigma"), sigma_at: over("y_sigma", None)?, nu };
-        let density =
-            Density { space, mean: Mean::new(components), terms: vec![Arc::new(Priors), Arc::new(likelihood)] };
-        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media })
+        let observation = Arc::new(Observation {
+            kind: config.likelihood,
+            sigma: block("y_sigma"),
+            sigma_at: over("y_sigma", None)?,
+            nu,
+        });
+        let terms: Vec<Arc<dyn Term>> = vec![Arc::new(Priors), Arc::clone(&observation) as Arc<dyn Term>];
+        let density = Density { space, mean: Mean::new(components), terms };
+        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media, observation })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -200,6 +206,11 @@ impl Model {
 
     pub fn mean(&self) -> &Mean {
         &self.density.mean
+    }
+
+    /// The observation likelihood.
+    pub fn observation(&self) -> &Observation {
+        &self.observation
     }
 
     pub fn dim(&self) -> usize {

@@ -52,6 +52,46 @@ impl Term for Observation {
 }
 
 impl Observation {
+    /// `ln p(ỹ_{t,g} | mu_{t,g}, θ)` of every observation into `out`, geo-major as `y` with
+    /// `weeks` per geo, each geo with its own noise parameters: the terms of [`Term::logp_grad`]
+    /// one by one, the pointwise log-likelihood that LOO and WAIC read.
+    pub fn pointwise(&self, y: &[f64], mu: &[f64], weeks: usize, theta: &[f64], out: &mut [f64]) {
+        let series = y.chunks(weeks).zip(mu.chunks(weeks)).zip(out.chunks_mut(weeks));
+        for (g, ((y, mu), out)) in series.enumerate() {
+            let sigma = theta[self.sigma_at[g]];
+            let terms = out.iter_mut().zip(y).zip(mu);
+            match self.kind {
+                Likelihood::Normal => {
+                    let constant = -0.5 * (2.0 * PI).ln() - sigma.ln();
+                    for ((l, y), m) in terms {
+                        let z = (y - m) / sigma;
+                        *l = constant - 0.5 * z * z;
+                    }
+                }
+                Likelihood::TruncatedNormal => {
+                    // The Normal density renormalised by Φ(mu/σ), its mass above 0.
+                    for ((l, y), m) in terms {
+                        let z = (y - m) / sigma;
+                        *l = if *y < 0.0 {
+                            f64::NEG_INFINITY
+                        } else {
+                            -LN_SQRT_2PI - sigma.ln() - 0.5 * z * z - ln_phi(m / sigma)
+                        };
+                    }
+                }
+                Likelihood::StudentT => {
+                    let (_, nu_at) = self.nu.as_ref().expect("a Student-t likelihood has nu");
+                    let nu = theta[nu_at[g]];
+                    let constant = student_t_constant(nu, sigma);
+                    for ((l, y), m) in terms {
+                        let z = (y - m) / sigma;
+                        *l = constant - 0.5 * (nu + 1.0) * (z * z / nu).ln_1p();
+                    }
+                }
+            }
+        }
+    }
+
     /// One geo's series: its log likelihood, with the derivatives added to `dmu` and to its
     /// noise parameters at `i_sigma` (and `i_nu`) in `grad_theta`.
     #[allow(clippy::too_many_arguments)] // one geo's slices of the point and of the gradient

@@ -63,6 +63,8 @@ pub struct Outcome {
     pub channels: Vec<Band>,
     /// Per geo (one, `None`, for a national model).
     pub geos: Vec<GeoTotal>,
+    /// Per channel, its cells in every geo added up draw by draw (a national model's channels).
+    pub by_channel: Vec<Band>,
     /// The cells' responses added up draw by draw.
     pub total: Band,
     pub utility: f64,
@@ -251,9 +253,16 @@ impl Planner {
                 response: Band::of(&added(&e.samples[g * n..(g + 1) * n]), hdi_prob),
             })
             .collect();
+        let by_channel = (0..n)
+            .map(|m| {
+                let sums: Vec<f64> = (0..draws).map(|d| e.samples[m..].iter().step_by(n).map(|s| s[d]).sum()).collect();
+                Band::of(&sums, hdi_prob)
+            })
+            .collect();
         Outcome {
             budget,
             cells: self.cells.clone(),
+            by_channel,
             channels: e.samples.iter().map(|s| Band::of(s, hdi_prob)).collect(),
             geos,
             total: Band::of(&added(&e.samples), hdi_prob),

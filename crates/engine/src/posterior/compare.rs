@@ -5,50 +5,24 @@
 
 use super::loo::Elpd;
 use crate::inference::sampler::Trace;
-use crate::model::prior::student_t_constant;
-use crate::model::special::{ln_phi, LN_SQRT_2PI};
-use crate::model::{Likelihood, Model};
+use crate::model::Model;
 use ndarray::Array2;
-use std::f64::consts::PI;
 
-/// `ln p(ỹ_t | θ_s)` for every draw `s` (chain-major) and training week `t`: the model's
-/// likelihood of the scaled target `ỹ = y / s_y`, as PyMC-Marketing's log_likelihood group
-/// holds it (its likelihood observes `target / target_scale`).
+/// `ln p(ỹ_{t,g} | θ_s)` for every draw `s` (chain-major) and training row, geo-major (a
+/// national model's weeks): the model's likelihood of the scaled target `ỹ = y / s_y`, each
+/// geo with its own noise, as PyMC-Marketing's log_likelihood group holds it (its likelihood
+/// observes `target / target_scale`; ArviZ's LOO treats each (date, geo) as one observation).
 pub fn log_likelihood(model: &Model, trace: &Trace) -> Array2<f64> {
     let design = &model.design;
-    let weeks = design.y.len();
-    let space = model.space();
+    let rows = design.y.len();
     let mean = model.mean();
-    let mut work = mean.workspaces(weeks);
-    let mut mu = vec![0.0; weeks];
-    let mut out = Array2::zeros((trace.num_draws(), weeks));
+    let mut work = mean.workspaces(rows);
+    let mut mu = vec![0.0; rows];
+    let mut out = Array2::zeros((trace.num_draws(), rows));
     for (mut row, theta) in out.rows_mut().into_iter().zip(trace.draws()) {
         mean.forward(design, theta, &mut mu, &mut work);
-        let sigma = space.values("y_sigma", theta).expect("every likelihood has y_sigma")[0];
-        match model.spec.likelihood {
-            Likelihood::Normal => {
-                let constant = -0.5 * (2.0 * PI).ln() - sigma.ln();
-                for ((l, y), m) in row.iter_mut().zip(&design.y).zip(&mu) {
-                    let z = (y - m) / sigma;
-                    *l = constant - 0.5 * z * z;
-                }
-            }
-            Likelihood::TruncatedNormal => {
-                // The Normal density renormalised by Φ(mu/σ), its mass above 0.
-                for ((l, y), m) in row.iter_mut().zip(&design.y).zip(&mu) {
-                    let z = (y - m) / sigma;
-                    *l = -LN_SQRT_2PI - sigma.ln() - 0.5 * z * z - ln_phi(m / sigma);
-                }
-            }
-            Likelihood::StudentT => {
-                let nu = space.values("likelihood_nu", theta).expect("a Student-t likelihood has nu")[0];
-                let constant = student_t_constant(nu, sigma);
-                for ((l, y), m) in row.iter_mut().zip(&design.y).zip(&mu) {
-                    let z = (y - m) / sigma;
-                    *l = constant - 0.5 * (nu + 1.0) * (z * z / nu).ln_1p();
-                }
-            }
-        }
+        let row = row.as_slice_mut().expect("a row of a standard-layout array");
+        model.observation().pointwise(&design.y, &mu, design.weeks(), theta, row);
     }
     out
 }
