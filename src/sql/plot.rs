@@ -6,8 +6,9 @@ use super::error::raise;
 use super::model_ref;
 use super::store::load;
 use mmm_engine::inference::Fit;
+use mmm_engine::model::Dataset;
 use mmm_engine::optimize::curves::response_curve;
-use mmm_engine::optimize::{Horizon, Planner, Utility};
+use mmm_engine::optimize::{BudgetReport, Horizon, Planner, Utility};
 use mmm_engine::plot::{self, AllocationBar, Band, Curve};
 use mmm_engine::posterior::{decomposition, of_geo};
 use pgrx::prelude::*;
@@ -62,7 +63,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
             format!("mmm_plot kind \"allocation\" is not yet for geo panels (the model has {} geos)", geos.len()),
             "response_curves, contributions and posterior plot a geo panel, per geo or in total.",
         ),
-        "allocation" => allocation(&fit, &target, budget, num_periods as usize, hdi_prob),
+        "allocation" => allocation(&plan(&fit, budget, num_periods as usize, hdi_prob), &target),
         _ => posterior(&fit, geo, hdi_prob),
     };
     match geo {
@@ -73,7 +74,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
 }
 
 /// The geos a picture shows: the one `geo` names, or all (geo 0 alone for a national model).
-fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
+pub(super) fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
     let labels = &fit.panel.geos;
     match geo {
         None => (0..labels.len().max(1)).collect(),
@@ -95,7 +96,7 @@ fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
 /// Each channel's curve up to 1.5 times its largest week, marking its mean weekly spend. Over
 /// several geos: the sum of the geos' curves at the same spend in each geo, up to 1.5 times the
 /// largest week of any geo, marking the mean over geos of each geo's mean weekly spend.
-fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
+pub(super) fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
     let curves: Vec<Curve> = (0..fit.panel.channel_names().len())
         .map(|m| {
             let largest = geos.iter().map(|&g| largest_week(fit, g, m)).fold(0.0, f64::max);
@@ -117,7 +118,7 @@ fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> St
 
 /// The weekly decomposition (channels first, so they keep their colours) and the target, summed
 /// over the geos shown.
-fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
+pub(super) fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
     let mut components = decomposition(&fit.model, &fit.trace);
     components.sort_by_key(|c| c.group != "channels");
     let weeks = fit.model.design.weeks();
@@ -139,19 +140,26 @@ fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> Stri
 /// The optimal allocation of `budget` (default: the historical mean weekly total) against the
 /// historical mix of the last `num_periods` weeks, as `mmm_optimize_budget` reports them by
 /// default (with carry-in).
-fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> String {
-    let budget = budget.unwrap_or_else(|| fit.panel.data[0].mean_weekly_spend());
-    let report = Planner::new(fit, Horizon { num_periods, carry_in: true })
+pub(super) fn plan(fit: &Fit, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> BudgetReport {
+    let budget = budget.unwrap_or_else(|| fit.panel.data.iter().map(Dataset::mean_weekly_spend).sum());
+    Planner::new(fit, Horizon { num_periods, carry_in: true })
         .optimize(budget, None, Utility::Mean, hdi_prob)
-        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
+        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()))
+}
+
+/// The bars of a plan, one per cell (a panel's labelled `geo: channel`).
+pub(super) fn allocation(report: &BudgetReport, target: &str) -> String {
     let (now, then) = (&report.historical, &report.optimized);
     let bars: Vec<AllocationBar> = (0..now.budgets.len())
-        .map(|m| AllocationBar {
-            channel: fit.panel.data[0].channel_names[m].clone(),
-            current_spend: now.budgets[m],
-            optimized_spend: then.budgets[m],
-            current_response: now.channels[m],
-            optimized_response: then.channels[m],
+        .map(|m| {
+            let cell = &then.cells[m];
+            AllocationBar {
+                channel: cell.geo.as_ref().map_or_else(|| cell.channel.clone(), |g| format!("{g}: {}", cell.channel)),
+                current_spend: now.budgets[m],
+                optimized_spend: then.budgets[m],
+                current_response: now.channels[m],
+                optimized_response: then.channels[m],
+            }
         })
         .collect();
     plot::allocation(&bars, target)
@@ -159,7 +167,7 @@ fn allocation(fit: &Fit, target: &str, budget: Option<f64>, num_periods: usize, 
 
 /// Intervals of the channel parameters and the noise scale, which share a scale of about 0-10:
 /// of every geo, or of geo `geo` and those shared by all geos.
-fn posterior(fit: &Fit, geo: Option<&str>, hdi_prob: f64) -> String {
+pub(super) fn posterior(fit: &Fit, geo: Option<&str>, hdi_prob: f64) -> String {
     let blocks = fit
         .model
         .space()
