@@ -37,7 +37,7 @@ FROM mmm_simulate_panel('geo_panel', seed => 3, geos => 2, weeks => 60);
 SELECT mmm_fit('regions', 'week', 'sales', ARRAY['tv', 'radio'], geo_column => 'region', name => 'regions',
                config => '{"chains": 1, "tune": 100, "draws": 50, "seed": 1, "progress": false}');
 SQL
-psql -X -At -v ON_ERROR_STOP=1 -v name="$name" -c "SELECT mmm_report(:'name')" >"$out/report.html" ||
+psql -X -At -v ON_ERROR_STOP=1 -v name="$name" <<<"SELECT mmm_report(:'name')" >"$out/report.html" ||
   fail "mmm_report of the model failed"
 psql -X -At -v ON_ERROR_STOP=1 -c "SELECT mmm_report('regions')" >"$out/panel.html" ||
   fail "mmm_report of a geo panel failed"
