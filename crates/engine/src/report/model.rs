@@ -325,9 +325,9 @@ fn roas(r: &ModelReport) -> Vec<Block> {
     vec![
         Block::Paragraph(format!(
             "Each channel's contribution to {} over the training weeks and its return on ad spend (contribution over \
-             spend), with {} HDIs.",
+             spend), with {}% HDIs.",
             r.model.target,
-            percent(r.hdi_prob)
+            super::number(100.0 * r.hdi_prob, 0)
         )),
         table(&columns, rows),
     ]
@@ -654,6 +654,7 @@ mod tests {
         ));
         assert!(html.contains("<div class=\"value\">5.2%</div>"), "MAPE as a percentage");
         assert!(html.contains("the promoted version of"));
+        assert!(html.contains("with 94% HDIs"));
         // The optimized plan (400 + 800) against the historical mix (600 + 600): same budget, 0% gain.
         assert!(html.contains("<td>total</td><td class=\"number\">1,200</td><td class=\"number\">2,400</td><td class=\"number\">1,200</td>"));
         assert!(html.contains("<td class=\"number\">–</td>"), "a NULL final-model response reads as a dash");
