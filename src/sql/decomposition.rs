@@ -56,7 +56,7 @@ type RoasRow = (String, f64, f64, f64, f64, f64, f64, f64, Option<String>);
 
 /// In-sample return on ad spend per channel: total contribution over total spend; in a panel,
 /// per geo and over all geos (geo NULL).
-fn channel_roas(id: i64, hdi_prob: f64) -> Vec<RoasRow> {
+pub(super) fn channel_roas(id: i64, hdi_prob: f64) -> Vec<RoasRow> {
     super::check_hdi_prob(hdi_prob);
     let fit = load(id);
     let components = decomposition(&fit.model, &fit.trace);

@@ -13,6 +13,7 @@ mod optimize;
 mod plot;
 mod predict;
 mod refit;
+mod report;
 mod schedule;
 mod simulate;
 mod source;

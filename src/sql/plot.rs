@@ -6,8 +6,9 @@ use super::error::raise;
 use super::model_ref;
 use super::store::load;
 use mmm_engine::inference::Fit;
+use mmm_engine::model::Dataset;
 use mmm_engine::optimize::curves::response_curve;
-use mmm_engine::optimize::{Horizon, Planner, Utility};
+use mmm_engine::optimize::{BudgetReport, Horizon, Planner, Utility};
 use mmm_engine::plot::{self, AllocationBar, Band, Curve};
 use mmm_engine::posterior::{decomposition, of_geo};
 use pgrx::prelude::*;
@@ -57,7 +58,12 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
     let document = match kind {
         "response_curves" => response_curves(&fit, &geos, &target, hdi_prob),
         "contributions" => contributions(&fit, &geos, &target, hdi_prob),
-        "allocation" => allocation(&fit, geo.map(|_| geos[0]), &target, budget, num_periods as usize, hdi_prob),
+        "allocation" => allocation(
+            &plan(&fit, budget, num_periods as usize, hdi_prob),
+            &fit.panel.channel_names(),
+            geo.map(|_| geos[0]),
+            &target,
+        ),
         _ => posterior(&fit, geo, hdi_prob),
     };
     match geo {
@@ -68,7 +74,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
 }
 
 /// The geos a picture shows: the one `geo` names, or all (geo 0 alone for a national model).
-fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
+pub(super) fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
     let labels = &fit.panel.geos;
     match geo {
         None => (0..labels.len().max(1)).collect(),
@@ -90,7 +96,7 @@ fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
 /// Each channel's curve up to 1.5 times its largest week, marking its mean weekly spend. Over
 /// several geos: the sum of the geos' curves at the same spend in each geo, up to 1.5 times the
 /// largest week of any geo, marking the mean over geos of each geo's mean weekly spend.
-fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
+pub(super) fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
     let curves: Vec<Curve> = (0..fit.panel.channel_names().len())
         .map(|m| {
             let largest = geos.iter().map(|&g| largest_week(fit, g, m)).fold(0.0, f64::max);
@@ -112,7 +118,7 @@ fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> St
 
 /// The weekly decomposition (channels first, so they keep their colours) and the target, summed
 /// over the geos shown.
-fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
+pub(super) fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
     let mut components = decomposition(&fit.model, &fit.trace);
     components.sort_by_key(|c| c.group != "channels");
     let weeks = fit.model.design.weeks();
@@ -133,23 +139,19 @@ fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> Stri
 
 /// The optimal allocation of `budget` (default: the historical mean weekly total, over every
 /// geo of a panel) against the historical mix of the last `num_periods` weeks, as
-/// `mmm_optimize_budget` reports them by default (with carry-in). A panel's budget is allocated
-/// over all its (geo, channel) cells; the picture shows geo `geo`'s cells of that allocation,
-/// or by default each channel summed over geos (its responses added up draw by draw).
-fn allocation(
-    fit: &Fit,
-    geo: Option<usize>,
-    target: &str,
-    budget: Option<f64>,
-    num_periods: usize,
-    hdi_prob: f64,
-) -> String {
-    let budget = budget.unwrap_or_else(|| fit.panel.data.iter().map(|d| d.mean_weekly_spend()).sum());
-    let report = Planner::new(fit, Horizon { num_periods, carry_in: true })
+/// `mmm_optimize_budget` reports them by default (with carry-in); a panel's budget is allocated
+/// over all its (geo, channel) cells.
+pub(super) fn plan(fit: &Fit, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> BudgetReport {
+    let budget = budget.unwrap_or_else(|| fit.panel.data.iter().map(Dataset::mean_weekly_spend).sum());
+    Planner::new(fit, Horizon { num_periods, carry_in: true })
         .optimize(budget, None, Utility::Mean, hdi_prob)
-        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
+        .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()))
+}
+
+/// The bars of a plan: geo `geo`'s cells of a panel's allocation, or by default each channel
+/// summed over geos (its responses added up draw by draw).
+pub(super) fn allocation(report: &BudgetReport, channels: &[String], geo: Option<usize>, target: &str) -> String {
     let (now, then) = (&report.historical, &report.optimized);
-    let channels = fit.panel.channel_names();
     let n = channels.len();
     let spend = |o: &mmm_engine::optimize::Outcome, m: usize| match geo {
         Some(g) => o.budgets[g * n + m],
@@ -173,7 +175,7 @@ fn allocation(
 
 /// Intervals of the channel parameters and the noise scale, which share a scale of about 0-10:
 /// of every geo, or of geo `geo` and those shared by all geos.
-fn posterior(fit: &Fit, geo: Option<&str>, hdi_prob: f64) -> String {
+pub(super) fn posterior(fit: &Fit, geo: Option<&str>, hdi_prob: f64) -> String {
     let blocks = fit
         .model
         .space()

@@ -41,7 +41,7 @@ by_model!("mmm_fit_metrics", mmm_fit_metrics_by_id, mmm_fit_metrics_by_name, () 
 type SummaryRow = (String, Option<String>, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<String>);
 
 /// One row per scalar parameter, in the model's units, as ArviZ's `az.summary` prints them.
-fn summary(id: i64) -> Vec<SummaryRow> {
+pub(super) fn summary(id: i64) -> Vec<SummaryRow> {
     let fit = load(id);
     let rows: Vec<_> = fit
         .model
@@ -76,7 +76,7 @@ type MetricsRow = (f64, f64, f64, Option<f64>, Option<f64>, Option<i32>, Option<
 
 /// Goodness of fit of the posterior mean (original units) and the sampler's health: over all
 /// rows (geo NULL) and, for a panel, per geo.
-fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
+pub(super) fn fit_metrics_row(id: i64) -> Vec<MetricsRow> {
     let fit = load(id);
     let (panel, weeks) = (&fit.panel, fit.panel.dates().len());
     let mean = fitted_mean(&decomposition(&fit.model, &fit.trace));

@@ -2,6 +2,14 @@
 //! one self-contained document (inline CSS and SVG; no scripts, no external resources) that
 //! an analyst can open from disk or send by e-mail. Every piece of text from the caller is
 //! escaped here, in one place, so a model or channel name is always shown as text.
+//! `model.rs` lays out the report of one fitted model.
+
+mod model;
+
+pub use model::{
+    model_page, Backtest, BacktestFold, ChannelRoas, Charts, Diagnostics, ModelFacts, ModelReport, MonitorRun,
+    ParameterSummary, Plan,
+};
 
 use crate::plot::escape;
 use std::fmt::Write;
