@@ -9,6 +9,7 @@
 //! The density is a [`Density`]: a parameter space, a mean of components and a sum of terms.
 //! A [`Model`] is the one a config describes, over its scaled data.
 
+use super::calibration::{check_lift_tests, Lift};
 use super::design::{Dataset, Design, Panel, Scales};
 use super::likelihood::Observation;
 use super::mean::{Columns, Intercept, Linear, Mean, MeanComponent};
@@ -105,6 +106,8 @@ pub struct Model {
     media: Arc<Media>,
     /// The likelihood term, also among the density's.
     observation: Arc<Observation>,
+    /// The lift tests' term, also among the density's, when the fit has lift tests.
+    lift: Option<Arc<Lift>>,
 }
 
 impl Model {
@@ -190,9 +193,19 @@ impl Model {
             sigma_at: over("y_sigma", None)?,
             nu,
         });
-        let terms: Vec<Arc<dyn Term>> = vec![Arc::new(Priors), Arc::clone(&observation) as Arc<dyn Term>];
+        let mut terms: Vec<Arc<dyn Term>> = vec![Arc::new(Priors), Arc::clone(&observation) as Arc<dyn Term>];
+        let lift = if config.lift_tests.is_empty() {
+            None
+        } else {
+            check_lift_tests(&config.lift_tests, config.lift_likelihood, channels.len(), panel.geos.len())?;
+            let nu = config.lift_nu.unwrap_or(f64::NAN);
+            let kind = (config.lift_likelihood, nu, config.saturation);
+            let lift = Arc::new(Lift::new(&config.lift_tests, kind, &media.saturation, channels.len(), &scales));
+            terms.push(Arc::clone(&lift) as Arc<dyn Term>);
+            Some(lift)
+        };
         let density = Density { space, mean: Mean::new(components), terms };
-        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media, observation })
+        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media, observation, lift })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -251,6 +264,12 @@ impl Model {
     /// Adstock and saturation parameters of one channel (in the first geo of a panel).
     pub fn channel_params(&self, theta: &[f64], channel: usize) -> ChannelParams {
         self.media.params(theta, channel)
+    }
+
+    /// The model's lift of each of the spec's lift tests in original units at parameter values
+    /// `theta`; empty without lift tests.
+    pub fn lift_estimates(&self, theta: &[f64]) -> Vec<f64> {
+        self.lift.as_ref().map_or_else(Vec::new, |l| l.estimates(theta))
     }
 
     /// Adstock and saturation parameters of one channel in geo `geo` (an index into `geos`).

@@ -2,6 +2,7 @@
 //! matrices, and the log posterior (a sum of terms over a mean of components) with its
 //! analytic gradient.
 
+pub mod calibration;
 pub mod constraint;
 pub mod density;
 pub mod design;

@@ -3,6 +3,7 @@
 //! parameter has its prior. Sampler settings are `inference::SamplerSettings`; the flat user
 //! config that holds both is `inference::FitConfig`.
 
+use super::calibration::{LiftLikelihood, LiftTest};
 use super::constraint::Support;
 use super::design::{ScaleOver, Scaling};
 use super::prior::{Prior, PriorError};
@@ -48,6 +49,16 @@ pub struct ModelSpec {
     /// A panel's default priors: independent per geo, partially pooled, or shared.
     #[serde(skip_serializing_if = "Pooling::is_default")]
     pub pooling: Pooling,
+    /// How lift tests' measured lifts vary around the model's (MODEL-R2.md §4.1).
+    #[serde(skip_serializing_if = "LiftLikelihood::is_default")]
+    pub lift_likelihood: LiftLikelihood,
+    /// Degrees of freedom of the Student-t lift likelihood.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lift_nu: Option<f64>,
+    /// The lift tests the fit is calibrated with: rows of data stored beside the model (the
+    /// SQL layer reads them from a table), not a config key.
+    #[serde(skip)]
+    pub lift_tests: Vec<LiftTest>,
 }
 
 /// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
@@ -86,6 +97,9 @@ impl Default for ModelSpec {
             priors: BTreeMap::new(),
             scaling: Scaling::default(),
             pooling: Pooling::None,
+            lift_likelihood: LiftLikelihood::Normal,
+            lift_nu: None,
+            lift_tests: Vec::new(),
         }
     }
 }
@@ -105,6 +119,8 @@ pub enum SpecError {
     UnknownCoordinate { param: String, coord: String },
     #[error("priors.{param}: {dist} has support {support}, but {param} must lie in {domain}")]
     Support { param: String, dist: String, support: String, domain: String },
+    #[error("lift_tests row {row}: {reason}")]
+    LiftTest { row: usize, reason: String },
 }
 
 impl SpecError {
@@ -119,6 +135,9 @@ impl SpecError {
                 "Key per-channel priors by the channel names given to the fit.".into()
             }
             SpecError::Support { domain, .. } => format!("Choose a distribution whose support lies in {domain}."),
+            SpecError::LiftTest { .. } => {
+                "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0.".into()
+            }
         }
     }
 }
@@ -131,14 +150,14 @@ impl ModelSpec {
         Ok(spec)
     }
 
-    /// The config keys of a spec: those of its stored form, and the panel keys a national
-    /// spec leaves out of it.
+    /// The config keys of a spec: those of its stored form, and the optional keys (panel,
+    /// lift-test) a default spec leaves out of it.
     pub fn keys() -> Vec<String> {
         let mut keys: Vec<String> = match serde_json::to_value(ModelSpec::default()) {
             Ok(Value::Object(obj)) => obj.into_iter().map(|(k, _)| k).collect(),
             _ => unreachable!("a spec serialises as an object"),
         };
-        keys.extend(["pooling".to_string(), "scaling".to_string()]);
+        keys.extend(["pooling", "scaling", "lift_likelihood", "lift_nu"].map(String::from));
         keys.sort();
         keys
     }
@@ -150,7 +169,16 @@ impl ModelSpec {
             value: self.l_max.to_string(),
             allowed: format!("1 to {MAX_L_MAX}"),
         })?;
-        check_range("yearly_seasonality", self.yearly_seasonality <= 26, self.yearly_seasonality, "0 to 26")
+        check_range("yearly_seasonality", self.yearly_seasonality <= 26, self.yearly_seasonality, "0 to 26")?;
+        let student_t = self.lift_likelihood == LiftLikelihood::StudentT;
+        match self.lift_nu {
+            None if student_t => Err(SpecError::Config("lift_nu: the student_t lift likelihood needs lift_nu".into())),
+            Some(nu) if !student_t => {
+                Err(SpecError::Config(format!("lift_nu = {nu}: only the student_t lift likelihood has a nu")))
+            }
+            Some(nu) => check_range("lift_nu", nu.is_finite() && nu > 0.0, nu, "a number > 0"),
+            None => Ok(()),
+        }
     }
 }
 

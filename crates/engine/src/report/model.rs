@@ -521,6 +521,7 @@ mod tests {
             cells,
             geos: vec![GeoTotal { geo: None, budget, response: band(2.0 * budget) }],
             total: band(channels.iter().map(|c| c.mean).sum()),
+            by_channel: (0..2).map(|m| band(channels.iter().skip(m).step_by(2).map(|c| c.mean).sum())).collect(),
             channels,
             budgets,
             utility: 0.0,

@@ -23,7 +23,7 @@ mod spec;
 
 pub use generator::{simulate, Baseline, ModelTruth, Simulated};
 pub use panel::{simulate_panel, PanelSpec, SimulatedPanel};
-pub use presets::{example_process, geo_panel, geo_panel_short_on_signal, tv_social_search};
+pub use presets::{correlated_channels, example_process, geo_panel, geo_panel_short_on_signal, tv_social_search};
 pub use spec::{
     AdstockSpec, ChannelSpec, ControlPattern, ControlSpec, SaturationSpec, Seasonality, SimulationError,
     SimulationSpec, SpendPattern, Trend, MAX_WEEKS,

@@ -109,6 +109,37 @@ pub fn geo_panel_short_on_signal(seed: u64) -> PanelSpec {
     PanelSpec { short_on_signal: 3, ..geo_panel(seed) }
 }
 
+/// Two channels whose spend moves together: both follow one weekly marketing budget (the
+/// control `budget`, seasonal with noise, no effect of its own: gamma 0) with only 10 %
+/// (log sd) noise each, so that their spend correlates at about 0.9 and the target alone barely
+/// tells their effects apart. `online` (lam 2, effect 250) and `offline` (alpha 0.4, lam 1,
+/// effect 120) differ in curve and size; intercept 400, noise sd 25, 104 weeks. Fits leave
+/// `budget` out of the controls: it is the confounder, not a driver.
+pub fn correlated_channels(seed: u64) -> SimulationSpec {
+    let follows = |noise| SpendPattern::FollowsControl { control: "budget".into(), per_unit: 20.0, noise };
+    SimulationSpec {
+        start: "2022-01-02".into(),
+        weeks: 104,
+        channels: vec![
+            geometric_logistic("online", follows(0.1), 0.2, 2.0, 250.0),
+            geometric_logistic("offline", follows(0.1), 0.4, 1.0, 120.0),
+        ],
+        controls: vec![ControlSpec {
+            name: "budget".into(),
+            pattern: ControlPattern::Seasonal { level: 100.0, amplitude: 0.5, peak_day: 300.0, noise_sd: 25.0 },
+            gamma: 0.0,
+        }],
+        intercept: 400.0,
+        trend: Trend::default(),
+        seasonality: Seasonality::default(),
+        noise_sd: 25.0,
+        scale: 1.0,
+        adstock_first: true,
+        scale_spend: true,
+        seed,
+    }
+}
+
 /// The model's default transforms: geometric adstock (l_max 8, normalised), logistic saturation
 /// with amplitude 1.
 fn geometric_logistic(name: &str, spend: SpendPattern, alpha: f64, lam: f64, effect: f64) -> ChannelSpec {

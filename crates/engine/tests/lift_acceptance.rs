@@ -1,0 +1,101 @@
+//! Lift tests against PyMC-Marketing 1.3.0 (issue #14 acceptance): the example data's standard
+//! national fit (yearly seasonality 2, controls event_1, event_2, t, 1.3's default priors)
+//! calibrated with one lift test per channel, the Normal lift likelihood. The engine's posterior
+//! means of every parameter, and of each test's estimated lift, equal 1.3's (nutpie, 4 chains ×
+//! 1000 + 1000, `add_lift_test_measurements`) within 3 combined Monte Carlo standard errors.
+//! `scripts/reference/lift_r2.py` writes `fixtures/lift_r2.json`: the tests, the sampler
+//! settings, and 1.3's posterior means and MCSEs.
+
+mod common;
+
+use mmm_engine::inference::diagnostics::{mcse_mean, rhat};
+use mmm_engine::inference::{fit, Control, FitConfig};
+use mmm_engine::model::calibration::LiftTest;
+use serde_json::{json, Map, Value};
+
+const REFERENCE: &str = "tests/fixtures/lift_r2.json";
+
+/// `|ours − theirs|` in combined MCSE, from our draws (`chains × draws`) and 1.3's mean and MCSE.
+fn distance(draws: ndarray::ArrayView2<f64>, theirs: f64, their_mcse: f64) -> (f64, f64) {
+    let ours = draws.mean().unwrap();
+    (ours, (ours - theirs).abs() / (mcse_mean(draws).powi(2) + their_mcse.powi(2)).sqrt())
+}
+
+#[test]
+fn lift_calibrated_posterior_matches_pymc_marketing_1_3() {
+    let reference: Value = serde_json::from_str(&std::fs::read_to_string(REFERENCE).unwrap()).unwrap();
+    let data = common::example_dataset();
+    let s = &reference["sampler"];
+    let mut config = FitConfig::from_json(&json!({
+        "yearly_seasonality": 2, "chains": s["chains"], "tune": s["tune"], "draws": s["draws"], "seed": s["seed"],
+    }))
+    .unwrap();
+    config.spec.lift_tests = reference["lift_tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| LiftTest {
+            channel: data.channel_names.iter().position(|c| *c == t["channel"]).unwrap(),
+            geo: None,
+            x: t["x"].as_f64().unwrap(),
+            delta_x: t["delta_x"].as_f64().unwrap(),
+            delta_y: t["delta_y"].as_f64().unwrap(),
+            sigma: t["sigma"].as_f64().unwrap(),
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let fit = fit(config, data, "y", |_| Control::Continue).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+
+    let parameters = reference["parameters"].as_array().unwrap();
+    let (mut failures, mut report, mut compared, mut max_rhat) = (Vec::new(), Vec::new(), 0, 0.0_f64);
+    for block in fit.model.space().blocks() {
+        for element in 0..block.len() {
+            let labels = block.labels(element);
+            let coord: Map<String, Value> =
+                block.dims.iter().zip(&labels).map(|(d, l)| (d.name.clone(), json!(l))).collect();
+            let label = format!("{}[{}]", block.name, labels.join(","));
+            let theirs = parameters
+                .iter()
+                .find(|p| p["name"] == block.name.as_str() && p["coord"] == Value::Object(coord.clone()))
+                .unwrap_or_else(|| panic!("1.3 has no {label}"));
+            let draws = fit.trace.parameter(block.offset() + element);
+            let (m, s) = (theirs["mean"].as_f64().unwrap(), theirs["mcse"].as_f64().unwrap());
+            let (ours, z) = distance(draws.view(), m, s);
+            max_rhat = max_rhat.max(rhat(draws.view()));
+            report.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2})"));
+            if z > 3.0 {
+                failures.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2} combined MCSE)"));
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, parameters.len(), "1.3 has parameters the engine lacks");
+
+    // Each test's estimated lift in original units, per draw.
+    let lifts: Vec<Vec<f64>> = fit.trace.draws().map(|theta| fit.model.lift_estimates(theta)).collect();
+    let per_chain = fit.trace.draws_per_chain();
+    for (i, (m, s)) in reference["estimated_lift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(reference["estimated_lift_mcse"].as_array().unwrap())
+        .enumerate()
+    {
+        let (m, s) = (m.as_f64().unwrap(), s.as_f64().unwrap());
+        let draws =
+            ndarray::Array2::from_shape_fn((fit.trace.chains.len(), per_chain), |(c, d)| lifts[c * per_chain + d][i]);
+        let (ours, z) = distance(draws.view(), m, s);
+        report.push(format!("estimated lift {i}: {ours:.2} vs {m:.2} ({z:.2})"));
+        if z > 3.0 {
+            failures.push(format!("estimated lift {i}: {ours:.2} vs {m:.2} ({z:.2} combined MCSE)"));
+        }
+    }
+    println!(
+        "{}\nmax r_hat {max_rhat:.3}, {} divergences, fit {seconds:.1} s (1.3 + nutpie: {:.0} s)",
+        report.join("\n"),
+        fit.trace.divergences(),
+        reference["seconds"].as_f64().unwrap()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("; "));
+}
