@@ -5,8 +5,10 @@
 
 use super::constraint::Support;
 use super::design::{ScaleOver, Scaling};
+use super::events::Event;
 use super::prior::{Prior, PriorError};
 use super::space::{BlockPrior, Handle, ParameterSpace, Transform};
+use super::trend::{TrendSpec, MAX_CHANGEPOINTS};
 use crate::transforms::adstock::{check_l_max, MAX_L_MAX};
 use crate::transforms::{AdstockKind, SaturationKind};
 use serde::{Deserialize, Serialize};
@@ -48,6 +50,13 @@ pub struct ModelSpec {
     /// A panel's default priors: independent per geo, partially pooled, or shared.
     #[serde(skip_serializing_if = "Pooling::is_default")]
     pub pooling: Pooling,
+    /// A linear trend with changepoints (MODEL-R2.md §6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendSpec>,
+    /// The events of `mmm_fit(..., events)`: rows of a table, stored beside the spec, not a
+    /// config key.
+    #[serde(skip)]
+    pub events: Vec<Event>,
 }
 
 /// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
@@ -86,6 +95,8 @@ impl Default for ModelSpec {
             priors: BTreeMap::new(),
             scaling: Scaling::default(),
             pooling: Pooling::None,
+            trend: None,
+            events: Vec::new(),
         }
     }
 }
@@ -138,7 +149,7 @@ impl ModelSpec {
             Ok(Value::Object(obj)) => obj.into_iter().map(|(k, _)| k).collect(),
             _ => unreachable!("a spec serialises as an object"),
         };
-        keys.extend(["pooling".to_string(), "scaling".to_string()]);
+        keys.extend(["pooling".to_string(), "scaling".to_string(), "trend".to_string()]);
         keys.sort();
         keys
     }
@@ -150,7 +161,16 @@ impl ModelSpec {
             value: self.l_max.to_string(),
             allowed: format!("1 to {MAX_L_MAX}"),
         })?;
-        check_range("yearly_seasonality", self.yearly_seasonality <= 26, self.yearly_seasonality, "0 to 26")
+        check_range("yearly_seasonality", self.yearly_seasonality <= 26, self.yearly_seasonality, "0 to 26")?;
+        match self.trend {
+            Some(t) => check_range(
+                "trend.changepoints",
+                (1..=MAX_CHANGEPOINTS).contains(&t.changepoints),
+                t.changepoints,
+                &format!("1 to {MAX_CHANGEPOINTS}"),
+            ),
+            None => Ok(()),
+        }
     }
 }
 
@@ -257,10 +277,35 @@ pub fn panel_parameter_space(
         let nu = json!({"dist": "Gamma", "alpha": 2, "beta": 0.1, "dims": []});
         builder.block("likelihood_nu", None, Domain::Positive, nu)?;
     }
+    mu_effects(spec, &mut builder)?;
     if let Some(unused) = spec.priors.keys().find(|k| !builder.used.contains(k)) {
         return Err(SpecError::UnknownParameter(unused.clone()));
     }
     Ok(builder.space)
+}
+
+/// The blocks of the trend and the events, after the others so that a model without them keeps
+/// its parameter vector. Like 1.3's defaults they have no geo dim (one trend and one effect per
+/// event for every geo); a prior with `"dims": ["geo", ...]` gives each geo its own.
+fn mu_effects(spec: &ModelSpec, builder: &mut Builder) -> Result<(), SpecError> {
+    if let Some(trend) = spec.trend {
+        builder.space.add_dim("changepoint", (0..trend.changepoints).map(|m| m.to_string()).collect());
+        let laplace = json!({"dist": "Laplace", "mu": 0, "b": 0.25, "dims": ["changepoint"]});
+        builder.block("trend_delta", Some("changepoint"), Domain::Real, laplace)?;
+        if trend.include_intercept {
+            let normal = json!({"dist": "Normal", "mu": 0, "sigma": 0.05, "dims": []});
+            builder.block("trend_k", None, Domain::Real, normal)?;
+        }
+    }
+    if !spec.events.is_empty() {
+        builder.space.add_dim("event", spec.events.iter().map(|e| e.name.clone()).collect());
+        let gamma = json!({"dist": "Gamma", "mu": 7, "sigma": 1, "dims": []});
+        builder.block("event_sigma", Some("event"), Domain::Positive, gamma)?;
+        // 1.3 has no default effect size; one per event, Normal(0, 1) in scaled units.
+        let normal = json!({"dist": "Normal", "mu": 0, "sigma": 1, "dims": ["event"]});
+        builder.block("event_effect_size", Some("event"), Domain::Real, normal)?;
+    }
+    Ok(())
 }
 
 /// The default prior of `name` (over `dim` and, in a panel, `geo`) under the spec's pooling

@@ -52,3 +52,35 @@ pub fn peak_memory_mb() -> f64 {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
+
+/// Largest error of `model`'s analytic gradient, relative to max(1, |finite difference|),
+/// beyond the finite difference's rounding noise, at `points` random points within ±1 of the
+/// start in every unconstrained coordinate; panics past 1e-6 naming the coordinate.
+pub fn worst_gradient_error(model: &mmm_engine::model::Model, seed: u64, points: usize) -> f64 {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let dim = model.dim();
+    let mut scratch = model.scratch();
+    let (mut grad, mut other) = (vec![0.0; dim], vec![0.0; dim]);
+    let center = model.initial_point();
+    let mut worst: f64 = 0.0;
+    for _ in 0..points {
+        let u: Vec<f64> = center.iter().map(|c| c + rng.random_range(-1.0..1.0)).collect();
+        let lp = model.logp_grad(&u, &mut grad, &mut scratch);
+        assert!(lp.is_finite(), "log density not finite at {u:?}");
+        for i in 0..dim {
+            let h = 1e-4;
+            let mut at = |step: f64| {
+                let mut v = u.clone();
+                v[i] += step * h;
+                model.logp_grad(&v, &mut other, &mut scratch)
+            };
+            let fd = (8.0 * (at(1.0) - at(-1.0)) - (at(2.0) - at(-2.0))) / (12.0 * h);
+            let noise = 1e-10 * lp.abs();
+            let err = ((grad[i] - fd).abs() - noise).max(0.0) / fd.abs().max(1.0);
+            assert!(err < 1e-6, "coordinate {i}: analytic {} vs finite difference {fd}", grad[i]);
+            worst = worst.max(err);
+        }
+    }
+    worst
+}
