@@ -256,7 +256,11 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
                 shown(end.map(|d| d.to_string()))
             );
             let bad = |message: &str, hint: &str| -> ! {
-                raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, format!("events row {described}: {message}"), hint)
+                raise(
+                    PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                    format!("events row {described}: {message}"),
+                    hint,
+                )
             };
             let (Some(name), Some(start), Some(end)) = (name, start, end) else {
                 bad("name, start_date and end_date must not be NULL", "Give every event a name and both dates.")

@@ -48,7 +48,9 @@ fn a_trend_break_is_recovered() {
         })
         .count() as f64
         / weeks as f64;
-    eprintln!("trend RMSE {rmse:.1} over a range of {range:.0}; slopes {rise:.2} and {fall:.2}; 90% coverage {covered:.2}");
+    eprintln!(
+        "trend RMSE {rmse:.1} over a range of {range:.0}; slopes {rise:.2} and {fall:.2}; 90% coverage {covered:.2}"
+    );
     assert!(rmse < 0.1 * range, "RMSE {rmse}");
     assert!((rise - RISE).abs() < 0.25 * RISE, "rise {rise}");
     assert!((fall - FALL).abs() < 0.25 * FALL.abs(), "fall {fall}");
