@@ -15,3 +15,19 @@ ALTER TABLE mmm.model_events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY visible_model ON mmm.model_events
     USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
 GRANT SELECT, INSERT, DELETE ON mmm.model_events TO PUBLIC;
+-- mmm_fit takes events (a table of name, start_date, end_date) as its last argument.
+DROP FUNCTION mmm_fit(regclass, text, text, text[], text[], jsonb, text, text);
+CREATE  FUNCTION "mmm_fit"(
+	"source" regclass, /* PgRelation */
+	"date_column" TEXT, /* & str */
+	"target_column" TEXT, /* & str */
+	"channel_columns" TEXT[], /* Vec < String > */
+	"control_columns" TEXT[] DEFAULT '{}', /* Vec < String > */
+	"config" jsonb DEFAULT '{}', /* JsonB */
+	"name" TEXT DEFAULT NULL, /* Option < & str > */
+	"geo_column" TEXT DEFAULT NULL, /* Option < & str > */
+	"events" regclass DEFAULT NULL /* Option < PgRelation > */
+) RETURNS bigint /* i64 */
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_fit_wrapper';

@@ -16,8 +16,8 @@ UNION ALL SELECT 'black_friday', max(week) + 10, max(week) + 12 FROM trend_train
 
 SELECT mmm_fit('trend_training', 'week', 'sales', ARRAY['tv', 'social'], config => :'config',
                name => 'trend_shop', events => 'promos') AS model_id \gset
-SELECT name, start_date - m.first_date AS starts_day, end_date - start_date AS days
-FROM mmm.model_events e JOIN mmm.models m ON m.id = e.model_id WHERE model_id = :model_id ORDER BY name;
+SELECT e.name, e.start_date - m.first_date AS starts_day, e.end_date - e.start_date AS days
+FROM mmm.model_events e JOIN mmm.models m ON m.id = e.model_id WHERE e.model_id = :model_id ORDER BY e.name;
 SELECT spec -> 'trend' AS trend, spec ? 'events' AS events_in_spec FROM mmm.models WHERE id = :model_id;
 SELECT parameter, count(*) AS elements, string_agg(coordinate, ',' ORDER BY coordinate) AS coordinates
 FROM mmm_summary(:model_id) WHERE parameter ~ '^(trend|event)' GROUP BY parameter ORDER BY parameter;

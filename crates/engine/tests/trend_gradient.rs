@@ -44,7 +44,7 @@ fn trend_and_event_gradients_match_finite_differences() {
     let per_geo = json!({"trend": {"changepoints": 6, "include_intercept": true}, "priors": {
         "trend_delta": {"dist": "Laplace", "mu": 0, "b": 0.25, "dims": ["geo", "changepoint"]},
         "trend_k": {"dist": "Normal", "mu": 0, "sigma": 0.05, "dims": "geo"},
-        "event_sigma": {"dist": "Gamma", "mu": 7, "sigma": 1, "dims": ["event"]},
+        "event_sigma": {"dist": "Gamma", "mu": 7, "sigma": 1, "dims": ["geo"]},
         "event_effect_size": {"dist": "Normal", "mu": 0, "sigma": 1, "dims": ["geo", "event"]},
     }});
     let cases = [

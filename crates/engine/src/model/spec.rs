@@ -299,8 +299,9 @@ fn mu_effects(spec: &ModelSpec, builder: &mut Builder) -> Result<(), SpecError> 
     }
     if !spec.events.is_empty() {
         builder.space.add_dim("event", spec.events.iter().map(|e| e.name.clone()).collect());
+        // One width for all events, as 1.3's default (and per geo if its prior says so).
         let gamma = json!({"dist": "Gamma", "mu": 7, "sigma": 1, "dims": []});
-        builder.block("event_sigma", Some("event"), Domain::Positive, gamma)?;
+        builder.block("event_sigma", None, Domain::Positive, gamma)?;
         // 1.3 has no default effect size; one per event, Normal(0, 1) in scaled units.
         let normal = json!({"dist": "Normal", "mu": 0, "sigma": 1, "dims": ["event"]});
         builder.block("event_effect_size", Some("event"), Domain::Real, normal)?;
