@@ -45,7 +45,7 @@ SELECT count(DISTINCT component) FILTER (WHERE component IN ('trend', 'events'))
 FROM mmm_contributions(:refit_id);
 
 -- Bad rows: an ERROR naming the row, nothing written.
-SELECT count(*) AS models_before FROM mmm.models \gset
+SELECT (SELECT count(*) FROM mmm.models) AS models_before, (SELECT count(*) FROM mmm.model_events) AS events_before \gset
 CREATE TABLE bad_promos (LIKE promos);
 INSERT INTO bad_promos VALUES ('ok', '2024-01-01', '2024-01-03'), (NULL, '2024-02-01', '2024-02-02');
 SELECT mmm_fit('trend_training', 'week', 'sales', ARRAY['tv', 'social'], config => :'config', events => 'bad_promos');
@@ -60,4 +60,5 @@ SELECT mmm_fit('trend_training', 'week', 'sales', ARRAY['tv', 'social'], config 
 SELECT mmm_fit('trend_training', 'week', 'sales', ARRAY['tv', 'social'], config => '{"trend": {"changepoints": 0}}');
 SELECT mmm_fit('trend_training', 'week', 'sales', ARRAY['tv', 'social'],
                config => '{"priors": {"event_sigma": {"dist": "Gamma", "mu": 7, "sigma": 1}}}');
-SELECT count(*) = :models_before AS nothing_written FROM mmm.models;
+SELECT count(*) = :models_before AND (SELECT count(*) FROM mmm.model_events) = :events_before AS nothing_written
+FROM mmm.models;
