@@ -38,7 +38,7 @@ FROM mmm_predict(:model_id, 'trend_next') p JOIN trend_shop s ON s.week = p.date
 
 -- A refit fits the stored events again, whatever the table holds now.
 DELETE FROM promos WHERE name = 'spring_sale';
-SELECT mmm_refit('trend_shop', config => '{"draws": 40}') AS refit_id \gset
+SELECT mmm_refit('trend_shop', config => '{"draws": 40, "progress": false}') AS refit_id \gset
 SELECT count(*) AS events, string_agg(name, ',' ORDER BY name) AS names
 FROM mmm.model_events WHERE model_id = :refit_id;
 SELECT count(DISTINCT component) FILTER (WHERE component IN ('trend', 'events')) AS both_components
