@@ -205,3 +205,18 @@ ALTER TABLE mmm.model_data ADD CONSTRAINT model_data_key UNIQUE NULLS NOT DISTIN
 -- earlier releases, which refit cold.
 ALTER TABLE mmm.models ADD COLUMN adaptation jsonb;
 COMMENT ON COLUMN mmm.models.adaptation IS 'Where each chain ended (step_size, inv_mass, position, unconstrained) and the parameters'' labels: what a warm-started mmm_refit of the next version begins from; NULL before 0.4.0';
+-- 0.5.0, events: the rows of mmm_fit(..., events) each model was fitted with, so that its
+-- answers (and mmm_refit) use the same event windows whatever happens to the events table.
+CREATE TABLE mmm.model_events (
+    model_id   bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    name       text NOT NULL,
+    start_date date NOT NULL,
+    end_date   date NOT NULL,
+    PRIMARY KEY (model_id, name)
+);
+COMMENT ON TABLE mmm.model_events IS 'The events (name, start_date, end_date) of each model fitted with mmm_fit(..., events)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.model_events', '');
+ALTER TABLE mmm.model_events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_model ON mmm.model_events
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+GRANT SELECT, INSERT, DELETE ON mmm.model_events TO PUBLIC;

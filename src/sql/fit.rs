@@ -112,7 +112,8 @@ pub fn fit_and_store_from(
 
 /// Fits PyMC-Marketing's MMM to the weekly rows of `source` and stores it; returns its id.
 /// With `geo_column`, the rows are a panel, one per (date, geo), and the model is one over all
-/// geos (PyMC-Marketing's `MMM(dims=("geo",))`).
+/// geos (PyMC-Marketing's `MMM(dims=("geo",))`). With `events`, a table of `(name,
+/// start_date, end_date)`, each event adds a Gaussian bump around its window.
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
@@ -124,8 +125,12 @@ fn mmm_fit(
     config: default!(JsonB, "'{}'"),
     name: default!(Option<&str>, "NULL"),
     geo_column: default!(Option<&str>, "NULL"),
+    events: default!(Option<PgRelation>, "NULL"),
 ) -> i64 {
-    let options = options(&config.0);
+    let mut options = options(&config.0);
+    if let Some(events) = &events {
+        options.config.spec.events = source::read_events(events);
+    }
     let data = source::read_panel(
         &source,
         date_column,

@@ -78,6 +78,8 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     let own = |k: &str| k == "priors" || k == "warm_start";
     merged.extend(overrides.iter().filter(|(k, _)| !own(k)).map(|(k, v)| (k.clone(), v.clone())));
     let mut options = fit::options(&Value::Object(merged));
+    // The events stored with the version, before its priors are matched to its parameters.
+    options.config.spec.events = store::events_of(id);
     // A panel keeps its stored spec's priors (see store::read); a national model takes its
     // stored resolved priors.
     let mut priors = match geo_column {

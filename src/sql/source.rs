@@ -6,6 +6,7 @@ use super::error::{raise, raise_fit};
 use super::store::from_pg_date;
 use mmm_engine::calendar::Date;
 use mmm_engine::model::design::Panel;
+use mmm_engine::model::events::Event;
 use mmm_engine::model::Dataset;
 use pgrx::prelude::*;
 use pgrx::PgRelation;
@@ -206,4 +207,61 @@ fn check_columns(
             Some(_) => {}
         }
     }
+}
+
+/// The events of `mmm_fit(..., events)`: rows `(name, start_date, end_date)` of `relation`,
+/// ordered by name. A row with a NULL, an end before its start, or a name seen before is an
+/// ERROR naming the row, raised before anything is fitted or written.
+pub fn read_events(relation: &PgRelation) -> Vec<Event> {
+    let missing: Option<String> = Spi::get_one_with_args(
+        "SELECT string_agg(c, ', ') FROM unnest(ARRAY['name', 'start_date', 'end_date']) AS c
+         WHERE NOT EXISTS (SELECT 1 FROM pg_attribute
+                           WHERE attrelid = $1 AND attname = c AND attnum > 0 AND NOT attisdropped)",
+        &[relation.oid().into()],
+    )
+    .expect("read pg_attribute");
+    if let Some(missing) = missing {
+        raise(
+            PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
+            format!("events: relation \"{}\" has no column {missing}", relation.name()),
+            "The events table needs columns name, start_date and end_date.",
+        );
+    }
+    let query = format!(
+        "SELECT name::text, start_date::date, end_date::date FROM {} ORDER BY name, start_date, end_date",
+        qualified_name(relation)
+    );
+    let mut events: Vec<Event> = Vec::new();
+    Spi::connect(|client| {
+        for row in client.select(&query, None, &[]).expect("read the events") {
+            let name: Option<String> = row.get(1).expect("name");
+            let start = row.get::<pgrx::datum::Date>(2).expect("start_date").map(from_pg_date);
+            let end = row.get::<pgrx::datum::Date>(3).expect("end_date").map(from_pg_date);
+            let shown = |v: Option<String>| v.unwrap_or_else(|| "NULL".into());
+            let described = format!(
+                "({}, {}, {})",
+                shown(name.as_ref().map(|n| format!("'{n}'"))),
+                shown(start.map(|d| d.to_string())),
+                shown(end.map(|d| d.to_string()))
+            );
+            let bad = |message: &str, hint: &str| -> ! {
+                raise(
+                    PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                    format!("events row {described}: {message}"),
+                    hint,
+                )
+            };
+            let (Some(name), Some(start), Some(end)) = (name, start, end) else {
+                bad("name, start_date and end_date must not be NULL", "Give every event a name and both dates.")
+            };
+            if end < start {
+                bad("end_date is before start_date", "An event runs from start_date to end_date, both included.");
+            }
+            if events.last().is_some_and(|e| e.name == name) {
+                bad("the name appears more than once", "Name each event once; each name gets its own effect.");
+            }
+            events.push(Event { name, start, end });
+        }
+    });
+    events
 }

@@ -8,6 +8,7 @@ use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{Fit, Start};
 use mmm_engine::model::design::Panel;
+use mmm_engine::model::events::Event;
 use mmm_engine::model::spec::SPEC_VERSION;
 use mmm_engine::model::{Dataset, Model, ModelSpec, ParameterSpace, Scales};
 use pgrx::datum::DatumWithOid;
@@ -172,6 +173,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     .expect("RETURNING id");
     save_posterior(id, model, &fit.trace);
     save_rows(id, panel);
+    save_events(id, &model.spec.events);
     if health.status == Status::Ok {
         versions::promote(id);
     }
@@ -262,6 +264,41 @@ fn save_rows(id: i64, panel: &Panel) {
     .expect("insert into mmm.model_data");
 }
 
+/// The events of `mmm_fit(..., events)`, in the model's event order.
+fn save_events(id: i64, events: &[Event]) {
+    if events.is_empty() {
+        return;
+    }
+    let names: Vec<String> = events.iter().map(|e| e.name.clone()).collect();
+    let starts: Vec<_> = events.iter().map(|e| to_pg_date(e.start)).collect();
+    let ends: Vec<_> = events.iter().map(|e| to_pg_date(e.end)).collect();
+    Spi::run_with_args(
+        "INSERT INTO mmm.model_events (model_id, name, start_date, end_date)
+         SELECT $1, n, s, e FROM unnest($2::text[], $3::date[], $4::date[]) AS r(n, s, e)",
+        &[id.into(), names.into(), starts.into(), ends.into()],
+    )
+    .expect("insert into mmm.model_events");
+}
+
+/// The events stored with model `id`, in the order they were read at fit time (by name).
+pub fn events_of(id: i64) -> Vec<Event> {
+    Spi::connect(|client| {
+        client
+            .select(
+                "SELECT name, start_date, end_date FROM mmm.model_events WHERE model_id = $1 ORDER BY name",
+                None,
+                &[id.into()],
+            )
+            .expect("read mmm.model_events")
+            .map(|r| Event {
+                name: r.get(1).expect("name").expect("name is not null"),
+                start: from_pg_date(r.get(2).expect("start_date").expect("start_date is not null")),
+                end: from_pg_date(r.get(3).expect("end_date").expect("end_date is not null")),
+            })
+            .collect()
+    })
+}
+
 /// How many models a backend keeps in memory after reading them.
 const RECENT_MODELS: usize = 4;
 
@@ -334,6 +371,7 @@ fn read(id: i64) -> Fit {
     let corrupt = |what: String| -> ! {
         raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {what}"), "Refit the model.")
     };
+    let events = events_of(id);
     Spi::connect(|client| {
         let head = client
             .select(
@@ -359,6 +397,7 @@ fn read(id: i64) -> Fit {
         }
         let mut config =
             FitConfig::from_json(&spec.0).unwrap_or_else(|e| corrupt(format!("stored spec is invalid: {e}")));
+        config.spec.events = events;
         let scales: JsonB = head.get(7).expect("scales").expect("scales is not null");
         let geos: Vec<String> = head.get(8).expect("geos").unwrap_or_default();
         let scales = stored_scales(&scales.0, &channel_names, &geos)

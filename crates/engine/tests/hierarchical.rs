@@ -85,6 +85,7 @@ fn hyper_prior_and_non_centred_gradients_match_finite_differences() {
         fourier: Vec::new(),
         scales: Scales::shared(1.0, Vec::new()),
         geos: 1,
+        dates: Vec::new(),
     };
     let mut scratch = density.scratch(0);
     let mut grad = vec![0.0; density.dim()];

@@ -31,36 +31,6 @@ fn panel(geos: usize, weeks: usize) -> Panel {
     Panel::from_geos(series).unwrap()
 }
 
-/// Largest error of the analytic gradient, relative to max(1, |finite difference|), beyond
-/// the finite difference's rounding noise, at `points` random points around the start.
-fn worst_gradient_error(model: &Model, seed: u64, points: usize) -> f64 {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let dim = model.dim();
-    let mut scratch = model.scratch();
-    let (mut grad, mut other) = (vec![0.0; dim], vec![0.0; dim]);
-    let center = model.initial_point();
-    let mut worst: f64 = 0.0;
-    for _ in 0..points {
-        let u: Vec<f64> = center.iter().map(|c| c + rng.random_range(-1.0..1.0)).collect();
-        let lp = model.logp_grad(&u, &mut grad, &mut scratch);
-        assert!(lp.is_finite(), "log density not finite at {u:?}");
-        for i in 0..dim {
-            let h = 1e-4;
-            let mut at = |step: f64| {
-                let mut v = u.clone();
-                v[i] += step * h;
-                model.logp_grad(&v, &mut other, &mut scratch)
-            };
-            let fd = (8.0 * (at(1.0) - at(-1.0)) - (at(2.0) - at(-2.0))) / (12.0 * h);
-            let noise = 1e-10 * lp.abs();
-            let err = ((grad[i] - fd).abs() - noise).max(0.0) / fd.abs().max(1.0);
-            assert!(err < 1e-6, "coordinate {i}: analytic {} vs finite difference {fd}", grad[i]);
-            worst = worst.max(err);
-        }
-    }
-    worst
-}
-
 /// Configs that exercise every kind of block a panel can have.
 fn configs() -> Vec<(&'static str, Value)> {
     vec![
@@ -116,7 +86,7 @@ fn panel_gradients_match_finite_differences() {
             let spec = ModelSpec::from_json(&config).unwrap();
             let model = Model::panel(spec, &data).unwrap();
             let points = if geos == 5 { 2 } else { 3 };
-            let err = worst_gradient_error(&model, 100 * geos as u64 + k as u64, points);
+            let err = common::worst_gradient_error(&model, 100 * geos as u64 + k as u64, points, 1.0);
             assert!(err < 1e-6, "{geos} geos, {name}: error {err:e}");
         }
     }

@@ -11,12 +11,14 @@
 
 use super::calibration::{check_lift_tests, Lift};
 use super::design::{Dataset, Design, Panel, Scales};
+use super::events::Events;
 use super::likelihood::Observation;
 use super::mean::{Columns, Intercept, Linear, Mean, MeanComponent};
 use super::media::Media;
 use super::space::ParameterSpace;
 use super::spec::{panel_parameter_space, Likelihood, ModelSpec, SpecError};
 use super::term::{Gradient, Point, Priors, Term};
+use super::trend::Trend;
 use std::any::Any;
 use std::sync::Arc;
 
@@ -166,7 +168,7 @@ impl Model {
             cells("saturation", config.saturation.param_names())?,
         ));
         // The order in which the components add to the mean, which fixes the rounding of mu.
-        let components: Vec<Arc<dyn MeanComponent>> = vec![
+        let mut components: Vec<Arc<dyn MeanComponent>> = vec![
             Arc::new(Intercept::new(block("intercept"), over("intercept", None)?)),
             Arc::new(Linear::per_column(
                 "controls",
@@ -183,6 +185,18 @@ impl Model {
             )),
             Arc::clone(&media) as Arc<dyn MeanComponent>,
         ];
+        if let Some(trend) = config.trend {
+            let k = match trend.include_intercept {
+                true => Some(over("trend_k", None)?),
+                false => None,
+            };
+            let delta = over("trend_delta", Some("changepoint"))?;
+            components.push(Arc::new(Trend::new(panel.dates(), delta, k, trend.changepoints)));
+        }
+        if !config.events.is_empty() {
+            let (sigma, effect) = (over("event_sigma", Some("event"))?, over("event_effect_size", Some("event"))?);
+            components.push(Arc::new(Events::new(config.events.clone(), sigma, effect)));
+        }
         let nu = match space.handle("likelihood_nu") {
             Some(h) => Some((h, over("likelihood_nu", None)?)),
             None => None,

@@ -156,6 +156,8 @@ pub struct Design {
     /// The number of series: `y` holds one per geo (one for a national model), geo after geo,
     /// and `channels` and `controls` one column per (geo, channel or control), geo-major.
     pub geos: usize,
+    /// The weeks' dates, shared by every geo: the trend and the events read them.
+    pub dates: Vec<Date>,
 }
 
 impl Design {
@@ -298,6 +300,7 @@ impl Dataset {
             fourier: fourier_columns(&self.dates, yearly_seasonality),
             scales: scales.clone(),
             geos: 1,
+            dates: self.dates.clone(),
         }
     }
 }
@@ -448,6 +451,7 @@ impl Panel {
             fourier: fourier_columns(self.dates(), yearly_seasonality),
             scales: scales.clone(),
             geos: self.series(),
+            dates: self.dates().to_vec(),
         };
         for (g, d) in self.data.iter().enumerate() {
             let s_y = scales.target_of(g);

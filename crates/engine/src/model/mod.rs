@@ -6,6 +6,7 @@ pub mod calibration;
 pub mod constraint;
 pub mod density;
 pub mod design;
+pub mod events;
 pub mod likelihood;
 pub mod mean;
 pub mod media;
@@ -14,6 +15,7 @@ pub mod space;
 pub mod spec;
 pub mod special;
 pub mod term;
+pub mod trend;
 
 pub use density::{Density, Model};
 pub use design::{DataError, Dataset, Scales};

@@ -6,8 +6,10 @@
 use super::calibration::{LiftLikelihood, LiftTest};
 use super::constraint::Support;
 use super::design::{ScaleOver, Scaling};
+use super::events::Event;
 use super::prior::{Prior, PriorError};
 use super::space::{BlockPrior, Handle, ParameterSpace, Transform};
+use super::trend::{TrendSpec, MAX_CHANGEPOINTS};
 use crate::transforms::adstock::{check_l_max, MAX_L_MAX};
 use crate::transforms::{AdstockKind, SaturationKind};
 use serde::{Deserialize, Serialize};
@@ -59,6 +61,13 @@ pub struct ModelSpec {
     /// SQL layer reads them from a table), not a config key.
     #[serde(skip)]
     pub lift_tests: Vec<LiftTest>,
+    /// A linear trend with changepoints (MODEL-R2.md §6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendSpec>,
+    /// The events of `mmm_fit(..., events)`: rows of a table, stored beside the spec, not a
+    /// config key.
+    #[serde(skip)]
+    pub events: Vec<Event>,
 }
 
 /// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
@@ -100,6 +109,8 @@ impl Default for ModelSpec {
             lift_likelihood: LiftLikelihood::Normal,
             lift_nu: None,
             lift_tests: Vec::new(),
+            trend: None,
+            events: Vec::new(),
         }
     }
 }
@@ -157,7 +168,7 @@ impl ModelSpec {
             Ok(Value::Object(obj)) => obj.into_iter().map(|(k, _)| k).collect(),
             _ => unreachable!("a spec serialises as an object"),
         };
-        keys.extend(["pooling", "scaling", "lift_likelihood", "lift_nu"].map(String::from));
+        keys.extend(["pooling", "scaling", "lift_likelihood", "lift_nu", "trend"].map(String::from));
         keys.sort();
         keys
     }
@@ -170,6 +181,14 @@ impl ModelSpec {
             allowed: format!("1 to {MAX_L_MAX}"),
         })?;
         check_range("yearly_seasonality", self.yearly_seasonality <= 26, self.yearly_seasonality, "0 to 26")?;
+        if let Some(t) = self.trend {
+            check_range(
+                "trend.changepoints",
+                (1..=MAX_CHANGEPOINTS).contains(&t.changepoints),
+                t.changepoints,
+                &format!("1 to {MAX_CHANGEPOINTS}"),
+            )?;
+        }
         let student_t = self.lift_likelihood == LiftLikelihood::StudentT;
         match self.lift_nu {
             None if student_t => Err(SpecError::Config("lift_nu: the student_t lift likelihood needs lift_nu".into())),
@@ -285,10 +304,36 @@ pub fn panel_parameter_space(
         let nu = json!({"dist": "Gamma", "alpha": 2, "beta": 0.1, "dims": []});
         builder.block("likelihood_nu", None, Domain::Positive, nu)?;
     }
+    mu_effects(spec, &mut builder)?;
     if let Some(unused) = spec.priors.keys().find(|k| !builder.used.contains(k)) {
         return Err(SpecError::UnknownParameter(unused.clone()));
     }
     Ok(builder.space)
+}
+
+/// The blocks of the trend and the events, after the others so that a model without them keeps
+/// its parameter vector. Like 1.3's defaults they have no geo dim (one trend and one effect per
+/// event for every geo); a prior with `"dims": ["geo", ...]` gives each geo its own.
+fn mu_effects(spec: &ModelSpec, builder: &mut Builder) -> Result<(), SpecError> {
+    if let Some(trend) = spec.trend {
+        builder.space.add_dim("changepoint", (0..trend.changepoints).map(|m| m.to_string()).collect());
+        let laplace = json!({"dist": "Laplace", "mu": 0, "b": 0.25, "dims": ["changepoint"]});
+        builder.block("trend_delta", Some("changepoint"), Domain::Real, laplace)?;
+        if trend.include_intercept {
+            let normal = json!({"dist": "Normal", "mu": 0, "sigma": 0.05, "dims": []});
+            builder.block("trend_k", None, Domain::Real, normal)?;
+        }
+    }
+    if !spec.events.is_empty() {
+        builder.space.add_dim("event", spec.events.iter().map(|e| e.name.clone()).collect());
+        // One width for all events, as 1.3's default (and per geo if its prior says so).
+        let gamma = json!({"dist": "Gamma", "mu": 7, "sigma": 1, "dims": []});
+        builder.block("event_sigma", None, Domain::Positive, gamma)?;
+        // 1.3 has no default effect size; one per event, Normal(0, 1) in scaled units.
+        let normal = json!({"dist": "Normal", "mu": 0, "sigma": 1, "dims": ["event"]});
+        builder.block("event_effect_size", Some("event"), Domain::Real, normal)?;
+    }
+    Ok(())
 }
 
 /// The default prior of `name` (over `dim` and, in a panel, `geo`) under the spec's pooling
