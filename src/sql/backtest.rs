@@ -24,23 +24,7 @@ const HDI_PROB: f64 = 0.94;
 /// Training weeks the default first origin leaves.
 const DEFAULT_TRAIN_WEEKS: usize = 52;
 
-type BacktestRow = (
-    i64,
-    pgrx::datum::Date,
-    i32,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    Option<i64>,
-    JsonB,
-);
+type BacktestRow = (i64, pgrx::datum::Date, i32, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<i64>, JsonB);
 
 /// Backtests the budget plans of PyMC-Marketing's MMM on the rows of `source`: one row per
 /// origin, the values summed over the geos of a panel.
@@ -205,7 +189,11 @@ fn take_keep_models(config: &Value) -> (bool, Value) {
 /// whole window lies within the data (its last week starts before the last date's week ends).
 /// A last, shorter horizon is not run: it would compare plans over fewer weeks than the others.
 fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval, horizon: Interval) -> Vec<Fold> {
-    let bad = |message: String, hint: &str| -> ! { raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, message, hint) };
+    let bad =
+        |message: String, hint: &str| -> ! { raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, message, hint) };
+    if dates.is_empty() {
+        raise(PgSqlErrorCode::ERRCODE_NO_DATA_FOUND, "the source has no rows".into(), "A backtest needs weekly rows.");
+    }
     let start = match start {
         Some(s) => from_pg_date(s),
         None => *dates.get(DEFAULT_TRAIN_WEEKS).unwrap_or_else(|| {
@@ -255,7 +243,10 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
         windows.into_iter().filter_map(|(o, e)| Fold::of_dates(dates, from_pg_date(o), from_pg_date(e))).collect();
     if folds.is_empty() {
         bad(
-            format!("no origin from {start} has its whole horizon within the data (last date {})", end_of_data.plus_days(-7)),
+            format!(
+                "no origin from {start} has its whole horizon within the data (last date {})",
+                end_of_data.plus_days(-7)
+            ),
             "Pass an earlier start or a shorter horizon.",
         );
     }

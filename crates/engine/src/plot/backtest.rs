@@ -36,7 +36,11 @@ pub fn backtest(origins: &[BacktestOrigin]) -> String {
     let ticks = |labelled: bool| -> Vec<Tick> {
         (0..n)
             .step_by(every)
-            .map(|i| Tick { at: sx.map(i as f64), label: if labelled { fit(&origins[i].date, 10) } else { String::new() }, zero: false })
+            .map(|i| Tick {
+                at: sx.map(i as f64),
+                label: if labelled { fit(&origins[i].date, 10) } else { String::new() },
+                zero: false,
+            })
             .collect()
     };
 
