@@ -51,3 +51,43 @@ CREATE POLICY visible_backtest ON mmm.backtest_folds
     USING (EXISTS (SELECT 1 FROM mmm.backtests b WHERE b.id = backtest_id));
 GRANT SELECT, INSERT, DELETE ON mmm.backtests, mmm.backtest_folds TO PUBLIC;
 GRANT USAGE ON SEQUENCE mmm.backtests_id_seq TO PUBLIC;
+
+-- 0.5.0, backtests: mmm_backtest and mmm_plot_backtest.
+CREATE  FUNCTION "mmm_backtest"(
+	"source" regclass, /* PgRelation */
+	"date_column" TEXT, /* & str */
+	"target_column" TEXT, /* & str */
+	"channel_columns" TEXT[], /* Vec < String > */
+	"control_columns" TEXT[] DEFAULT '{}', /* Vec < String > */
+	"config" jsonb DEFAULT '{}', /* JsonB */
+	"start" date DEFAULT NULL, /* Option < pgrx :: datum :: Date > */
+	"refit_every" interval DEFAULT '6 months', /* Interval */
+	"horizon" interval DEFAULT '6 months', /* Interval */
+	"name" TEXT DEFAULT NULL, /* Option < & str > */
+	"geo_column" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TABLE (
+	"backtest_id" bigint,  /* i64 */
+	"date" date,  /* pgrx :: datum :: Date */
+	"train_weeks" INT,  /* i32 */
+	"budget" double precision,  /* f64 */
+	"equal_alloc" double precision,  /* f64 */
+	"mmm_alloc" double precision,  /* f64 */
+	"actual_alloc" double precision,  /* f64 */
+	"percentage_gain" double precision,  /* f64 */
+	"percentage_gain_vs_actual" double precision,  /* f64 */
+	"holdout_mape" double precision,  /* f64 */
+	"holdout_coverage" double precision,  /* f64 */
+	"mmm_alloc_final" double precision,  /* f64 */
+	"equal_alloc_final" double precision,  /* f64 */
+	"model_id" bigint,  /* Option < i64 > */
+	"allocation" jsonb  /* JsonB */
+)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_backtest_wrapper';
+CREATE  FUNCTION "mmm_plot_backtest"(
+	"backtest_id" bigint /* i64 */
+) RETURNS TEXT /* String */
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_plot_backtest_wrapper';

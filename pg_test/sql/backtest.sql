@@ -13,13 +13,14 @@ CREATE TABLE bt AS
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x2'],
                            config => '{"chains": 2, "tune": 150, "draws": 100, "seed": 3, "progress": false}',
                            start => '2019-04-01', refit_every => '1 year', horizon => '6 months');
--- One row per origin: the first leaves 52 training weeks, the second a year more. The budget is
--- the horizon's actual mean weekly spend, which every plan spends.
-SELECT date, train_weeks, round(budget::numeric, 4) AS budget,
-       round((SELECT sum(x1 + x2) / count(*) FROM weekly_bt w WHERE w.week >= bt.date AND w.week < bt.date + interval '6 months')::numeric, 4) AS actual_spend,
+-- One row per origin, dated by the first week on or after it: the first leaves 52 training weeks,
+-- the second a year more; each horizon is the weeks before origin + 6 months. The budget is the
+-- horizon's actual mean weekly spend, which every plan spends.
+SELECT date, train_weeks, horizon_weeks, round(budget::numeric, 4) AS budget,
+       round((SELECT sum(x1 + x2) / count(*) FROM weekly_bt w WHERE w.week >= bt.date AND w.week < bt.date + 7 * horizon_weeks)::numeric, 4) AS actual_spend,
        round((SELECT sum(value::float8) FROM jsonb_each_text(allocation))::numeric, 4) AS planned,
        (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(allocation) k) AS channels
-FROM bt ORDER BY date;
+FROM bt JOIN mmm.backtest_folds USING (backtest_id, date) ORDER BY date;
 -- Under the fold's own model the plan cannot lose to the equal split or to the actual spend
 -- (up to the optimizer's tolerance); the gains are the ratios of the columns; the forecast of
 -- the horizon is checked against the actual sales; the final model gives its own values.
@@ -41,7 +42,7 @@ WHERE (f.train_weeks, f.budget, f.equal_alloc, f.mmm_alloc, f.actual_alloc, f.pe
     = (bt.train_weeks, bt.budget, bt.equal_alloc, bt.mmm_alloc, bt.actual_alloc, bt.percentage_gain,
        bt.percentage_gain_vs_actual, bt.holdout_mape, bt.holdout_coverage, bt.mmm_alloc_final,
        bt.equal_alloc_final, bt.model_id, bt.allocation)
-  AND f.mmm_alloc_lower <= f.mmm_alloc AND f.mmm_alloc <= f.mmm_alloc_upper AND f.horizon_weeks = 26;
+  AND f.mmm_alloc_lower <= f.mmm_alloc AND f.mmm_alloc <= f.mmm_alloc_upper;
 SELECT b.name, b.spec ->> 'refit_every' AS refit_every, b.spec ->> 'start' AS start,
        m.name AS final_name, m.n_rows AS final_rows,
        (SELECT array_agg(f.n_rows ORDER BY f.n_rows) FROM bt JOIN mmm.models f ON f.id = bt.model_id) AS fold_rows,

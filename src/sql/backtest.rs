@@ -321,15 +321,18 @@ fn store_fold(
 /// of its own: `mmm_plot(bigint, ...)` reads its number as a model id.
 #[pg_extern(stable, parallel_safe)]
 fn mmm_plot_backtest(backtest_id: i64) -> String {
-    let name = Spi::get_one_with_args::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()])
-        .expect("read mmm.backtests")
-        .unwrap_or_else(|| {
-            raise(
-                PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
-                format!("backtest {backtest_id} does not exist or is not visible to the current role"),
-                "SELECT id, name FROM mmm.backtests lists the backtests you can see.",
-            )
-        });
+    let name =
+        match Spi::get_one_with_args::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
+            Err(pgrx::spi::SpiError::InvalidPosition) => None,
+            found => found.expect("read mmm.backtests"),
+        };
+    let name = name.unwrap_or_else(|| {
+        raise(
+            PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
+            format!("backtest {backtest_id} does not exist or is not visible to the current role"),
+            "SELECT id, name FROM mmm.backtests lists the backtests you can see.",
+        )
+    });
     let origins: Vec<plot::BacktestOrigin> = Spi::connect(|client| {
         client
             .select(

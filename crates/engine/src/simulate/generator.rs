@@ -71,12 +71,8 @@ pub fn simulate(spec: &SimulationSpec) -> Result<Simulated, SimulationError> {
     let noise: Vec<f64> = (0..n).map(|_| spec.scale * spec.noise_sd * normal(&mut rng)).collect();
 
     let in_y_units = |v: Vec<f64>, coef: f64| v.into_iter().map(|x| spec.scale * coef * x).collect::<Vec<f64>>();
-    let contributions: Vec<Vec<f64>> = spec
-        .channels
-        .iter()
-        .zip(&channels)
-        .map(|(c, x)| contribution(spec, c, x, spend_divisor(x, spec.scale_spend)))
-        .collect();
+    let contributions: Vec<Vec<f64>> =
+        spec.channels.iter().zip(&channels).map(|(c, x)| contribution(spec, c, x)).collect();
     let baseline = Baseline {
         intercept: spec.scale * spec.intercept,
         trend: in_y_units(spec.trend.eval(n), 1.0),
@@ -112,7 +108,7 @@ impl Simulated {
     /// The transforms see it on the realised spend's scale, as they see the data.
     pub fn contribution_of(&self, m: usize, spend: &[f64]) -> Vec<f64> {
         let divisor = spend_divisor(&self.data.channels[m], self.spec.scale_spend);
-        contribution(&self.spec, &self.spec.channels[m], spend, divisor)
+        contribution_at(&self.spec, &self.spec.channels[m], spend, divisor)
     }
 
     /// The truth as the model parametrises it, for comparing with a fit of these data.
@@ -210,7 +206,12 @@ impl Seasonality {
 }
 
 /// A channel's true contribution in units of `y`: `scale · effect · f(x̃)`.
-fn contribution(spec: &SimulationSpec, c: &ChannelSpec, x: &[f64], divisor: f64) -> Vec<f64> {
+fn contribution(spec: &SimulationSpec, c: &ChannelSpec, x: &[f64]) -> Vec<f64> {
+    contribution_at(spec, c, x, spend_divisor(x, spec.scale_spend))
+}
+
+/// The contribution of spend `x` seen by the transforms as `x / divisor`.
+fn contribution_at(spec: &SimulationSpec, c: &ChannelSpec, x: &[f64], divisor: f64) -> Vec<f64> {
     let input: Vec<f64> = x.iter().map(|v| v / divisor).collect();
     response(c, &input, spec.adstock_first).into_iter().map(|v| spec.scale * c.effect * v).collect()
 }
