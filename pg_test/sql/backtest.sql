@@ -16,11 +16,11 @@ SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x2'],
 -- One row per origin, dated by the first week on or after it: the first leaves 52 training weeks,
 -- the second a year more; each horizon is the weeks before origin + 6 months. The budget is the
 -- horizon's actual mean weekly spend, which every plan spends.
-SELECT date, train_weeks, horizon_weeks, round(budget::numeric, 4) AS budget,
-       round((SELECT sum(x1 + x2) / count(*) FROM weekly_bt w WHERE w.week >= bt.date AND w.week < bt.date + 7 * horizon_weeks)::numeric, 4) AS actual_spend,
-       round((SELECT sum(value::float8) FROM jsonb_each_text(allocation))::numeric, 4) AS planned,
-       (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(allocation) k) AS channels
-FROM bt JOIN mmm.backtest_folds USING (backtest_id, date) ORDER BY date;
+SELECT date, bt.train_weeks, f.horizon_weeks, round(bt.budget::numeric, 4) AS budget,
+       round((SELECT sum(x1 + x2) / count(*) FROM weekly_bt w WHERE w.week >= date AND w.week < date + 7 * f.horizon_weeks)::numeric, 4) AS actual_spend,
+       round((SELECT sum(value::float8) FROM jsonb_each_text(bt.allocation))::numeric, 4) AS planned,
+       (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(bt.allocation) k) AS channels
+FROM bt JOIN mmm.backtest_folds f USING (backtest_id, date) ORDER BY date;
 -- Under the fold's own model the plan cannot lose to the equal split or to the actual spend
 -- (up to the optimizer's tolerance); the gains are the ratios of the columns; the forecast of
 -- the horizon is checked against the actual sales; the final model gives its own values.
