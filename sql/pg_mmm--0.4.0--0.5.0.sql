@@ -118,6 +118,60 @@ GRANT SELECT, INSERT, DELETE ON mmm.model_events TO PUBLIC;
 -- mmm_fit takes events (a table of name, start_date, end_date) as its last argument.
 DROP FUNCTION mmm_fit(regclass, text, text, text[], text[], jsonb, text, text);
 CREATE  FUNCTION "mmm_fit"(
+-- 0.5.0, backtests (mmm_backtest): one row per run with what was asked (spec) and the final
+-- model fitted on every row, and one row per origin with the values of its plans. Visible to
+-- the members of the run's owner, as models are; a fold's row goes with its run. Fold and final
+-- models are versions of '<name>/backtest' (NULL ids once removed, or with keep_models false).
+CREATE TABLE mmm.backtests (
+    id             bigserial PRIMARY KEY,
+    name           text NOT NULL,
+    owner          name NOT NULL DEFAULT current_user,
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    spec           jsonb NOT NULL,
+    final_model_id bigint REFERENCES mmm.models (id) ON DELETE SET NULL
+);
+COMMENT ON TABLE mmm.backtests IS 'One row per mmm_backtest run: its arguments and config (spec) and the model fitted on every row (final_model_id)';
+CREATE TABLE mmm.backtest_folds (
+    backtest_id               bigint NOT NULL REFERENCES mmm.backtests ON DELETE CASCADE,
+    date                      date NOT NULL,
+    train_weeks               int,
+    budget                    float8,
+    equal_alloc               float8,
+    mmm_alloc                 float8,
+    actual_alloc              float8,
+    percentage_gain           float8,
+    percentage_gain_vs_actual float8,
+    holdout_mape              float8,
+    holdout_coverage          float8,
+    mmm_alloc_final           float8,
+    equal_alloc_final         float8,
+    model_id                  bigint REFERENCES mmm.models (id) ON DELETE SET NULL,
+    allocation                jsonb,
+    mmm_alloc_lower           float8,
+    mmm_alloc_upper           float8,
+    equal_alloc_lower         float8,
+    equal_alloc_upper         float8,
+    horizon_weeks             int,
+    PRIMARY KEY (backtest_id, date)
+);
+COMMENT ON TABLE mmm.backtest_folds IS 'One row per origin of a backtest: the horizon''s actual weekly budget, the expected response of the plan, the equal split and the actual spend under the fold''s model (and under the final model), and the holdout forecast''s MAPE and coverage';
+COMMENT ON COLUMN mmm.backtest_folds.allocation IS 'The plan''s weekly budget per channel ({"tv": 1200.5}), per geo and channel for a panel ({"north": {"tv": 600.2}})';
+COMMENT ON COLUMN mmm.backtest_folds.mmm_alloc_lower IS 'The plan''s expected response: lower end of its 94% band (mmm_alloc_upper the upper end; equal_alloc_lower/upper the equal split''s)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.backtests', '');
+SELECT pg_catalog.pg_extension_config_dump('mmm.backtests_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('mmm.backtest_folds', '');
+ALTER TABLE mmm.backtests ENABLE ROW LEVEL SECURITY;
+ALTER TABLE mmm.backtest_folds ENABLE ROW LEVEL SECURITY;
+CREATE POLICY member_of_owner ON mmm.backtests
+    USING (pg_catalog.pg_has_role(owner, 'MEMBER'))
+    WITH CHECK (owner = current_user);
+CREATE POLICY visible_backtest ON mmm.backtest_folds
+    USING (EXISTS (SELECT 1 FROM mmm.backtests b WHERE b.id = backtest_id));
+GRANT SELECT, INSERT, DELETE ON mmm.backtests, mmm.backtest_folds TO PUBLIC;
+GRANT USAGE ON SEQUENCE mmm.backtests_id_seq TO PUBLIC;
+
+-- 0.5.0, backtests: mmm_backtest and mmm_plot_backtest.
+CREATE  FUNCTION "mmm_backtest"(
 	"source" regclass, /* PgRelation */
 	"date_column" TEXT, /* & str */
 	"target_column" TEXT, /* & str */
@@ -131,3 +185,34 @@ CREATE  FUNCTION "mmm_fit"(
 VOLATILE PARALLEL UNSAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'mmm_fit_wrapper';
+	"start" date DEFAULT NULL, /* Option < pgrx :: datum :: Date > */
+	"refit_every" interval DEFAULT '6 months', /* Interval */
+	"horizon" interval DEFAULT '6 months', /* Interval */
+	"name" TEXT DEFAULT NULL, /* Option < & str > */
+	"geo_column" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TABLE (
+	"backtest_id" bigint,  /* i64 */
+	"date" date,  /* pgrx :: datum :: Date */
+	"train_weeks" INT,  /* i32 */
+	"budget" double precision,  /* f64 */
+	"equal_alloc" double precision,  /* f64 */
+	"mmm_alloc" double precision,  /* f64 */
+	"actual_alloc" double precision,  /* f64 */
+	"percentage_gain" double precision,  /* f64 */
+	"percentage_gain_vs_actual" double precision,  /* f64 */
+	"holdout_mape" double precision,  /* f64 */
+	"holdout_coverage" double precision,  /* f64 */
+	"mmm_alloc_final" double precision,  /* f64 */
+	"equal_alloc_final" double precision,  /* f64 */
+	"model_id" bigint,  /* Option < i64 > */
+	"allocation" jsonb  /* JsonB */
+)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_backtest_wrapper';
+CREATE  FUNCTION "mmm_plot_backtest"(
+	"backtest_id" bigint /* i64 */
+) RETURNS TEXT /* String */
+STRICT STABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_plot_backtest_wrapper';

@@ -4,7 +4,7 @@ use super::error::{raise, raise_fit};
 use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
 use mmm_engine::inference::FitConfig;
-use mmm_engine::inference::{self, Control, Progress, Start, WarmStart};
+use mmm_engine::inference::{self, Control, Fit, Progress, Start, WarmStart};
 use mmm_engine::model::design::Panel;
 use pgrx::prelude::*;
 use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
@@ -14,7 +14,7 @@ use std::time::Instant;
 /// true) and, for the aggregate, `channel_names` and `control_names`.
 pub struct Options {
     pub config: FitConfig,
-    progress: bool,
+    pub progress: bool,
     channel_names: Option<Vec<String>>,
     control_names: Option<Vec<String>>,
 }
@@ -75,8 +75,17 @@ pub fn fit_and_store_from(
     provenance: impl FnOnce(f64) -> Provenance,
 ) -> i64 {
     let started = Instant::now();
+    let fit = fit_panel(options.config, options.progress, data, target_name, warm);
+    if let Start::Fallback(reason) = &fit.start {
+        notice!("mmm_refit: started cold: {reason}");
+    }
+    store::save(&fit, &provenance(started.elapsed().as_secs_f64()))
+}
+
+/// Fits without storing, with interrupts forwarded to the sampler and, with `progress`, NOTICE
+/// lines every tenth of the iterations.
+pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &str, warm: Option<WarmStart>) -> Fit {
     let mut next_report = 0.1;
-    let progress = options.progress;
     let on_progress = |p: Progress| {
         // A cancel request, statement_timeout or termination; other interrupts (catch-up,
         // barriers) are left for PostgreSQL to process after the fit.
@@ -102,12 +111,7 @@ pub fn fit_and_store_from(
             "A panel needs rows for every (date, geo).",
         );
     }
-    let fit =
-        inference::fit_from(options.config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e));
-    if let Start::Fallback(reason) = &fit.start {
-        notice!("mmm_refit: started cold: {reason}");
-    }
-    store::save(&fit, &provenance(started.elapsed().as_secs_f64()))
+    inference::fit_from(config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e))
 }
 
 /// Fits PyMC-Marketing's MMM to the weekly rows of `source` and stores it; returns its id.

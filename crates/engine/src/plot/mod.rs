@@ -10,6 +10,7 @@
 
 mod allocation;
 mod axis;
+mod backtest;
 mod contributions;
 mod dates;
 mod legend;
@@ -21,6 +22,7 @@ mod svg;
 mod tests;
 
 pub use allocation::allocation;
+pub use backtest::backtest;
 pub use contributions::contributions;
 pub use posterior::posterior;
 pub use response_curves::response_curves;
@@ -69,4 +71,14 @@ pub struct AllocationBar {
     pub optimized_spend: f64,
     pub current_response: Band,
     pub optimized_response: Band,
+}
+
+/// One origin of a rolling backtest: the plan's gain over the equal split (shares, 0.05 is 5%)
+/// with a band, and the holdout forecast's MAPE.
+#[derive(Clone, Debug)]
+pub struct BacktestOrigin {
+    /// As written, e.g. "2022-01-02".
+    pub date: String,
+    pub gain: Band,
+    pub holdout_mape: f64,
 }

@@ -201,3 +201,30 @@ fn scoped_titles_name_the_scope_escaped() {
     assert!(doc.contains(">Response curves \u{2014} north &amp; &lt;south&gt;</text>"), "{doc}");
     assert_eq!(doc.matches("north").count(), 1);
 }
+
+fn origins(n: usize, f: impl Fn(f64) -> f64) -> Vec<BacktestOrigin> {
+    (0..n)
+        .map(|i| BacktestOrigin {
+            date: format!("{}-01-01", 2019 + i),
+            gain: Band { mean: f(0.05 * i as f64), lower: f(-0.02), upper: f(0.1 * i as f64 + 0.01) },
+            holdout_mape: f(0.04 + 0.01 * i as f64),
+        })
+        .collect()
+}
+
+#[test]
+fn backtest_draws_both_panels_and_survives_bad_values() {
+    let doc = backtest(&origins(12, |x| x));
+    assert_well_formed(&doc);
+    for text in ["Rolling backtest", "Gain of the plan", "Holdout forecast error", "gain (%)", "MAPE (%)"] {
+        assert!(doc.contains(text), "{text} missing");
+    }
+    // One dot per origin in each panel, labels thinned to at most eight.
+    assert_eq!(doc.matches("<circle").count(), 24);
+    assert!(doc.matches("2019-01-01").count() == 1 && !doc.contains("2020-01-01"));
+    assert_eq!(doc, backtest(&origins(12, |x| x)));
+    for one in [backtest(&origins(1, |x| x)), backtest(&origins(3, |_| f64::NAN)), backtest(&[])] {
+        assert_well_formed(&one);
+    }
+    assert!(backtest(&origins(3, |_| f64::NAN)).contains("no data"));
+}

@@ -103,6 +103,14 @@ pub fn simulate(spec: &SimulationSpec) -> Result<Simulated, SimulationError> {
 }
 
 impl Simulated {
+    /// The true contribution of channel `m` per week, in units of `y`, had its spend been
+    /// `spend` (weeks from the first): the truth's answer to "what if", for judging a plan.
+    /// The transforms see it on the realised spend's scale, as they see the data.
+    pub fn contribution_of(&self, m: usize, spend: &[f64]) -> Vec<f64> {
+        let divisor = spend_divisor(&self.data.channels[m], self.spec.scale_spend);
+        contribution_at(&self.spec, &self.spec.channels[m], spend, divisor)
+    }
+
     /// The truth as the model parametrises it, for comparing with a fit of these data.
     pub fn model_truth(&self) -> ModelTruth {
         let spec = &self.spec;
@@ -199,19 +207,34 @@ impl Seasonality {
 
 /// A channel's true contribution in units of `y`: `scale · effect · f(x̃)`.
 fn contribution(spec: &SimulationSpec, c: &ChannelSpec, x: &[f64]) -> Vec<f64> {
-    let (input, _) = transform_input(x, spec.scale_spend);
+    contribution_at(spec, c, x, spend_divisor(x, spec.scale_spend))
+}
+
+/// The contribution of spend `x` seen by the transforms as `x / divisor`.
+fn contribution_at(spec: &SimulationSpec, c: &ChannelSpec, x: &[f64], divisor: f64) -> Vec<f64> {
+    let input: Vec<f64> = x.iter().map(|v| v / divisor).collect();
     response(c, &input, spec.adstock_first).into_iter().map(|v| spec.scale * c.effect * v).collect()
 }
 
+/// What the transforms divide a channel's spend by: `max x` with `scale_spend`, else 1; 1 for
+/// a channel without spend, which keeps its zeros rather than dividing by zero.
+fn spend_divisor(x: &[f64], scale_spend: bool) -> f64 {
+    let max = x.iter().fold(0.0f64, |m, &v| m.max(v));
+    if scale_spend && max > 0.0 {
+        max
+    } else {
+        1.0
+    }
+}
+
 /// The spend the transforms see, and how many max-scaled units one of its units is: `x / max x`
-/// (unit 1) with `scale_spend`, else `x` itself (unit `max x`). A channel without spend keeps
-/// its zeros rather than dividing by zero.
+/// (unit 1) with `scale_spend`, else `x` itself (unit `max x`).
 fn transform_input(x: &[f64], scale_spend: bool) -> (Vec<f64>, f64) {
     let max = x.iter().fold(0.0f64, |m, &v| m.max(v));
     if max == 0.0 {
         return (x.to_vec(), 1.0);
     }
-    let divisor = if scale_spend { max } else { 1.0 };
+    let divisor = spend_divisor(x, scale_spend);
     (x.iter().map(|v| v / divisor).collect(), max / divisor)
 }
 

@@ -1,0 +1,85 @@
+-- mmm_backtest on the example data: two origins a year apart, each planning its next six
+-- months with a short fit; the rows read back from the catalog, the plot, keep_models, bad
+-- arguments, and a statement_timeout that leaves nothing behind.
+CREATE EXTENSION IF NOT EXISTS pg_mmm;
+SET extra_float_digits = 0;
+
+CREATE TABLE weekly_bt AS
+SELECT date AS week, y AS sales, (spend ->> 'x1')::float8 AS x1, (spend ->> 'x2')::float8 AS x2
+FROM mmm_simulate('example', seed => 5);
+SELECT count(*) AS models_before FROM mmm.models \gset
+
+CREATE TABLE bt AS
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x2'],
+                           config => '{"chains": 2, "tune": 150, "draws": 100, "seed": 3, "progress": false}',
+                           start => '2019-04-01', refit_every => '1 year', horizon => '6 months');
+-- One row per origin, dated by the first week on or after it: the first leaves 52 training weeks,
+-- the second a year more; each horizon is the weeks before origin + 6 months. The budget is the
+-- horizon's actual mean weekly spend, which every plan spends.
+SELECT date, bt.train_weeks, f.horizon_weeks, round(bt.budget::numeric, 4) AS budget,
+       round((SELECT sum(x1 + x2) / count(*) FROM weekly_bt w WHERE w.week >= date AND w.week < date + 7 * f.horizon_weeks)::numeric, 4) AS actual_spend,
+       round((SELECT sum(value::float8) FROM jsonb_each_text(bt.allocation))::numeric, 4) AS planned,
+       (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(bt.allocation) k) AS channels
+FROM bt JOIN mmm.backtest_folds f USING (backtest_id, date) ORDER BY date;
+-- Under the fold's own model the plan cannot lose to the equal split or to the actual spend
+-- (up to the optimizer's tolerance); the gains are the ratios of the columns; the forecast of
+-- the horizon is checked against the actual sales; the final model gives its own values.
+SELECT date,
+       mmm_alloc >= equal_alloc * (1 - 1e-9) AS beats_equal,
+       mmm_alloc >= actual_alloc * (1 - 1e-9) AS beats_actual,
+       abs(percentage_gain - (mmm_alloc / equal_alloc - 1)) < 1e-12 AS gain,
+       abs(percentage_gain_vs_actual - (mmm_alloc / actual_alloc - 1)) < 1e-12 AS gain_vs_actual,
+       holdout_mape > 0 AND holdout_mape < 0.3 AS mape,
+       holdout_coverage BETWEEN 0 AND 1 AS coverage,
+       mmm_alloc_final > 0 AND equal_alloc_final > 0 AS final_values
+FROM bt ORDER BY date;
+-- The run and its rows are stored and read back as returned; fold and final models are
+-- versions of 'weekly_bt/backtest', and the production name is untouched.
+SELECT count(*) AS same_rows FROM bt JOIN mmm.backtest_folds f USING (backtest_id, date)
+WHERE (f.train_weeks, f.budget, f.equal_alloc, f.mmm_alloc, f.actual_alloc, f.percentage_gain,
+       f.percentage_gain_vs_actual, f.holdout_mape, f.holdout_coverage, f.mmm_alloc_final,
+       f.equal_alloc_final, f.model_id, f.allocation)
+    = (bt.train_weeks, bt.budget, bt.equal_alloc, bt.mmm_alloc, bt.actual_alloc, bt.percentage_gain,
+       bt.percentage_gain_vs_actual, bt.holdout_mape, bt.holdout_coverage, bt.mmm_alloc_final,
+       bt.equal_alloc_final, bt.model_id, bt.allocation)
+  AND f.mmm_alloc_lower <= f.mmm_alloc AND f.mmm_alloc <= f.mmm_alloc_upper;
+SELECT b.name, b.spec ->> 'refit_every' AS refit_every, b.spec ->> 'start' AS start,
+       m.name AS final_name, m.n_rows AS final_rows,
+       (SELECT array_agg(f.n_rows ORDER BY f.n_rows) FROM bt JOIN mmm.models f ON f.id = bt.model_id) AS fold_rows,
+       (SELECT count(*) FROM mmm.models WHERE name = 'weekly_bt') AS production_models
+FROM mmm.backtests b JOIN mmm.models m ON m.id = b.final_model_id
+WHERE b.id = (SELECT min(backtest_id) FROM bt);
+-- The plot reads the stored rows: a gain panel and an error panel, titled with the name.
+SELECT left(svg, 4) = '<svg' AS svg, svg LIKE '%Gain of the plan%' AS gain_panel,
+       svg LIKE '%Holdout forecast error%' AS error_panel, svg LIKE '%weekly_bt%' AS named
+FROM mmm_plot_backtest((SELECT min(backtest_id) FROM bt)) svg;
+SELECT mmm_plot_backtest(-1);
+
+-- keep_models false: the rows, without fold or final models.
+SELECT count(*) AS models_now FROM mmm.models \gset
+SELECT count(*) AS origins, bool_and(model_id IS NULL) AS no_model_ids
+FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], name => 'lean',
+                  config => '{"chains": 1, "tune": 100, "draws": 50, "seed": 3, "progress": false, "keep_models": false}',
+                  start => '2020-04-01', horizon => '13 weeks');
+SELECT count(*) = :models_now AS no_new_models, (SELECT final_model_id IS NULL FROM mmm.backtests WHERE name = 'lean') AS no_final
+FROM mmm.models;
+
+-- Bad arguments.
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], horizon => '0 days');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], refit_every => '-1 month');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], start => '2018-04-02');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], start => '2021-06-01');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['nope']);
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], config => '{"keep_models": 1}');
+
+-- A backtest past statement_timeout is cancelled and writes nothing: no run, no rows, no model.
+SELECT count(*) AS models_now FROM mmm.models \gset
+SELECT count(*) AS backtests_now FROM mmm.backtests \gset
+SET statement_timeout = '2s';
+SELECT count(*) FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x2'], name => 'late',
+                                  config => '{"chains": 2, "tune": 3000, "draws": 3000, "seed": 3, "progress": false}');
+RESET statement_timeout;
+SELECT count(*) = :models_now AS no_models, (SELECT count(*) = :backtests_now FROM mmm.backtests) AS no_runs,
+       (SELECT count(*) FROM mmm.backtest_folds f JOIN mmm.backtests b ON b.id = f.backtest_id WHERE b.name = 'late') AS late_rows,
+       (SELECT count(*) FROM mmm.models WHERE name = 'late/backtest') AS late_models
+FROM mmm.models;

@@ -1,0 +1,357 @@
+//! `mmm_backtest`: a rolling backtest of budget plans. At each origin a model fitted on the rows
+//! before it plans the horizon's actual budget; the plan, the equal split and the actual spend
+//! are valued under that model and under the final model (all rows), and the horizon's forecast
+//! is checked against the actual target. The run and its rows are stored in `mmm.backtests`
+//! and `mmm.backtest_folds`; `mmm_plot_backtest` draws them without refitting.
+
+use super::error::raise;
+use super::fit::{fit_panel, options};
+use super::source::{self, qualified_name};
+use super::store::{self, from_pg_date, to_pg_date, Provenance};
+use mmm_engine::backtest::{evaluate, second_opinion, Fold, FoldReport};
+use mmm_engine::calendar::Date;
+use mmm_engine::inference::Fit;
+use mmm_engine::model::design::Panel;
+use mmm_engine::plot::{self, Band};
+use pgrx::datum::Interval;
+use pgrx::prelude::*;
+use pgrx::{JsonB, PgRelation};
+use serde_json::{json, Map, Value};
+use std::time::Instant;
+
+/// Bands of the stored rows: the optimizer's and the monitor's 94%.
+const HDI_PROB: f64 = 0.94;
+/// Training weeks the default first origin leaves.
+const DEFAULT_TRAIN_WEEKS: usize = 52;
+
+type BacktestRow = (i64, pgrx::datum::Date, i32, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<i64>, JsonB);
+
+/// Backtests the budget plans of PyMC-Marketing's MMM on the rows of `source`: one row per
+/// origin, the values summed over the geos of a panel.
+#[pg_extern(volatile, parallel_unsafe)]
+#[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
+fn mmm_backtest(
+    source: PgRelation,
+    date_column: &str,
+    target_column: &str,
+    channel_columns: Vec<String>,
+    control_columns: default!(Vec<String>, "'{}'"),
+    config: default!(JsonB, "'{}'"),
+    start: default!(Option<pgrx::datum::Date>, "NULL"),
+    refit_every: default!(Interval, "'6 months'"),
+    horizon: default!(Interval, "'6 months'"),
+    name: default!(Option<&str>, "NULL"),
+    geo_column: default!(Option<&str>, "NULL"),
+) -> TableIterator<
+    'static,
+    (
+        name!(backtest_id, i64),
+        name!(date, pgrx::datum::Date),
+        name!(train_weeks, i32),
+        name!(budget, f64),
+        name!(equal_alloc, f64),
+        name!(mmm_alloc, f64),
+        name!(actual_alloc, f64),
+        name!(percentage_gain, f64),
+        name!(percentage_gain_vs_actual, f64),
+        name!(holdout_mape, f64),
+        name!(holdout_coverage, f64),
+        name!(mmm_alloc_final, f64),
+        name!(equal_alloc_final, f64),
+        name!(model_id, Option<i64>),
+        name!(allocation, JsonB),
+    ),
+> {
+    let (keep_models, fit_config) = take_keep_models(&config.0);
+    let mut options = options(&fit_config);
+    // One seed for every fold, recorded in the spec, so the whole run is reproducible.
+    options.config = options.config.with_seed();
+    let seed = options.config.sampler.seed.expect("with_seed fills the seed");
+    let panel = source::read_panel(
+        &source,
+        date_column,
+        geo_column,
+        Some(target_column),
+        &channel_columns,
+        &control_columns,
+        None,
+    );
+    let folds = folds(panel.dates(), start, refit_every, horizon);
+    let name = name.map_or_else(|| source.name().to_string(), str::to_string);
+    let store_fit = |fit: &Fit, seconds: f64| {
+        store::save(
+            fit,
+            &Provenance {
+                name: format!("{name}/backtest"),
+                source: qualified_name(&source),
+                date_column: date_column.into(),
+                target_column: target_column.into(),
+                geo_column: geo_column.map(str::to_string),
+                group_key: None,
+                arguments: None,
+                seconds,
+                refit_of: None,
+            },
+        )
+    };
+    let fit = |rows: Panel| {
+        let started = Instant::now();
+        let fit = fit_panel(options.config.clone(), false, rows, target_column, None);
+        let id = keep_models.then(|| store_fit(&fit, started.elapsed().as_secs_f64()));
+        (fit, id)
+    };
+
+    let mut evaluated: Vec<(FoldReport, Option<i64>)> = Vec::new();
+    for fold in folds {
+        pg_sys::check_for_interrupts!();
+        let (f, id) = fit(panel.rows(0..fold.origin));
+        let report = evaluate(&f, &panel, fold, HDI_PROB, seed)
+            .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
+        if options.progress {
+            notice!(
+                "mmm_backtest: origin {}, {} training weeks: gain {:.1}%, holdout MAPE {:.1}%",
+                panel.dates()[fold.origin],
+                fold.origin,
+                100.0 * report.gain(),
+                100.0 * report.holdout_mape
+            );
+        }
+        evaluated.push((report, id));
+    }
+    pg_sys::check_for_interrupts!();
+    let (last, final_id) = fit(panel);
+
+    let spec = json!({
+        "source": qualified_name(&source),
+        "date_column": date_column,
+        "target_column": target_column,
+        "channel_columns": channel_columns,
+        "control_columns": control_columns,
+        "geo_column": geo_column,
+        "config": options.config.to_json(),
+        "keep_models": keep_models,
+        "start": evaluated.first().map(|(r, _)| last.panel.dates()[r.fold.origin].to_string()),
+        "refit_every": interval_text(&refit_every),
+        "horizon": interval_text(&horizon),
+    });
+    let backtest_id = Spi::get_one_with_args::<i64>(
+        "INSERT INTO mmm.backtests (name, spec, final_model_id) VALUES ($1, $2, $3) RETURNING id",
+        &[name.clone().into(), JsonB(spec).into(), final_id.into()],
+    )
+    .expect("insert into mmm.backtests")
+    .expect("RETURNING id");
+    let rows: Vec<BacktestRow> = evaluated
+        .iter()
+        .map(|(r, model_id)| {
+            let later = second_opinion(&last, r.fold, &[&r.plans.mmm, &r.plans.equal], HDI_PROB);
+            let date = to_pg_date(last.panel.dates()[r.fold.origin]);
+            let allocation = allocation(r);
+            store_fold(backtest_id, date, r, &later, *model_id, &allocation);
+            (
+                backtest_id,
+                date,
+                r.fold.origin as i32,
+                r.budget,
+                r.equal.mean,
+                r.mmm.mean,
+                r.actual.mean,
+                r.gain(),
+                r.gain_vs_actual(),
+                r.holdout_mape,
+                r.holdout_coverage,
+                later[0].mean,
+                later[1].mean,
+                *model_id,
+                JsonB(allocation),
+            )
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
+/// Splits the backtest's own option `keep_models` (default true) off the fit's config.
+fn take_keep_models(config: &Value) -> (bool, Value) {
+    let mut config = config.clone();
+    let keep = match config.as_object_mut().and_then(|o| o.remove("keep_models")) {
+        None => true,
+        Some(Value::Bool(b)) => b,
+        Some(other) => raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("config key \"keep_models\" must be true or false, got {other}"),
+            "For example '{\"keep_models\": false}'.",
+        ),
+    };
+    (keep, config)
+}
+
+/// The folds: origins from `start` (default: the first date leaving 52 training weeks) every
+/// `refit_every`, each planning the weeks in `[origin, origin + horizon)`, for as long as that
+/// whole window lies within the data (its last week starts before the last date's week ends).
+/// A last, shorter horizon is not run: it would compare plans over fewer weeks than the others.
+fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval, horizon: Interval) -> Vec<Fold> {
+    let bad =
+        |message: String, hint: &str| -> ! { raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, message, hint) };
+    if dates.is_empty() {
+        raise(PgSqlErrorCode::ERRCODE_NO_DATA_FOUND, "the source has no rows".into(), "A backtest needs weekly rows.");
+    }
+    let start = match start {
+        Some(s) => from_pg_date(s),
+        None => *dates.get(DEFAULT_TRAIN_WEEKS).unwrap_or_else(|| {
+            bad(
+                format!("the source has {} weeks, too few for the default start", dates.len()),
+                "start defaults to the first date leaving 52 weeks of training; pass an earlier start.",
+            )
+        }),
+    };
+    let train = dates.partition_point(|d| *d < start);
+    if train < 1 {
+        bad(
+            format!("start = {start} leaves no week of training (the first date is {})", dates[0]),
+            "Pass a start after the source's first date, e.g. a year after it.",
+        );
+    }
+    let positive = |argument: &str, interval: &Interval| {
+        let later = Spi::get_one_with_args::<bool>(
+            "SELECT $1 + $2 > $1::timestamp",
+            &[to_pg_date(start).into(), (*interval).into()],
+        )
+        .expect("compare intervals")
+        .unwrap_or(false);
+        if !later {
+            bad(
+                format!("{argument} = '{}' is not a positive interval", interval_text(interval)),
+                &format!("{argument} accepts a positive interval, e.g. '6 months' or '13 weeks'."),
+            );
+        }
+    };
+    positive("refit_every", &refit_every);
+    positive("horizon", &horizon);
+    let end_of_data = dates.last().expect("rows").plus_days(7);
+    let windows: Vec<(pgrx::datum::Date, pgrx::datum::Date)> = Spi::connect(|client| {
+        client
+            .select(
+                "SELECT o::date, (o + $4)::date FROM generate_series($1::timestamp, $2::timestamp, $3) o
+                 WHERE o + $4 <= $2",
+                None,
+                &[to_pg_date(start).into(), to_pg_date(end_of_data).into(), refit_every.into(), horizon.into()],
+            )
+            .expect("origins")
+            .map(|r| (r.get(1).unwrap().unwrap(), r.get(2).unwrap().unwrap()))
+            .collect()
+    });
+    let folds: Vec<Fold> =
+        windows.into_iter().filter_map(|(o, e)| Fold::of_dates(dates, from_pg_date(o), from_pg_date(e))).collect();
+    if folds.is_empty() {
+        bad(
+            format!(
+                "no origin from {start} has its whole horizon within the data (last date {})",
+                end_of_data.plus_days(-7)
+            ),
+            "Pass an earlier start or a shorter horizon.",
+        );
+    }
+    folds
+}
+
+fn interval_text(interval: &Interval) -> String {
+    Spi::get_one_with_args::<String>("SELECT $1::text", &[(*interval).into()])
+        .expect("interval as text")
+        .expect("not NULL")
+}
+
+/// The plan's weekly budget per channel, `{"tv": 1200.5}`, or per geo and channel for a panel,
+/// `{"north": {"tv": 600.2}}`.
+fn allocation(r: &FoldReport) -> Value {
+    let mut out = Map::new();
+    for (cell, budget) in r.cells.iter().zip(&r.plans.mmm) {
+        match &cell.geo {
+            None => {
+                out.insert(cell.channel.clone(), json!(budget));
+            }
+            Some(g) => {
+                let geo = out.entry(g.clone()).or_insert_with(|| json!({}));
+                geo.as_object_mut().expect("an object").insert(cell.channel.clone(), json!(budget));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn store_fold(
+    backtest_id: i64,
+    date: pgrx::datum::Date,
+    r: &FoldReport,
+    later: &[mmm_engine::posterior::Band],
+    model_id: Option<i64>,
+    allocation: &Value,
+) {
+    Spi::run_with_args(
+        "INSERT INTO mmm.backtest_folds (backtest_id, date, train_weeks, budget, equal_alloc, mmm_alloc,
+             actual_alloc, percentage_gain, percentage_gain_vs_actual, holdout_mape, holdout_coverage,
+             mmm_alloc_final, equal_alloc_final, model_id, allocation, mmm_alloc_lower, mmm_alloc_upper,
+             equal_alloc_lower, equal_alloc_upper, horizon_weeks)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+        &[
+            backtest_id.into(),
+            date.into(),
+            (r.fold.origin as i32).into(),
+            r.budget.into(),
+            r.equal.mean.into(),
+            r.mmm.mean.into(),
+            r.actual.mean.into(),
+            r.gain().into(),
+            r.gain_vs_actual().into(),
+            r.holdout_mape.into(),
+            r.holdout_coverage.into(),
+            later[0].mean.into(),
+            later[1].mean.into(),
+            model_id.into(),
+            JsonB(allocation.clone()).into(),
+            r.mmm.lower.into(),
+            r.mmm.upper.into(),
+            r.equal.lower.into(),
+            r.equal.upper.into(),
+            ((r.fold.end - r.fold.origin) as i32).into(),
+        ],
+    )
+    .expect("insert into mmm.backtest_folds");
+}
+
+/// The rolling gain and holdout MAPE of a stored backtest, over its origins, as SVG. A function
+/// of its own: `mmm_plot(bigint, ...)` reads its number as a model id.
+#[pg_extern(stable, parallel_safe)]
+fn mmm_plot_backtest(backtest_id: i64) -> String {
+    let name =
+        match Spi::get_one_with_args::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
+            Err(pgrx::spi::SpiError::InvalidPosition) => None,
+            found => found.expect("read mmm.backtests"),
+        };
+    let name = name.unwrap_or_else(|| {
+        raise(
+            PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
+            format!("backtest {backtest_id} does not exist or is not visible to the current role"),
+            "SELECT id, name FROM mmm.backtests lists the backtests you can see.",
+        )
+    });
+    let origins: Vec<plot::BacktestOrigin> = Spi::connect(|client| {
+        client
+            .select(
+                "SELECT date::text, percentage_gain, mmm_alloc_lower / equal_alloc - 1,
+                        mmm_alloc_upper / equal_alloc - 1, holdout_mape
+                 FROM mmm.backtest_folds WHERE backtest_id = $1 ORDER BY date",
+                None,
+                &[backtest_id.into()],
+            )
+            .expect("read mmm.backtest_folds")
+            .map(|r| {
+                let number = |i: usize| r.get::<f64>(i).expect("a float8").unwrap_or(f64::NAN);
+                plot::BacktestOrigin {
+                    date: r.get::<String>(1).expect("date").unwrap_or_default(),
+                    gain: Band { mean: number(2), lower: number(3), upper: number(4) },
+                    holdout_mape: number(5),
+                }
+            })
+            .collect()
+    });
+    plot::scoped(plot::backtest(&origins), &name)
+}
