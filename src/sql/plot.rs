@@ -60,7 +60,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
         "contributions" => contributions(&fit, &geos, &target, hdi_prob),
         "allocation" => allocation(
             &plan(&fit, budget, num_periods as usize, hdi_prob),
-            &fit.panel.channel_names(),
+            fit.panel.channel_names(),
             geo.map(|_| geos[0]),
             &target,
         ),

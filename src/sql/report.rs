@@ -69,7 +69,7 @@ fn render(id: i64, by_name: bool) -> String {
         },
         plan: Plan {
             num_periods: NUM_PERIODS,
-            chart: chart(plot::allocation(&plan, &fit.panel.channel_names(), None, &model.target)),
+            chart: chart(plot::allocation(&plan, fit.panel.channel_names(), None, &model.target)),
             historical: plan.historical,
             optimized: plan.optimized,
         },
