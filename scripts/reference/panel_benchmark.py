@@ -111,7 +111,7 @@ def main():
     geos = int(frame["geo"].nunique())
     weeks = int(frame["date"].nunique())
     out = {
-        "system": "pymc-marketing+nutpie",
+        "system": "panel: pymc-marketing 1.3+nutpie",
         "versions": bench.versions(),
         "panel": [{"shape": {"geos": geos, "weeks": weeks, "channels": len(channels), "controls": len(controls)},
                    "settings": {"chains": args.chains, "tune": args.tune, "draws": args.draws,
