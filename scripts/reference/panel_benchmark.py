@@ -15,11 +15,14 @@ Wall time is end to end: the model build (`build_model`), nutpie's compile of th
 `ess_bulk`, the smallest over the parameters pg_mmm reports (panel_r2.py's `parameter_names`:
 hyper-parameters included, non-centred offsets and per-date deterministics not), as pg_mmm's
 is the smallest over its `mmm_summary`. Peak memory as pymc_benchmark.py measures
-it (its `rss_report` and `TreePssPeak`): the report shows the process tree's peak PSS.
+it (its `rss_report` and `TreePssPeak`): the report shows the process tree's peak PSS. CPU
+time (`cpu_s`, user + system of every thread and waited-for child over the same span) is
+the load-independent figure on a shared machine.
 """
 
 import argparse
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -35,6 +38,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from pymc_marketing.mmm import GeometricAdstock, LogisticSaturation  # noqa: E402
 from pymc_marketing.mmm.multidimensional import MMM  # noqa: E402
+
+
+def cpu_seconds():
+    """User + system CPU time of this process (every thread: nutpie's chains) and its waited-for
+    children (PyTensor's compiler subprocesses)."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
 def diagnostics(idata, names):
@@ -74,6 +84,7 @@ def main():
         scaling=PER_GEO,
         model_config=PARTIAL,
     )
+    cpu0 = cpu_seconds()
     with bench.TreePssPeak() as pss:
         t0 = time.perf_counter()
         mmm.build_model(x, y)
@@ -89,6 +100,7 @@ def main():
             progressbar=False,
         )
         wall = time.perf_counter() - t0
+        cpu = cpu_seconds() - cpu0
     names = parameter_names(idata, mmm.model)
     if args.idata:
         idata.to_netcdf(str(args.idata))
@@ -98,6 +110,7 @@ def main():
         "seed": args.seed,
         "wall_s": wall,
         "build_s": t1 - t0,
+        "cpu_s": cpu,
         "compile_s": sum(bench._compile_s) or None,
         "sampling_s": None if sampling is None else float(sampling),
         **bench.rss_report(reset_ok),
