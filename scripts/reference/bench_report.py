@@ -248,10 +248,11 @@ def panel_tables(systems, results):
                                                    for k in ("pymc_marketing", "pymc", "nutpie", "arviz", "python")
                                                    if k in versions) + ".\n")
     print(f"### {shape_label(medium)}, both systems\n")
-    print("| system | runs (seeds) | wall s | of which | min bulk ESS | min bulk ESS per s | max r_hat "
-          "| divergences per run | peak memory MB | wall ÷ pg_mmm SQL |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| system | runs (seeds) | wall s | of which | CPU s | min bulk ESS | min bulk ESS per s | max r_hat "
+          "| divergences per run | peak memory MB | wall ÷ pg_mmm SQL | CPU ÷ pg_mmm SQL |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     base = median(r["wall_s"] for r in medium_sql)
+    base_cpu = median(r.get("cpu_s") for r in medium_sql)
     labels = {SQL: SYSTEMS[SQL][0], PANEL_NUTPIE: "PyMC-Marketing 1.3 + nutpie"}
     for key, runs in medium_runs.items():
         if not runs:
@@ -263,10 +264,13 @@ def panel_tables(systems, results):
             part = (f"build {fmt(median(r['build_s'] for r in runs))} s, compile "
                     f"{fmt(median(r['compile_s'] for r in runs))} s, sampling {fmt(median(r['sampling_s'] for r in runs))} s")
         peak = median(r.get("peak_tree_pss_mb") or r.get("peak_rss_mb") for r in runs)
+        cpu = median(r.get("cpu_s") for r in runs)
         print(f"| {labels[key]} | {len(runs)} ({', '.join(str(r['seed']) for r in runs)}) | {fmt(wall)} | {part} "
+              f"| {fmt(cpu)} "
               f"| {fmt(median(r['min_ess_bulk'] for r in runs), '.0f')} | {fmt(median(r['min_ess_per_s'] for r in runs))} "
               f"| {fmt(max(r['max_r_hat'] for r in runs), '.3f')} | {', '.join(str(r['divergences']) for r in runs)} "
-              f"| {fmt(peak, '.0f')} | {fmt(wall / base, '.1f') if base else '–'} |")
+              f"| {fmt(peak, '.0f')} | {fmt(wall / base, '.1f') if base else '–'} "
+              f"| {fmt(cpu / base_cpu, '.1f') if cpu and base_cpu else '–'} |")
     ours, theirs = (median(r["min_ess_per_s"] for r in medium_runs[k]) for k in (SQL, PANEL_NUTPIE))
     if ours and theirs:
         print(f"\nMedians; pg_mmm's min bulk ESS per second is {ours / theirs:.1f} times PyMC-Marketing's.")
@@ -276,10 +280,13 @@ def panel_tables(systems, results):
           "parameters pg_mmm's `mmm_summary` reports (per geo, hyper-parameters included), by pg_mmm's "
           "estimator (ArviZ's rank-normalised split bulk ESS, checked against ArviZ in "
           "crates/engine/tests) and by ArviZ on the same parameters. Peak memory: pg_mmm is the backend's "
-          "VmHWM at the end of the statement; PyMC-Marketing the peak summed PSS of its process tree.\n")
+          "VmHWM at the end of the statement; PyMC-Marketing the peak summed PSS of its process tree. "
+          "CPU: user + system time of the backend (every chain's thread) or of the Python process and "
+          "its children over the same span; unlike wall time it does not depend on the machine's load.\n")
     print("### pg_mmm alone: time, convergence and memory against the panel's size\n")
-    print("| panel | geos × weeks × channels | parameters | wall s | min bulk ESS | max r_hat | divergences | peak memory MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| panel | geos × weeks × channels | parameters | wall s | CPU s | min bulk ESS | max r_hat | divergences "
+          "| peak memory MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     def cells(shape):
         return shape["geos"] * shape["weeks"] * shape["channels"]
 
@@ -289,6 +296,7 @@ def panel_tables(systems, results):
         first = min((r for r in sql if r["shape"] == shape), key=lambda r: r["seed"])  # seed 1's run of each
         points.append((cells(shape), first["peak_rss_mb"]))
         print(f"| {shape_label(shape)} | {cells(shape):,} | {first['parameters']} | {fmt(first['wall_s'])} "
+              f"| {fmt(first.get('cpu_s'))} "
               f"| {fmt(first['min_ess_bulk'], '.0f')} | {fmt(first['max_r_hat'], '.3f')} | {first['divergences']} "
               f"| {fmt(first['peak_rss_mb'], '.0f')} |")
     if len(points) >= 2:
