@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SQL, ENGINE, NUTPIE, PYMC = "pg_mmm SQL", "pg_mmm engine", "pymc-marketing+nutpie", "pymc-marketing+pymc"
+# The geo-panel section's PyMC-Marketing (1.3, another venv than the standard section's).
+PANEL_NUTPIE = "panel: pymc-marketing 1.3+nutpie"
 SYSTEMS = {  # system -> (label in the tables, short name in the flags)
     SQL: ("pg_mmm, `SELECT mmm_fit(...)`", "SQL"),
     ENGINE: ("pg_mmm engine (Rust, no PostgreSQL)", "engine"),
@@ -39,8 +41,10 @@ def load(results):
     systems = {}
     for path in sorted(results.glob("*.json"), key=run_index):
         d = json.loads(path.read_text())
-        s = systems.setdefault(d["system"], {"runs": [], "aggregate": [], "scale": [], "optimizer": None, "versions": {}})
+        s = systems.setdefault(d["system"], {"runs": [], "aggregate": [], "scale": [], "panel": [], "optimizer": None,
+                                             "versions": {}})
         s["runs"] += d.get("runs", [])
+        s["panel"] += d.get("panel", [])
         s["aggregate"] += d.get("aggregate", [])
         s["scale"] += d.get("scale", [])
         s["versions"].update(d.get("versions", {}))
@@ -85,8 +89,9 @@ def header(systems):
     print(f"- machine: {len(os.sched_getaffinity(0))} cores, {proc_field('/proc/cpuinfo', 'model name')}, "
           f"{memory_gib:.0f} GiB memory")
     print(f"- pg_mmm {commit}, {command('rustc', '--version')}, PostgreSQL {postgres}")
-    print("- " + ", ".join(f"{k.replace('_', '-')} {pymc_versions[k]}"
-                          for k in ("pymc_marketing", "pymc", "nutpie", "arviz", "python") if k in pymc_versions))
+    if pymc_versions:
+        print("- " + ", ".join(f"{k.replace('_', '-')} {pymc_versions[k]}"
+                              for k in ("pymc_marketing", "pymc", "nutpie", "arviz", "python") if k in pymc_versions))
     if settings:
         print(f"- sampling: {settings['chains']} chains × ({settings['tune']} tune + {settings['draws']} draws), "
               f"target_accept {settings['target_accept']}")
@@ -94,6 +99,8 @@ def header(systems):
 
 
 def fit_table(systems):
+    if not any(systems.get(key, {}).get("runs") for key in SYSTEMS):
+        return
     base = median(r["wall_s"] for r in systems.get(SQL, {}).get("runs", []))
     print("## Standard model on the example data\n")
     print("Geometric adstock (l_max 8) then logistic saturation, controls event_1, event_2, t, "
@@ -212,10 +219,101 @@ def scale_tables(systems):
         print()
 
 
+def shape_label(shape):
+    return (f"{shape['geos']} geos × {shape['weeks']} weeks × {shape['channels']} channels "
+            f"+ {shape['controls']} controls")
+
+
+def panel_tables(systems, results):
+    sql = systems.get(SQL, {}).get("panel", [])
+    nutpie = systems.get(PANEL_NUTPIE, {}).get("panel", [])
+    if not sql:
+        return
+    # The shape both systems fitted (else the one pg_mmm fitted most often).
+    medium = nutpie[0]["shape"] if nutpie else max(sql, key=lambda r: sum(q["shape"] == r["shape"] for q in sql))["shape"]
+    medium_sql = [r for r in sql if r["shape"] == medium]
+    medium_runs = {SQL: medium_sql, PANEL_NUTPIE: [r for r in nutpie if r["shape"] == medium]}
+    settings = medium_sql[0]["settings"]
+    load = {when: (results / f"panel-load-{when}.txt") for when in ("start", "end")}
+    load = {when: re.sub(r".*load average: ", "", p.read_text().strip()) if p.exists() else "?" for when, p in load.items()}
+    versions = systems.get(PANEL_NUTPIE, {}).get("versions", {})
+    print("## Geo panels\n")
+    print(f"Simulated panels (`mmm_simulate_panel`, the bench's spec), `\"pooling\": \"partial\"` with per-geo "
+          f"scales, geometric adstock (l_max 8), logistic saturation, yearly seasonality 2; "
+          f"{settings['chains']} chains × ({settings['tune']} tune + {settings['draws']} draws), target_accept "
+          f"{settings['target_accept']} (both systems' default). Load average (1, 5, 15 min) at the start: "
+          f"{load['start']}; at the end: {load['end']}.\n")
+    if versions:
+        print("PyMC-Marketing side: " + ", ".join(f"{k.replace('_', '-')} {versions[k]}"
+                                                   for k in ("pymc_marketing", "pymc", "nutpie", "arviz", "python")
+                                                   if k in versions) + ".\n")
+    print(f"### {shape_label(medium)}, both systems\n")
+    print("| system | runs (seeds) | wall s | of which | CPU s | min bulk ESS | min bulk ESS per s | max r_hat "
+          "| divergences per run | peak memory MB | wall ÷ pg_mmm SQL | CPU ÷ pg_mmm SQL |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    base = median(r["wall_s"] for r in medium_sql)
+    base_cpu = median(r.get("cpu_s") for r in medium_sql)
+    labels = {SQL: SYSTEMS[SQL][0], PANEL_NUTPIE: "PyMC-Marketing 1.3 + nutpie"}
+    for key, runs in medium_runs.items():
+        if not runs:
+            continue
+        wall = median(r["wall_s"] for r in runs)
+        if key == SQL:
+            part = f"engine fit {fmt(median(r['fit_seconds'] for r in runs))} s"
+        else:
+            part = (f"build {fmt(median(r['build_s'] for r in runs))} s, compile "
+                    f"{fmt(median(r['compile_s'] for r in runs))} s, sampling {fmt(median(r['sampling_s'] for r in runs))} s")
+        peak = median(r.get("peak_tree_pss_mb") or r.get("peak_rss_mb") for r in runs)
+        cpu = median(r.get("cpu_s") for r in runs)
+        print(f"| {labels[key]} | {len(runs)} ({', '.join(str(r['seed']) for r in runs)}) | {fmt(wall)} | {part} "
+              f"| {fmt(cpu)} "
+              f"| {fmt(median(r['min_ess_bulk'] for r in runs), '.0f')} | {fmt(median(r['min_ess_per_s'] for r in runs))} "
+              f"| {fmt(max(r['max_r_hat'] for r in runs), '.3f')} | {', '.join(str(r['divergences']) for r in runs)} "
+              f"| {fmt(peak, '.0f')} | {fmt(wall / base, '.1f') if base else '–'} "
+              f"| {fmt(cpu / base_cpu, '.1f') if cpu and base_cpu else '–'} |")
+    ours, theirs = (median(r["min_ess_per_s"] for r in medium_runs[k]) for k in (SQL, PANEL_NUTPIE))
+    if ours and theirs:
+        print(f"\nMedians; pg_mmm's min bulk ESS per second is {ours / theirs:.1f} times PyMC-Marketing's.")
+    print("\nWall time: pg_mmm is `SELECT mmm_fit(...)` in a fresh session (loading the extension, reading "
+          "the rows, sampling, storing the draws); PyMC-Marketing is `build_model` + `fit` (PyTensor graph, "
+          "nutpie's numba compile, sampling, 1.3's post-processing). Min bulk ESS: the smallest over the "
+          "parameters pg_mmm's `mmm_summary` reports (per geo, hyper-parameters included), by pg_mmm's "
+          "estimator (ArviZ's rank-normalised split bulk ESS, checked against ArviZ in "
+          "crates/engine/tests) and by ArviZ on the same parameters. Peak memory: pg_mmm is the backend's "
+          "VmHWM at the end of the statement; PyMC-Marketing the peak summed PSS of its process tree. "
+          "CPU: user + system time of the backend (every chain's thread) or of the Python process and "
+          "its children over the same span; unlike wall time it does not depend on the machine's load.\n")
+    print("### pg_mmm alone: time, convergence and memory against the panel's size\n")
+    print("| panel | geos × weeks × channels | parameters | wall s | CPU s | min bulk ESS | max r_hat | divergences "
+          "| peak memory MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    def cells(shape):
+        return shape["geos"] * shape["weeks"] * shape["channels"]
+
+    shapes = sorted(map(json.loads, {json.dumps(r["shape"], sort_keys=True) for r in sql}), key=cells)
+    points = []
+    for shape in shapes:
+        first = min((r for r in sql if r["shape"] == shape), key=lambda r: r["seed"])  # seed 1's run of each
+        points.append((cells(shape), first["peak_rss_mb"]))
+        print(f"| {shape_label(shape)} | {cells(shape):,} | {first['parameters']} | {fmt(first['wall_s'])} "
+              f"| {fmt(first.get('cpu_s'))} "
+              f"| {fmt(first['min_ess_bulk'], '.0f')} | {fmt(first['max_r_hat'], '.3f')} | {first['divergences']} "
+              f"| {fmt(first['peak_rss_mb'], '.0f')} |")
+    if len(points) >= 2:
+        (x0, y0), (x1, y1) = points[0], points[-1]
+        slope = (y1 - y0) / (x1 - x0)
+        print(f"\nPeak memory through the smallest and largest panels: {fmt(y0 - slope * x0, '.1f')} MB + "
+              f"{fmt(slope * 1000, '.3f')} MB per 1,000 geo-week-channel cells"
+              + "".join(f"; the line predicts {fmt(y0 + slope * (x - x0), '.1f')} MB at {x:,} cells, measured "
+                        f"{fmt(y, '.1f')} MB" for x, y in points[1:-1]) + ".\n")
+
+
 def main():
-    systems = load(Path(sys.argv[1]))
+    results = Path(sys.argv[1])
+    systems = load(results)
     header(systems)
     fit_table(systems)
+    panel_tables(systems, results)
     posterior_table(systems)
     optimizer_table(systems)
     scale_tables(systems)

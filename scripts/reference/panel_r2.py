@@ -141,9 +141,10 @@ def dataset(result):
     return node.to_dataset() if hasattr(node, "to_dataset") else node
 
 
-def summary(idata, model):
+def parameter_names(idata, model):
+    """The posterior variables that are pg_mmm's parameters (hyper-parameters included)."""
     posterior = dataset(idata)
-    names = [
+    return [
         v
         for v in model.named_vars
         if v in posterior
@@ -151,6 +152,11 @@ def summary(idata, model):
         and not v.endswith(SKIP_SUFFIXES)
         and (v in ENGINE_NAMES or "contribution" not in v)
     ]
+
+
+def summary(idata, model):
+    posterior = dataset(idata)
+    names = parameter_names(idata, model)
     means = posterior[names].mean(("chain", "draw"))
     mcse = dataset(az.mcse(idata, var_names=names, method="mean"))
     rows = []
