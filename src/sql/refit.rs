@@ -111,6 +111,9 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
         &controls,
         through,
     );
+    // The lift tests stored with the version, over the geos of the source's current rows.
+    let spec = &mut options.config.spec;
+    spec.lift_tests = super::lift_tests::stored(id).tests(&channels, &data.geos, spec.lift_likelihood);
     if data.data.iter().all(|d| d.dates.is_empty()) {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
