@@ -22,11 +22,11 @@ struct Row {
 const VALUES: [&str; 4] = ["x", "delta_x", "delta_y", "sigma"];
 
 impl Row {
-    /// The row as an ERROR shows it: `(channel 'tv', x 100, ...)`.
-    fn described(&self) -> String {
+    /// The row as an ERROR shows it: `(channel 'tv', x 100, ...)`, with its geo in a panel.
+    fn described(&self, panel: bool) -> String {
         let quoted = |v: &Option<String>| v.as_ref().map_or("NULL".into(), |s| format!("'{s}'"));
         let mut parts = vec![format!("channel {}", quoted(&self.channel))];
-        if self.geo.is_some() {
+        if panel {
             parts.push(format!("geo {}", quoted(&self.geo)));
         }
         for (name, v) in VALUES.iter().zip(&self.values) {
@@ -43,7 +43,7 @@ fn to_tests(rows: &[Row], channels: &[String], geos: &[String], likelihood: Lift
     let bad = |i: usize, message: String, hint: &str| -> ! {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("lift_tests row {} {}: {message}", i + 1, rows[i].described()),
+            format!("lift_tests row {} {}: {message}", i + 1, rows[i].described(!geos.is_empty())),
             hint,
         )
     };
