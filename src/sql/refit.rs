@@ -14,7 +14,7 @@ use serde_json::Value;
 
 /// Fits the specification of the model `name` reads (its promoted version; see `mmm_models`)
 /// again: the same source table, columns, model keys, resolved priors and sampler settings (seed
-/// included), on the source's current rows (those dated up to `through` when given), as the
+/// included), events and lift tests, on the source's current rows (those dated up to `through` when given), as the
 /// calling role. `config` replaces stored keys (`{"draws": 2000}`; a `priors` key replaces the
 /// stored priors block by block). `"warm_start": true` starts each chain near where the
 /// version's chain ended, with its adapted step size, and tunes 300 draws (or the stored `tune`
