@@ -272,3 +272,24 @@ CREATE POLICY visible_backtest ON mmm.backtest_folds
     USING (EXISTS (SELECT 1 FROM mmm.backtests b WHERE b.id = backtest_id));
 GRANT SELECT, INSERT, DELETE ON mmm.backtests, mmm.backtest_folds TO PUBLIC;
 GRANT USAGE ON SEQUENCE mmm.backtests_id_seq TO PUBLIC;
+
+-- 0.5.0, lift tests: the experiments of mmm_fit(..., lift_tests) each model was calibrated with,
+-- numbered in the fit's order, so that mmm_lift_tests and mmm_refit use the same rows whatever
+-- happens to the table they came from.
+CREATE TABLE mmm.lift_tests (
+    model_id   bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    row_number int NOT NULL,
+    channel    text NOT NULL,
+    geo        text,
+    x          float8 NOT NULL,
+    delta_x    float8 NOT NULL,
+    delta_y    float8 NOT NULL,
+    sigma      float8 NOT NULL,
+    PRIMARY KEY (model_id, row_number)
+);
+COMMENT ON TABLE mmm.lift_tests IS 'The lift tests (channel, geo, spend x, its change delta_x, the measured lift delta_y and its standard error sigma, in original units) of each model fitted with mmm_fit(..., lift_tests)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.lift_tests', '');
+ALTER TABLE mmm.lift_tests ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_model ON mmm.lift_tests
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+GRANT SELECT, INSERT, DELETE ON mmm.lift_tests TO PUBLIC;

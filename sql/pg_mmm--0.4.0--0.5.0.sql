@@ -115,9 +115,24 @@ ALTER TABLE mmm.model_events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY visible_model ON mmm.model_events
     USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
 GRANT SELECT, INSERT, DELETE ON mmm.model_events TO PUBLIC;
--- mmm_fit takes events (a table of name, start_date, end_date) as its last argument.
+-- mmm_fit takes events (a table of name, start_date, end_date) and lift_tests (a table of
+-- channel, x, delta_x, delta_y, sigma) as its last arguments.
 DROP FUNCTION mmm_fit(regclass, text, text, text[], text[], jsonb, text, text);
 CREATE  FUNCTION "mmm_fit"(
+	"source" regclass, /* PgRelation */
+	"date_column" TEXT, /* & str */
+	"target_column" TEXT, /* & str */
+	"channel_columns" TEXT[], /* Vec < String > */
+	"control_columns" TEXT[] DEFAULT '{}', /* Vec < String > */
+	"config" jsonb DEFAULT '{}', /* JsonB */
+	"name" TEXT DEFAULT NULL, /* Option < & str > */
+	"geo_column" TEXT DEFAULT NULL, /* Option < & str > */
+	"events" regclass DEFAULT NULL, /* Option < PgRelation > */
+	"lift_tests" regclass DEFAULT NULL /* Option < PgRelation > */
+) RETURNS bigint /* i64 */
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_fit_wrapper';
 -- 0.5.0, backtests (mmm_backtest): one row per run with what was asked (spec) and the final
 -- model fitted on every row, and one row per origin with the values of its plans. Visible to
 -- the members of the run's owner, as models are; a fold's row goes with its run. Fold and final
@@ -178,13 +193,6 @@ CREATE  FUNCTION "mmm_backtest"(
 	"channel_columns" TEXT[], /* Vec < String > */
 	"control_columns" TEXT[] DEFAULT '{}', /* Vec < String > */
 	"config" jsonb DEFAULT '{}', /* JsonB */
-	"name" TEXT DEFAULT NULL, /* Option < & str > */
-	"geo_column" TEXT DEFAULT NULL, /* Option < & str > */
-	"events" regclass DEFAULT NULL /* Option < PgRelation > */
-) RETURNS bigint /* i64 */
-VOLATILE PARALLEL UNSAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'mmm_fit_wrapper';
 	"start" date DEFAULT NULL, /* Option < pgrx :: datum :: Date > */
 	"refit_every" interval DEFAULT '6 months', /* Interval */
 	"horizon" interval DEFAULT '6 months', /* Interval */
@@ -216,3 +224,60 @@ CREATE  FUNCTION "mmm_plot_backtest"(
 STRICT STABLE PARALLEL SAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'mmm_plot_backtest_wrapper';
+
+-- 0.5.0, lift tests: the experiments of mmm_fit(..., lift_tests) each model was calibrated with,
+-- numbered in the fit's order, so that mmm_lift_tests and mmm_refit use the same rows whatever
+-- happens to the table they came from.
+CREATE TABLE mmm.lift_tests (
+    model_id   bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    row_number int NOT NULL,
+    channel    text NOT NULL,
+    geo        text,
+    x          float8 NOT NULL,
+    delta_x    float8 NOT NULL,
+    delta_y    float8 NOT NULL,
+    sigma      float8 NOT NULL,
+    PRIMARY KEY (model_id, row_number)
+);
+COMMENT ON TABLE mmm.lift_tests IS 'The lift tests (channel, geo, spend x, its change delta_x, the measured lift delta_y and its standard error sigma, in original units) of each model fitted with mmm_fit(..., lift_tests)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.lift_tests', '');
+ALTER TABLE mmm.lift_tests ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_model ON mmm.lift_tests
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+GRANT SELECT, INSERT, DELETE ON mmm.lift_tests TO PUBLIC;
+-- mmm_lift_tests: each lift test beside the model's estimated lift, by id or by name.
+CREATE  FUNCTION "mmm_lift_tests"(
+	"model" bigint, /* i64 */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"x" double precision,  /* f64 */
+	"delta_x" double precision,  /* f64 */
+	"delta_y" double precision,  /* f64 */
+	"sigma" double precision,  /* f64 */
+	"estimated_lift" double precision,  /* f64 */
+	"estimated_lift_lower" double precision,  /* f64 */
+	"estimated_lift_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_lift_tests_by_id_wrapper';
+
+CREATE  FUNCTION "mmm_lift_tests"(
+	"model" TEXT, /* & str */
+	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
+) RETURNS TABLE (
+	"channel" TEXT,  /* String */
+	"x" double precision,  /* f64 */
+	"delta_x" double precision,  /* f64 */
+	"delta_y" double precision,  /* f64 */
+	"sigma" double precision,  /* f64 */
+	"estimated_lift" double precision,  /* f64 */
+	"estimated_lift_lower" double precision,  /* f64 */
+	"estimated_lift_upper" double precision,  /* f64 */
+	"geo" TEXT  /* Option < String > */
+)
+STRICT STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_lift_tests_by_name_wrapper';

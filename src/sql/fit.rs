@@ -117,7 +117,10 @@ pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &s
 /// Fits PyMC-Marketing's MMM to the weekly rows of `source` and stores it; returns its id.
 /// With `geo_column`, the rows are a panel, one per (date, geo), and the model is one over all
 /// geos (PyMC-Marketing's `MMM(dims=("geo",))`). With `events`, a table of `(name,
-/// start_date, end_date)`, each event adds a Gaussian bump around its window.
+/// start_date, end_date)`, each event adds a Gaussian bump around its window. With `lift_tests`,
+/// a table of `(channel, x, delta_x, delta_y, sigma)` (and the geo column in a panel), each
+/// experiment adds a likelihood term on the model's lift (PyMC-Marketing's
+/// `add_lift_test_measurements`).
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
@@ -130,6 +133,7 @@ fn mmm_fit(
     name: default!(Option<&str>, "NULL"),
     geo_column: default!(Option<&str>, "NULL"),
     events: default!(Option<PgRelation>, "NULL"),
+    lift_tests: default!(Option<PgRelation>, "NULL"),
 ) -> i64 {
     let mut options = options(&config.0);
     if let Some(events) = &events {
@@ -144,6 +148,11 @@ fn mmm_fit(
         &control_columns,
         None,
     );
+    if let Some(lift_tests) = &lift_tests {
+        let spec = &mut options.config.spec;
+        spec.lift_tests =
+            super::lift_tests::read(lift_tests, geo_column, data.channel_names(), &data.geos, spec.lift_likelihood);
+    }
     let name = name.map_or_else(|| source.name().to_string(), str::to_string);
     fit_and_store(options, data, target_column, |seconds| Provenance {
         name,

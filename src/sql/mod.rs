@@ -8,6 +8,7 @@ mod curves;
 mod decomposition;
 mod error;
 mod fit;
+mod lift_tests;
 mod model_ref;
 mod monitor;
 mod optimize;

@@ -174,6 +174,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     save_posterior(id, model, &fit.trace);
     save_rows(id, panel);
     save_events(id, &model.spec.events);
+    super::lift_tests::save(id, &model.spec.lift_tests, channel_names, &panel.geos);
     if health.status == Status::Ok {
         versions::promote(id);
     }
@@ -371,7 +372,7 @@ fn read(id: i64) -> Fit {
     let corrupt = |what: String| -> ! {
         raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {what}"), "Refit the model.")
     };
-    let events = events_of(id);
+    let (events, lift_tests) = (events_of(id), super::lift_tests::stored(id));
     Spi::connect(|client| {
         let head = client
             .select(
@@ -403,6 +404,7 @@ fn read(id: i64) -> Fit {
         let scales = stored_scales(&scales.0, &channel_names, &geos)
             .unwrap_or_else(|| corrupt("stored scales are invalid".into()));
 
+        config.spec.lift_tests = lift_tests.tests(&channel_names, &geos, config.spec.lift_likelihood);
         let mut data = vec![Dataset::empty(channel_names, control_names); geos.len().max(1)];
         let rows = client
             .select(
