@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mmm_report in a browser. A small model named <script>alert(1)</script> is fitted on the first
-# 120 weeks of a simulated data set and monitored on the rest; its report, written to a file, is
+# 120 weeks of a simulated data set, monitored on the rest and backtested under its name; its
+# report, written to a file, is
 # rendered by headless Chromium: the page is not blank (its screenshot has colours and ink),
 # every section and its heading are in the rendered DOM, the browser logs no console message
 # (the page has no scripts, so any message is an error: a blocked resource, a parse error), and
@@ -31,6 +32,9 @@ CREATE TABLE training AS SELECT * FROM weekly ORDER BY week LIMIT 120;
 SELECT mmm_fit('training', 'week', 'sales', ARRAY['tv', 'social'], name => :'name',
                config => '{"chains": 2, "tune": 150, "draws": 100, "seed": 1, "progress": false}');
 SELECT count(*) FROM mmm_monitor(:'name', source => 'weekly');
+SELECT count(*) FROM mmm_backtest('weekly', 'week', 'sales', ARRAY['tv', 'social'], name => :'name',
+                                  refit_every => '1 year', horizon => '3 months',
+                                  config => '{"chains": 1, "tune": 100, "draws": 50, "seed": 1, "progress": false, "keep_models": false}');
 CREATE TABLE regions AS
 SELECT geo AS region, date AS week, y AS sales, (spend ->> 'tv')::float8 AS tv, (spend ->> 'radio')::float8 AS radio
 FROM mmm_simulate_panel('geo_panel', seed => 3, geos => 2, weeks => 60);
@@ -129,6 +133,7 @@ title=$(grep -o '<title>[^<]*</title>' "$out/report.html.dom")
   fail "the title is $title, not the model's name as text"
 grep -q '<div class="label">verdict</div><div class="value">' "$out/report.html.dom" ||
   fail "the monitoring run is not in the report"
+grep -q 'No backtest named' "$out/report.html.dom" && fail "the backtest of the model's name is not in the report"
 check "$out/panel.html" "the report of a geo panel"
 grep -q '<td>all geos</td>' "$out/panel.html.dom" || fail "the panel's report has no totals over geos"
 echo "1 passed, 0 failed: report (a model named $name and a geo panel render in Chromium with every section, no console message, the name as text)"

@@ -321,7 +321,7 @@ mod tests {
         let stored = super::super::store::load(id);
         let channels = ["tv".to_string(), "social".to_string()];
         let w = pgrx::PgRelation::open_with_name_and_share_lock("w").unwrap();
-        let data = super::source::read_table(&w, "week", Some("y"), &channels, &[]);
+        let data = super::source::read_panel(&w, "week", None, Some("y"), &channels, &[], None);
         let config = FitConfig { spec: stored.model.spec.clone(), sampler: stored.sampler };
         let engine = fit(config, data, "y", |_| Control::Continue).unwrap();
         assert_eq!(engine.trace.dim, stored.trace.dim);

@@ -154,15 +154,7 @@ fn latest_monitor_run(id: i64) -> Option<MonitorRun> {
 }
 
 /// The latest backtest named as the model, by the model's owner, with its folds by origin.
-/// `mmm.backtests` came with `mmm_backtest` in 0.5.0; the query is only planned once the table
-/// is known to exist.
 fn latest_backtest(name: &str, owner: &str) -> Option<Backtest> {
-    let exists = Spi::get_one::<bool>("SELECT to_regclass('mmm.backtests') IS NOT NULL")
-        .expect("look up mmm.backtests")
-        .unwrap_or(false);
-    if !exists {
-        return None;
-    }
     Spi::connect(|client| {
         let head = client
             .select(

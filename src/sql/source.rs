@@ -76,9 +76,10 @@ impl Rows {
 }
 
 /// Checks the columns and reads the rows of `source` through SPI as the calling role, so its
-/// privileges apply; `target` is `None` for new weeks to predict. The rows of `source` as a panel: one series per value of column `geo` (its values as text,
-/// ordered as PyMC-Marketing orders them), or one national series without `geo`; only the rows
-/// dated up to `through` when given. Every geo must have every date.
+/// privileges apply; `target` is `None` for new weeks to predict. The rows form a panel: one
+/// series per value of column `geo` (its values as text, ordered as PyMC-Marketing orders
+/// them), or one national series without `geo`; only the rows dated up to `through` when
+/// given. Every geo must have every date.
 pub fn read_panel(
     source: &PgRelation,
     date: &str,
