@@ -83,3 +83,17 @@ SELECT count(*) = :models_now AS no_models, (SELECT count(*) = :backtests_now FR
        (SELECT count(*) FROM mmm.backtest_folds f JOIN mmm.backtests b ON b.id = f.backtest_id WHERE b.name = 'late') AS late_rows,
        (SELECT count(*) FROM mmm.models WHERE name = 'late/backtest') AS late_models
 FROM mmm.models;
+
+-- A geo panel: one plan over its (geo, channel) cells at each origin, valued in total over the
+-- geos; the allocation holds each geo's channels and spends the horizon's budget.
+CREATE TABLE regions_bt AS
+SELECT geo AS region, date AS week, y AS sales, (spend ->> 'tv')::float8 AS tv, (spend ->> 'radio')::float8 AS radio
+FROM mmm_simulate_panel('geo_panel', seed => 7, geos => 2, weeks => 104);
+SELECT date, train_weeks, mmm_alloc >= equal_alloc * (1 - 1e-9) AS beats_equal,
+       (SELECT array_agg(g ORDER BY g) FROM jsonb_object_keys(allocation) g) AS geos,
+       abs((SELECT sum(v::float8) FROM jsonb_each(allocation) g, jsonb_each_text(g.value) c(k, v)) - budget) < 1e-6 * budget AS spends_budget,
+       holdout_mape < 0.3 AS mape
+FROM mmm_backtest('regions_bt', 'week', 'sales', ARRAY['tv', 'radio'], geo_column => 'region',
+                  config => '{"chains": 1, "tune": 100, "draws": 60, "seed": 3, "progress": false, "keep_models": false}',
+                  refit_every => '3 months', horizon => '3 months')
+ORDER BY date;
