@@ -5,7 +5,7 @@
 //! and `mmm.backtest_folds`; `mmm_plot_backtest` draws them without refitting.
 
 use super::error::raise;
-use super::fit::{fit_panel, options};
+use super::fit::{fit_panel, options, take_bool};
 use super::source::{self, qualified_name};
 use super::store::{self, from_pg_date, to_pg_date, Provenance};
 use mmm_engine::backtest::{evaluate, second_opinion, Fold, FoldReport};
@@ -172,15 +172,8 @@ fn mmm_backtest(
 /// Splits the backtest's own option `keep_models` (default true) off the fit's config.
 fn take_keep_models(config: &Value) -> (bool, Value) {
     let mut config = config.clone();
-    let keep = match config.as_object_mut().and_then(|o| o.remove("keep_models")) {
-        None => true,
-        Some(Value::Bool(b)) => b,
-        Some(other) => raise(
-            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("config key \"keep_models\" must be true or false, got {other}"),
-            "For example '{\"keep_models\": false}'.",
-        ),
-    };
+    // A config that is not an object is refused by `options`, naming what it got.
+    let keep = config.as_object_mut().is_none_or(|o| take_bool(o, "keep_models", true));
     (keep, config)
 }
 

@@ -19,6 +19,19 @@ pub struct Options {
     control_names: Option<Vec<String>>,
 }
 
+/// Removes the SQL layer's own true/false option `key` from `config`: its value, or `default`.
+pub fn take_bool(config: &mut serde_json::Map<String, serde_json::Value>, key: &str, default: bool) -> bool {
+    match config.remove(key) {
+        None => default,
+        Some(serde_json::Value::Bool(b)) => b,
+        Some(other) => raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("config key \"{key}\" must be true or false, got {other}"),
+            &format!("For example '{{\"{key}\": {}}}'.", !default),
+        ),
+    }
+}
+
 pub fn options(config: &serde_json::Value) -> Options {
     let Some(obj) = config.as_object() else {
         raise(
@@ -28,16 +41,7 @@ pub fn options(config: &serde_json::Value) -> Options {
         )
     };
     let mut engine = obj.clone();
-    let mut take_bool = |key: &str| match engine.remove(key) {
-        None => true,
-        Some(serde_json::Value::Bool(b)) => b,
-        Some(other) => raise(
-            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("config key \"{key}\" must be true or false, got {other}"),
-            "For example '{\"progress\": false}'.",
-        ),
-    };
-    let progress = take_bool("progress");
+    let progress = take_bool(&mut engine, "progress", true);
     let mut take_names = |key: &str| {
         engine.remove(key).map(|v| {
             serde_json::from_value::<Vec<String>>(v.clone()).unwrap_or_else(|_| {

@@ -101,20 +101,8 @@ pub fn read(
 ) -> Vec<LiftTest> {
     let geo_column = geo_column.filter(|_| !geos.is_empty());
     let wanted: Vec<&str> = ["channel"].into_iter().chain(geo_column).chain(VALUES).collect();
-    let missing: Option<String> = Spi::get_one_with_args(
-        "SELECT string_agg(c, ', ' ORDER BY k) FROM unnest($2::text[]) WITH ORDINALITY AS w(c, k)
-         WHERE NOT EXISTS (SELECT 1 FROM pg_attribute
-                           WHERE attrelid = $1 AND attname = c AND attnum > 0 AND NOT attisdropped)",
-        &[relation.oid().into(), wanted.clone().into()],
-    )
-    .expect("read pg_attribute");
-    if let Some(missing) = missing {
-        raise(
-            PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
-            format!("lift_tests: relation \"{}\" has no column {missing}", relation.name()),
-            &format!("The lift tests table needs columns {}.", wanted.join(", ")),
-        );
-    }
+    let hint = format!("The lift tests table needs columns {}.", wanted.join(", "));
+    super::source::require_columns(relation, "lift_tests", &wanted, &hint);
     let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", super::source::quote_ident(g)));
     let query = format!(
         "SELECT channel::text, {geo}, x::float8, delta_x::float8, delta_y::float8, sigma::float8 FROM {}

@@ -65,18 +65,10 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
             "For example '{\"draws\": 2000}'.",
         )
     };
-    let warm_start = match overrides.get("warm_start") {
-        None => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => raise(
-            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("config key \"warm_start\" must be true or false, got {other}"),
-            "For example '{\"warm_start\": true}'.",
-        ),
-    };
+    let mut overrides = overrides.clone();
+    let warm_start = fit::take_bool(&mut overrides, "warm_start", false);
     let mut merged = stored["spec"].as_object().expect("spec is an object").clone();
-    let own = |k: &str| k == "priors" || k == "warm_start";
-    merged.extend(overrides.iter().filter(|(k, _)| !own(k)).map(|(k, v)| (k.clone(), v.clone())));
+    merged.extend(overrides.iter().filter(|(k, _)| *k != "priors").map(|(k, v)| (k.clone(), v.clone())));
     let mut options = fit::options(&Value::Object(merged));
     // The events stored with the version, before its priors are matched to its parameters.
     options.config.spec.events = store::events_of(id);

@@ -210,24 +210,35 @@ fn check_columns(
     }
 }
 
-/// The events of `mmm_fit(..., events)`: rows `(name, start_date, end_date)` of `relation`,
-/// ordered by name. A row with a NULL, an end before its start, or a name seen before is an
-/// ERROR naming the row, raised before anything is fitted or written.
-pub fn read_events(relation: &PgRelation) -> Vec<Event> {
+/// Every column of `columns` is in `relation`, the table of argument `argument`; else an ERROR
+/// listing those missing, with `hint`.
+pub fn require_columns(relation: &PgRelation, argument: &str, columns: &[&str], hint: &str) {
     let missing: Option<String> = Spi::get_one_with_args(
-        "SELECT string_agg(c, ', ') FROM unnest(ARRAY['name', 'start_date', 'end_date']) AS c
+        "SELECT string_agg(c, ', ' ORDER BY k) FROM unnest($2::text[]) WITH ORDINALITY AS w(c, k)
          WHERE NOT EXISTS (SELECT 1 FROM pg_attribute
                            WHERE attrelid = $1 AND attname = c AND attnum > 0 AND NOT attisdropped)",
-        &[relation.oid().into()],
+        &[relation.oid().into(), columns.to_vec().into()],
     )
     .expect("read pg_attribute");
     if let Some(missing) = missing {
         raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
-            format!("events: relation \"{}\" has no column {missing}", relation.name()),
-            "The events table needs columns name, start_date and end_date.",
+            format!("{argument}: relation \"{}\" has no column {missing}", relation.name()),
+            hint,
         );
     }
+}
+
+/// The events of `mmm_fit(..., events)`: rows `(name, start_date, end_date)` of `relation`,
+/// ordered by name. A row with a NULL, an end before its start, or a name seen before is an
+/// ERROR naming the row, raised before anything is fitted or written.
+pub fn read_events(relation: &PgRelation) -> Vec<Event> {
+    require_columns(
+        relation,
+        "events",
+        &["name", "start_date", "end_date"],
+        "The events table needs columns name, start_date and end_date.",
+    );
     let query = format!(
         "SELECT name::text, start_date::date, end_date::date FROM {} ORDER BY name, start_date, end_date",
         qualified_name(relation)
