@@ -27,20 +27,40 @@ fn mmm_simulate(
         name!(contributions, JsonB),
     ),
 > {
-    let spec: SimulationSpec = match spec {
-        Some(JsonB(v)) => serde_path_to_error::deserialize(&v).unwrap_or_else(|e| invalid_spec(e.to_string())),
-        None => match preset {
-            "example" => example_process(seed as u64),
-            "tv_social_search" => tv_social_search(seed as u64),
-            other => raise(
-                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("preset = '{other}' is not a simulation preset"),
-                "preset accepts 'example' or 'tv_social_search', or pass spec.",
-            ),
-        },
-    };
+    let spec: SimulationSpec = spec_or_preset(
+        spec,
+        preset,
+        seed,
+        &[("example", example_process), ("tv_social_search", tv_social_search)],
+        "a simulation preset",
+    );
     let sim = simulate(&spec).unwrap_or_else(|e| invalid_spec(e.to_string()));
     TableIterator::new(simulated_weeks(&sim).collect::<Vec<_>>())
+}
+
+/// The spec given, else the named preset's with `seed`; an unknown preset is an ERROR listing
+/// the known ones.
+fn spec_or_preset<T: serde::de::DeserializeOwned>(
+    spec: Option<JsonB>,
+    preset: &str,
+    seed: i64,
+    presets: &[(&str, fn(u64) -> T)],
+    what: &str,
+) -> T {
+    if let Some(JsonB(v)) = spec {
+        return serde_path_to_error::deserialize(&v).unwrap_or_else(|e| invalid_spec(e.to_string()));
+    }
+    match presets.iter().find(|(name, _)| *name == preset) {
+        Some((_, make)) => make(seed as u64),
+        None => {
+            let names: Vec<String> = presets.iter().map(|(name, _)| format!("'{name}'")).collect();
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("preset = '{preset}' is not {what}"),
+                &format!("preset accepts {}, or pass spec.", names.join(" or ")),
+            )
+        }
+    }
 }
 
 fn invalid_spec(e: String) -> ! {
@@ -94,18 +114,13 @@ fn mmm_simulate_panel(
         name!(contributions, JsonB),
     ),
 > {
-    let mut spec: PanelSpec = match spec {
-        Some(JsonB(v)) => serde_path_to_error::deserialize(&v).unwrap_or_else(|e| invalid_spec(e.to_string())),
-        None => match preset {
-            "geo_panel" => geo_panel(seed as u64),
-            "geo_panel_short_on_signal" => geo_panel_short_on_signal(seed as u64),
-            other => raise(
-                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("preset = '{other}' is not a panel simulation preset"),
-                "preset accepts 'geo_panel' or 'geo_panel_short_on_signal', or pass spec.",
-            ),
-        },
-    };
+    let mut spec: PanelSpec = spec_or_preset(
+        spec,
+        preset,
+        seed,
+        &[("geo_panel", geo_panel), ("geo_panel_short_on_signal", geo_panel_short_on_signal)],
+        "a panel simulation preset",
+    );
     let positive = |n: Option<i32>, argument: &str| {
         n.map(|n| {
             usize::try_from(n).ok().filter(|&n| n > 0).unwrap_or_else(|| {
