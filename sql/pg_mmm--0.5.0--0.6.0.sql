@@ -11,3 +11,43 @@ COMMENT ON COLUMN mmm.backtest_folds.geo IS 'NULL: the origin''s total over ever
 -- mmm_backtest returns a last geo column; mmm_plot_backtest takes a geo.
 DROP FUNCTION mmm_backtest(regclass, text, text, text[], text[], jsonb, date, interval, interval, text, text);
 DROP FUNCTION mmm_plot_backtest(bigint);
+CREATE  FUNCTION "mmm_backtest"(
+	"source" regclass, /* PgRelation */
+	"date_column" TEXT, /* & str */
+	"target_column" TEXT, /* & str */
+	"channel_columns" TEXT[], /* Vec < String > */
+	"control_columns" TEXT[] DEFAULT '{}', /* Vec < String > */
+	"config" jsonb DEFAULT '{}', /* JsonB */
+	"start" date DEFAULT NULL, /* Option < pgrx :: datum :: Date > */
+	"refit_every" interval DEFAULT '6 months', /* Interval */
+	"horizon" interval DEFAULT '6 months', /* Interval */
+	"name" TEXT DEFAULT NULL, /* Option < & str > */
+	"geo_column" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TABLE (
+	"backtest_id" bigint,  /* i64 */
+	"date" date,  /* pgrx :: datum :: Date */
+	"train_weeks" INT,  /* i32 */
+	"budget" double precision,  /* f64 */
+	"equal_alloc" double precision,  /* f64 */
+	"mmm_alloc" double precision,  /* f64 */
+	"actual_alloc" double precision,  /* f64 */
+	"percentage_gain" double precision,  /* f64 */
+	"percentage_gain_vs_actual" double precision,  /* f64 */
+	"holdout_mape" double precision,  /* f64 */
+	"holdout_coverage" double precision,  /* f64 */
+	"mmm_alloc_final" double precision,  /* f64 */
+	"equal_alloc_final" double precision,  /* f64 */
+	"model_id" bigint,  /* Option < i64 > */
+	"allocation" jsonb,  /* JsonB */
+	"geo" TEXT  /* Option < String > */
+)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_backtest_wrapper';
+CREATE  FUNCTION "mmm_plot_backtest"(
+	"backtest_id" bigint, /* i64 */
+	"geo" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TEXT /* String */
+STABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_plot_backtest_wrapper';
