@@ -1,1 +1,53 @@
 \echo Use "ALTER EXTENSION pg_mmm UPDATE TO '0.6.0'" to load this file. \quit
+
+-- 0.6.0, per-geo backtest rows: a panel's backtest stores, per origin, its total over geos (geo
+-- NULL, as before) and one row per geo; a national backtest's rows keep geo NULL, as do the
+-- rows stored by 0.5.0. One row per (backtest, origin, geo), the NULL geo counting as one.
+ALTER TABLE mmm.backtest_folds ADD COLUMN geo text;
+ALTER TABLE mmm.backtest_folds DROP CONSTRAINT backtest_folds_pkey;
+ALTER TABLE mmm.backtest_folds ADD CONSTRAINT backtest_folds_backtest_id_date_geo_key
+    UNIQUE NULLS NOT DISTINCT (backtest_id, date, geo);
+COMMENT ON COLUMN mmm.backtest_folds.geo IS 'NULL: the origin''s total over every geo (or a national backtest''s row); else that geo''s part: its actual budget, its responses under the one plan over every geo, its holdout forecast and its allocation';
+-- mmm_backtest returns a last geo column; mmm_plot_backtest takes a geo.
+DROP FUNCTION mmm_backtest(regclass, text, text, text[], text[], jsonb, date, interval, interval, text, text);
+DROP FUNCTION mmm_plot_backtest(bigint);
+CREATE  FUNCTION "mmm_backtest"(
+	"source" regclass, /* PgRelation */
+	"date_column" TEXT, /* & str */
+	"target_column" TEXT, /* & str */
+	"channel_columns" TEXT[], /* Vec < String > */
+	"control_columns" TEXT[] DEFAULT '{}', /* Vec < String > */
+	"config" jsonb DEFAULT '{}', /* JsonB */
+	"start" date DEFAULT NULL, /* Option < pgrx :: datum :: Date > */
+	"refit_every" interval DEFAULT '6 months', /* Interval */
+	"horizon" interval DEFAULT '6 months', /* Interval */
+	"name" TEXT DEFAULT NULL, /* Option < & str > */
+	"geo_column" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TABLE (
+	"backtest_id" bigint,  /* i64 */
+	"date" date,  /* pgrx :: datum :: Date */
+	"train_weeks" INT,  /* i32 */
+	"budget" double precision,  /* f64 */
+	"equal_alloc" double precision,  /* f64 */
+	"mmm_alloc" double precision,  /* f64 */
+	"actual_alloc" double precision,  /* f64 */
+	"percentage_gain" double precision,  /* f64 */
+	"percentage_gain_vs_actual" double precision,  /* f64 */
+	"holdout_mape" double precision,  /* f64 */
+	"holdout_coverage" double precision,  /* f64 */
+	"mmm_alloc_final" double precision,  /* f64 */
+	"equal_alloc_final" double precision,  /* f64 */
+	"model_id" bigint,  /* Option < i64 > */
+	"allocation" jsonb,  /* JsonB */
+	"geo" TEXT  /* Option < String > */
+)
+VOLATILE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_backtest_wrapper';
+CREATE  FUNCTION "mmm_plot_backtest"(
+	"backtest_id" bigint, /* i64 */
+	"geo" TEXT DEFAULT NULL /* Option < & str > */
+) RETURNS TEXT /* String */
+STABLE PARALLEL SAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'mmm_plot_backtest_wrapper';

@@ -1,17 +1,19 @@
 //! `mmm_backtest`: a rolling backtest of budget plans. At each origin a model fitted on the rows
 //! before it plans the horizon's actual budget; the plan, the equal split and the actual spend
 //! are valued under that model and under the final model (all rows), and the horizon's forecast
-//! is checked against the actual target. The run and its rows are stored in `mmm.backtests`
-//! and `mmm.backtest_folds`; `mmm_plot_backtest` draws them without refitting.
+//! is checked against the actual target. A panel's origin gives its total row and one row per
+//! geo. The run and its rows are stored in `mmm.backtests` and `mmm.backtest_folds`;
+//! `mmm_plot_backtest` draws them without refitting.
 
 use super::error::raise;
 use super::fit::{fit_panel, options, take_bool};
 use super::source::{self, qualified_name};
 use super::store::{self, from_pg_date, to_pg_date, Provenance};
-use mmm_engine::backtest::{evaluate, second_opinion, Fold, FoldReport};
+use mmm_engine::backtest::{evaluate, second_opinion, Fold, FoldReport, Values};
 use mmm_engine::calendar::Date;
 use mmm_engine::inference::Fit;
 use mmm_engine::model::design::Panel;
+use mmm_engine::optimize::Outcome;
 use mmm_engine::plot::{self, Band};
 use pgrx::datum::Interval;
 use pgrx::prelude::*;
@@ -24,10 +26,12 @@ const HDI_PROB: f64 = 0.94;
 /// Training weeks the default first origin leaves.
 const DEFAULT_TRAIN_WEEKS: usize = 52;
 
-type BacktestRow = (i64, pgrx::datum::Date, i32, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<i64>, JsonB);
+type BacktestRow =
+    (i64, pgrx::datum::Date, i32, f64, f64, f64, f64, f64, f64, f64, f64, f64, f64, Option<i64>, JsonB, Option<String>);
 
 /// Backtests the budget plans of PyMC-Marketing's MMM on the rows of `source`: one row per
-/// origin, the values summed over the geos of a panel.
+/// origin (`geo` NULL), the values summed over the geos of a panel, followed by one row per geo
+/// of a panel.
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_backtest(
@@ -60,6 +64,7 @@ fn mmm_backtest(
         name!(equal_alloc_final, f64),
         name!(model_id, Option<i64>),
         name!(allocation, JsonB),
+        name!(geo, Option<String>),
     ),
 > {
     let (keep_models, fit_config) = take_keep_models(&config.0);
@@ -112,8 +117,8 @@ fn mmm_backtest(
                 "mmm_backtest: origin {}, {} training weeks: gain {:.1}%, holdout MAPE {:.1}%",
                 panel.dates()[fold.origin],
                 fold.origin,
-                100.0 * report.gain(),
-                100.0 * report.holdout_mape
+                100.0 * report.total.gain(),
+                100.0 * report.total.holdout_mape
             );
         }
         evaluated.push((report, id));
@@ -142,31 +147,64 @@ fn mmm_backtest(
     .expect("RETURNING id");
     let rows: Vec<BacktestRow> = evaluated
         .iter()
-        .map(|(r, model_id)| {
+        .flat_map(|(r, model_id)| {
             let later = second_opinion(&last, r.fold, &[&r.plans.mmm, &r.plans.equal], HDI_PROB);
             let date = to_pg_date(last.panel.dates()[r.fold.origin]);
-            let allocation = allocation(r);
-            store_fold(backtest_id, date, r, &later, *model_id, &allocation);
-            (
-                backtest_id,
-                date,
-                r.fold.origin as i32,
-                r.budget,
-                r.equal.mean,
-                r.mmm.mean,
-                r.actual.mean,
-                r.gain(),
-                r.gain_vs_actual(),
-                r.holdout_mape,
-                r.holdout_coverage,
-                later[0].mean,
-                later[1].mean,
-                *model_id,
-                JsonB(allocation),
-            )
+            fold_rows(r, &later)
+                .into_iter()
+                .map(|row| {
+                    store_fold(backtest_id, date, r, &row, *model_id);
+                    let v = row.values;
+                    (
+                        backtest_id,
+                        date,
+                        r.fold.origin as i32,
+                        v.budget,
+                        v.equal.mean,
+                        v.mmm.mean,
+                        v.actual.mean,
+                        v.gain(),
+                        v.gain_vs_actual(),
+                        v.holdout_mape,
+                        v.holdout_coverage,
+                        row.later[0].mean,
+                        row.later[1].mean,
+                        *model_id,
+                        JsonB(row.allocation),
+                        row.geo.map(str::to_string),
+                    )
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     TableIterator::new(rows)
+}
+
+/// One row of an origin: its total over every cell (`geo` None), or one geo's part.
+struct FoldRow<'a> {
+    geo: Option<&'a str>,
+    values: &'a Values,
+    /// The plan's and the equal split's responses under the final model.
+    later: [Band; 2],
+    allocation: Value,
+}
+
+/// The total row of a fold, then one row per geo of a panel; `later` holds the plan's and the
+/// equal split's outcomes under the final model.
+fn fold_rows<'a>(r: &'a FoldReport, later: &[Outcome]) -> Vec<FoldRow<'a>> {
+    let total = FoldRow {
+        geo: None,
+        values: &r.total,
+        later: [later[0].total, later[1].total],
+        allocation: allocation(r, None),
+    };
+    let geos = r.geos.iter().enumerate().map(|(g, (geo, values))| FoldRow {
+        geo: Some(geo.as_str()),
+        values,
+        later: [later[0].geos[g].response, later[1].geos[g].response],
+        allocation: allocation(r, Some(geo.as_str())),
+    });
+    std::iter::once(total).chain(geos).collect()
 }
 
 /// Splits the backtest's own option `keep_models` (default true) off the fit's config.
@@ -253,10 +291,11 @@ fn interval_text(interval: &Interval) -> String {
 }
 
 /// The plan's weekly budget per channel, `{"tv": 1200.5}`, or per geo and channel for a panel,
-/// `{"north": {"tv": 600.2}}`.
-fn allocation(r: &FoldReport) -> Value {
+/// `{"north": {"tv": 600.2}}`, of every geo or of `geo` alone.
+fn allocation(r: &FoldReport, geo: Option<&str>) -> Value {
     let mut out = Map::new();
-    for (cell, budget) in r.cells.iter().zip(&r.plans.mmm) {
+    let cells = r.cells.iter().zip(&r.plans.mmm).filter(|(cell, _)| geo.is_none() || cell.geo.as_deref() == geo);
+    for (cell, budget) in cells {
         match &cell.geo {
             None => {
                 out.insert(cell.channel.clone(), json!(budget));
@@ -270,50 +309,46 @@ fn allocation(r: &FoldReport) -> Value {
     Value::Object(out)
 }
 
-fn store_fold(
-    backtest_id: i64,
-    date: pgrx::datum::Date,
-    r: &FoldReport,
-    later: &[mmm_engine::posterior::Band],
-    model_id: Option<i64>,
-    allocation: &Value,
-) {
+fn store_fold(backtest_id: i64, date: pgrx::datum::Date, r: &FoldReport, row: &FoldRow, model_id: Option<i64>) {
+    let v = row.values;
     Spi::run_with_args(
         "INSERT INTO mmm.backtest_folds (backtest_id, date, train_weeks, budget, equal_alloc, mmm_alloc,
              actual_alloc, percentage_gain, percentage_gain_vs_actual, holdout_mape, holdout_coverage,
              mmm_alloc_final, equal_alloc_final, model_id, allocation, mmm_alloc_lower, mmm_alloc_upper,
-             equal_alloc_lower, equal_alloc_upper, horizon_weeks)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             equal_alloc_lower, equal_alloc_upper, horizon_weeks, geo)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
         &[
             backtest_id.into(),
             date.into(),
             (r.fold.origin as i32).into(),
-            r.budget.into(),
-            r.equal.mean.into(),
-            r.mmm.mean.into(),
-            r.actual.mean.into(),
-            r.gain().into(),
-            r.gain_vs_actual().into(),
-            r.holdout_mape.into(),
-            r.holdout_coverage.into(),
-            later[0].mean.into(),
-            later[1].mean.into(),
+            v.budget.into(),
+            v.equal.mean.into(),
+            v.mmm.mean.into(),
+            v.actual.mean.into(),
+            v.gain().into(),
+            v.gain_vs_actual().into(),
+            v.holdout_mape.into(),
+            v.holdout_coverage.into(),
+            row.later[0].mean.into(),
+            row.later[1].mean.into(),
             model_id.into(),
-            JsonB(allocation.clone()).into(),
-            r.mmm.lower.into(),
-            r.mmm.upper.into(),
-            r.equal.lower.into(),
-            r.equal.upper.into(),
+            JsonB(row.allocation.clone()).into(),
+            v.mmm.lower.into(),
+            v.mmm.upper.into(),
+            v.equal.lower.into(),
+            v.equal.upper.into(),
             ((r.fold.end - r.fold.origin) as i32).into(),
+            row.geo.into(),
         ],
     )
     .expect("insert into mmm.backtest_folds");
 }
 
-/// The rolling gain and holdout MAPE of a stored backtest, over its origins, as SVG. A function
-/// of its own: `mmm_plot(bigint, ...)` reads its number as a model id.
+/// The rolling gain and holdout MAPE of a stored backtest, over its origins, as SVG: its totals,
+/// or those of `geo` of a panel. A function of its own: `mmm_plot(bigint, ...)` reads its
+/// number as a model id.
 #[pg_extern(stable, parallel_safe)]
-fn mmm_plot_backtest(backtest_id: i64) -> String {
+fn mmm_plot_backtest(backtest_id: i64, geo: default!(Option<&str>, "NULL")) -> String {
     let name =
         match Spi::get_one_with_args::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
             Err(pgrx::spi::SpiError::InvalidPosition) => None,
@@ -326,14 +361,40 @@ fn mmm_plot_backtest(backtest_id: i64) -> String {
             "SELECT id, name FROM mmm.backtests lists the backtests you can see.",
         )
     });
+    let geos: Vec<String> = Spi::connect(|client| {
+        client
+            .select(
+                "SELECT DISTINCT geo FROM mmm.backtest_folds WHERE backtest_id = $1 AND geo IS NOT NULL ORDER BY geo",
+                None,
+                &[backtest_id.into()],
+            )
+            .expect("read mmm.backtest_folds")
+            .map(|r| r.get::<String>(1).expect("geo").expect("not NULL"))
+            .collect()
+    });
+    let scope = match geo {
+        None if geos.is_empty() => name,
+        None => format!("{name}, all geos"),
+        Some(g) if geos.is_empty() => raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("geo \"{g}\" was given but backtest {backtest_id} is national (no geo column)"),
+            "geo selects one geo of a backtest run with geo_column; leave it NULL for the totals.",
+        ),
+        Some(g) if !geos.iter().any(|x| x == g) => raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("geo \"{g}\" is not a geo of backtest {backtest_id}"),
+            &format!("geo accepts one of {}, or NULL for the totals over geos.", geos.join(", ")),
+        ),
+        Some(g) => format!("{name}, {g}"),
+    };
     let origins: Vec<plot::BacktestOrigin> = Spi::connect(|client| {
         client
             .select(
                 "SELECT date::text, percentage_gain, mmm_alloc_lower / equal_alloc - 1,
                         mmm_alloc_upper / equal_alloc - 1, holdout_mape
-                 FROM mmm.backtest_folds WHERE backtest_id = $1 ORDER BY date",
+                 FROM mmm.backtest_folds WHERE backtest_id = $1 AND geo IS NOT DISTINCT FROM $2 ORDER BY date",
                 None,
-                &[backtest_id.into()],
+                &[backtest_id.into(), geo.into()],
             )
             .expect("read mmm.backtest_folds")
             .map(|r| {
@@ -346,5 +407,5 @@ fn mmm_plot_backtest(backtest_id: i64) -> String {
             })
             .collect()
     });
-    plot::scoped(plot::backtest(&origins), &name)
+    plot::scoped(plot::backtest(&origins), &scope)
 }

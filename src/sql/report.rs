@@ -153,7 +153,8 @@ fn latest_monitor_run(id: i64) -> Option<MonitorRun> {
     })
 }
 
-/// The latest backtest named as the model, by the model's owner, with its folds by origin.
+/// The latest backtest named as the model, by the model's owner, with its folds by origin (a
+/// panel's totals over geos).
 fn latest_backtest(name: &str, owner: &str) -> Option<Backtest> {
     Spi::connect(|client| {
         let head = client
@@ -176,7 +177,7 @@ fn latest_backtest(name: &str, owner: &str) -> Option<Backtest> {
                         coalesce(percentage_gain, 'NaN')::float8, coalesce(percentage_gain_vs_actual, 'NaN')::float8,
                         coalesce(holdout_mape, 'NaN')::float8, coalesce(holdout_coverage, 'NaN')::float8,
                         coalesce(mmm_alloc_final, 'NaN')::float8, coalesce(equal_alloc_final, 'NaN')::float8
-                 FROM mmm.backtest_folds WHERE backtest_id = $1 ORDER BY date",
+                 FROM mmm.backtest_folds WHERE backtest_id = $1 AND geo IS NULL ORDER BY date",
                 None,
                 &[id.into()],
             )

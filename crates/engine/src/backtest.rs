@@ -7,8 +7,8 @@
 use crate::calendar::Date;
 use crate::inference::Fit;
 use crate::model::design::Panel;
-use crate::optimize::{AllocationError, CellLabel, Horizon, Planner, Utility};
-use crate::posterior::monitor::{monitor, Thresholds};
+use crate::optimize::{AllocationError, CellLabel, Horizon, Outcome, Planner, Utility};
+use crate::posterior::monitor::{monitor_panel, Thresholds};
 use crate::posterior::{forecast, Band};
 
 /// Where a fold splits a panel's weeks: it trains on `..origin` and plans `origin..end`.
@@ -44,25 +44,23 @@ pub struct Plans {
     pub actual: Vec<f64>,
 }
 
-/// What a fold's own model says of its plans and of its forecast.
+/// What a fold's own model says of its plans and of its forecast, over some of its cells: all
+/// of them, or one geo's.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FoldReport {
-    pub fold: Fold,
-    pub cells: Vec<CellLabel>,
-    /// The horizon's actual spend per week, over every cell.
+pub struct Values {
+    /// The horizon's actual spend per week, over these cells.
     pub budget: f64,
-    pub plans: Plans,
-    /// Each plan's total response over the optimizer's window, under the fold's model.
+    /// Each plan's response over the optimizer's window in these cells, under the fold's model.
     pub mmm: Band,
     pub equal: Band,
     pub actual: Band,
-    /// The forecast of the horizon's target with the actual spend against the actual target:
+    /// The forecast of these cells' target with the actual spend against the actual target:
     /// its MAPE and the share of weeks inside the 94% predictive band.
     pub holdout_mape: f64,
     pub holdout_coverage: f64,
 }
 
-impl FoldReport {
+impl Values {
     /// The plan's expected response over the equal split's, less one.
     pub fn gain(&self) -> f64 {
         self.mmm.mean / self.equal.mean - 1.0
@@ -72,6 +70,19 @@ impl FoldReport {
     pub fn gain_vs_actual(&self) -> f64 {
         self.mmm.mean / self.actual.mean - 1.0
     }
+}
+
+/// A fold's plans and what its own model says of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldReport {
+    pub fold: Fold,
+    pub cells: Vec<CellLabel>,
+    pub plans: Plans,
+    /// Over every cell.
+    pub total: Values,
+    /// Per geo of a panel, in its order (empty for a national model). One plan spans every
+    /// geo, so a geo's plan need not spend its own actual budget nor beat its equal split.
+    pub geos: Vec<(String, Values)>,
 }
 
 /// Evaluates `fold` of `panel` with `fit`, the model fitted on the fold's training weeks.
@@ -86,24 +97,45 @@ pub fn evaluate(fit: &Fit, panel: &Panel, fold: Fold, hdi_prob: f64, seed: u64) 
     let actual_outcome = planner.value(actual.clone(), hdi_prob);
     let predicted = forecast(&fit.model, &fit.panel, &fit.trace, &holdout, seed);
     let y: Vec<f64> = holdout.data.iter().flat_map(|d| d.y.iter().copied()).collect();
-    let checked = monitor(&predicted, &y, &Thresholds::default()).total;
+    let checked = monitor_panel(&predicted, &y, &panel.geos, &Thresholds::default());
+    let (mmm, equal) = (&report.optimized, &report.equal);
+    let geos = checked
+        .geos
+        .iter()
+        .enumerate()
+        .map(|(g, c)| {
+            let values = Values {
+                budget: actual_outcome.geos[g].budget,
+                mmm: mmm.geos[g].response,
+                equal: equal.geos[g].response,
+                actual: actual_outcome.geos[g].response,
+                holdout_mape: c.check.mape,
+                holdout_coverage: c.check.coverage,
+            };
+            (c.geo.clone(), values)
+        })
+        .collect();
     Ok(FoldReport {
         fold,
-        cells: report.optimized.cells.clone(),
-        budget,
-        mmm: report.optimized.total,
-        equal: report.equal.total,
-        actual: actual_outcome.total,
+        cells: mmm.cells.clone(),
+        total: Values {
+            budget,
+            mmm: mmm.total,
+            equal: equal.total,
+            actual: actual_outcome.total,
+            holdout_mape: checked.total.mape,
+            holdout_coverage: checked.total.coverage,
+        },
+        geos,
         plans: Plans { mmm: report.optimized.budgets, equal: report.equal.budgets, actual },
-        holdout_mape: checked.mape,
-        holdout_coverage: checked.coverage,
     })
 }
 
 /// The second opinion: `plans` valued under `later`, a model of the same series fitted on more
-/// weeks, over the fold's window (adstock carried in from the weeks before its origin).
-pub fn second_opinion(later: &Fit, fold: Fold, plans: &[&[f64]], hdi_prob: f64) -> Vec<Band> {
+/// weeks, over the fold's window (adstock carried in from the weeks before its origin): each
+/// plan's total and per-geo responses.
+pub fn second_opinion(later: &Fit, fold: Fold, plans: &[&[f64]], hdi_prob: f64) -> Vec<Outcome> {
     let before = later.panel.rows(0..fold.origin);
     let planner = Planner::of(&later.model, &before, &later.trace, fold.horizon());
-    plans.iter().map(|b| planner.value(b.to_vec(), hdi_prob).total).collect()
+    plans.iter().map(|b| planner.value(b.to_vec(), hdi_prob)).collect()
 }
