@@ -293,3 +293,23 @@ ALTER TABLE mmm.lift_tests ENABLE ROW LEVEL SECURITY;
 CREATE POLICY visible_model ON mmm.lift_tests
     USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
 GRANT SELECT, INSERT, DELETE ON mmm.lift_tests TO PUBLIC;
+
+-- 0.6.0, cost-per-target calibration: the measured cost per target (or ROAS, as the model's
+-- spec says in calibration_target) of each (channel, geo) that mmm_fit(..., cost_calibration)
+-- calibrated a model with, numbered in the fit's order, so that mmm_cost_calibration and
+-- mmm_refit use the same rows whatever happens to the table they came from.
+CREATE TABLE mmm.cost_calibrations (
+    model_id   bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    row_number int NOT NULL,
+    channel    text NOT NULL,
+    geo        text,
+    value      float8 NOT NULL,
+    sigma      float8 NOT NULL,
+    PRIMARY KEY (model_id, row_number)
+);
+COMMENT ON TABLE mmm.cost_calibrations IS 'The cost-per-target (or ROAS) calibration rows (channel, geo, the measured ratio over the training window and its standard error, in original units) of each model fitted with mmm_fit(..., cost_calibration)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.cost_calibrations', '');
+ALTER TABLE mmm.cost_calibrations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_model ON mmm.cost_calibrations
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+GRANT SELECT, INSERT, DELETE ON mmm.cost_calibrations TO PUBLIC;
