@@ -117,8 +117,7 @@ fn bad_rows_and_options_are_refused() {
     let data = common::example_dataset();
     let row = |channel, geo, value, sigma| CostCalibration { channel, geo, value, sigma };
     let err = |rows: Vec<CostCalibration>| {
-        let mut spec = ModelSpec::default();
-        spec.cost_calibration = rows;
+        let spec = ModelSpec { cost_calibration: rows, ..ModelSpec::default() };
         Model::new(spec, &data).unwrap_err().to_string()
     };
     assert!(err(vec![row(0, None, 10.0, 1.0), row(1, None, 10.0, 0.0)]).contains("cost_calibration row 2: sigma"));
