@@ -5,8 +5,9 @@ with nutpie.
 
 The model is the one of lift_r2.py (round 1's standard national fit with 1.3's default priors);
 the spend is the channel columns themselves. The rows (`CPT`) measure spend per unit of y over
-the whole window at about 0.8 times what the uncalibrated posterior implies, with standard
-errors of a tenth of the value, so that the term pulls.
+the whole window at about 0.8 times what the uncalibrated fit implies (spend per unit of
+historical contribution in the README's optimizer example), with standard errors of a tenth
+of the value, so that the term pulls.
 
 Sampled with nutpie, 4 chains x 1000 draws after 1000 tuning steps, seed 31. The fixture holds
 the rows, the sampler settings, the posterior mean and MCSE (ArviZ) of every parameter by name
@@ -32,8 +33,8 @@ from pymc_marketing.mmm import MMM, GeometricAdstock, LogisticSaturation
 
 OUT = Path("crates/engine/tests/fixtures/cpt_r2.json")
 CPT = [
-    {"channel": "x1", "cost_per_target": 0.0, "sigma": 0.0},
-    {"channel": "x2", "cost_per_target": 0.0, "sigma": 0.0},
+    {"channel": "x1", "cost_per_target": 9.0e-5, "sigma": 9.0e-6},
+    {"channel": "x2", "cost_per_target": 1.7e-4, "sigma": 1.7e-5},
 ]
 
 
