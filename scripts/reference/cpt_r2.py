@@ -5,9 +5,9 @@ with nutpie.
 
 The model is the one of lift_r2.py (round 1's standard national fit with 1.3's default priors);
 the spend is the channel columns themselves. The rows (`CPT`) measure spend per unit of y over
-the whole window at about 0.8 times what the uncalibrated fit implies (spend per unit of
-historical contribution in the README's optimizer example), with standard errors of a tenth
-of the value, so that the term pulls.
+the whole window below what the data alone imply (set from spend per unit of historical
+contribution in the README's optimizer example), with standard errors of a tenth of the
+value, so that the term pulls against the likelihood.
 
 Sampled with nutpie, 4 chains x 1000 draws after 1000 tuning steps, seed 31. The fixture holds
 the rows, the sampler settings, the posterior mean and MCSE (ArviZ) of every parameter by name
