@@ -302,3 +302,22 @@ ALTER TABLE mmm.backtest_folds DROP CONSTRAINT backtest_folds_pkey;
 ALTER TABLE mmm.backtest_folds ADD CONSTRAINT backtest_folds_backtest_id_date_geo_key
     UNIQUE NULLS NOT DISTINCT (backtest_id, date, geo);
 COMMENT ON COLUMN mmm.backtest_folds.geo IS 'NULL: the origin''s total over every geo (or a national backtest''s row); else that geo''s part: its actual budget, its responses under the one plan over every geo, its holdout forecast and its allocation';
+-- 0.6.0, cost-per-target calibration: the measured cost per target (or ROAS, as the model's
+-- spec says in calibration_target) of each (channel, geo) that mmm_fit(..., cost_calibration)
+-- calibrated a model with, numbered in the fit's order, so that mmm_cost_calibration and
+-- mmm_refit use the same rows whatever happens to the table they came from.
+CREATE TABLE mmm.cost_calibrations (
+    model_id   bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    row_number int NOT NULL,
+    channel    text NOT NULL,
+    geo        text,
+    value      float8 NOT NULL,
+    sigma      float8 NOT NULL,
+    PRIMARY KEY (model_id, row_number)
+);
+COMMENT ON TABLE mmm.cost_calibrations IS 'The cost-per-target (or ROAS) calibration rows (channel, geo, the measured ratio over the training window and its standard error, in original units) of each model fitted with mmm_fit(..., cost_calibration)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.cost_calibrations', '');
+ALTER TABLE mmm.cost_calibrations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_model ON mmm.cost_calibrations
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+GRANT SELECT, INSERT, DELETE ON mmm.cost_calibrations TO PUBLIC;

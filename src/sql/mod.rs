@@ -4,6 +4,7 @@
 mod backtest;
 mod catalog;
 mod compare;
+mod cost_calibration;
 mod curves;
 mod decomposition;
 mod error;

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 /// Fits the specification of the model `name` reads (its promoted version; see `mmm_models`)
 /// again: the same source table, columns, model keys, resolved priors and sampler settings (seed
-/// included), events and lift tests, on the source's current rows (those dated up to `through` when given), as the
+/// included), events, lift tests and cost calibration rows, on the source's current rows (those dated up to `through` when given), as the
 /// calling role. `config` replaces stored keys (`{"draws": 2000}`; a `priors` key replaces the
 /// stored priors block by block). `"warm_start": true` starts each chain near where the
 /// version's chain ended, with its adapted step size, and tunes 300 draws (or the stored `tune`
@@ -106,6 +106,7 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     // The lift tests stored with the version, over the geos of the source's current rows.
     let spec = &mut options.config.spec;
     spec.lift_tests = super::lift_tests::stored(id).tests(&channels, &data.geos, spec.lift_likelihood);
+    spec.cost_calibration = super::cost_calibration::stored(id).rows(&channels, &data.geos);
     if data.data.iter().all(|d| d.dates.is_empty()) {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,

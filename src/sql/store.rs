@@ -175,6 +175,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     save_rows(id, panel);
     save_events(id, &model.spec.events);
     super::lift_tests::save(id, &model.spec.lift_tests, channel_names, &panel.geos);
+    super::cost_calibration::save(id, &model.spec.cost_calibration, channel_names, &panel.geos);
     if health.status == Status::Ok {
         versions::promote(id);
     }
@@ -373,6 +374,7 @@ fn read(id: i64) -> Fit {
         raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {what}"), "Refit the model.")
     };
     let (events, lift_tests) = (events_of(id), super::lift_tests::stored(id));
+    let cost_calibration = super::cost_calibration::stored(id);
     Spi::connect(|client| {
         let head = client
             .select(
@@ -405,6 +407,7 @@ fn read(id: i64) -> Fit {
             .unwrap_or_else(|| corrupt("stored scales are invalid".into()));
 
         config.spec.lift_tests = lift_tests.tests(&channel_names, &geos, config.spec.lift_likelihood);
+        config.spec.cost_calibration = cost_calibration.rows(&channel_names, &geos);
         let mut data = vec![Dataset::empty(channel_names, control_names); geos.len().max(1)];
         let rows = client
             .select(

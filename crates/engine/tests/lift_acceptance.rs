@@ -8,18 +8,11 @@
 
 mod common;
 
-use mmm_engine::inference::diagnostics::{mcse_mean, rhat};
 use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::model::calibration::LiftTest;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 const REFERENCE: &str = "tests/fixtures/lift_r2.json";
-
-/// `|ours − theirs|` in combined MCSE, from our draws (`chains × draws`) and 1.3's mean and MCSE.
-fn distance(draws: ndarray::ArrayView2<f64>, theirs: f64, their_mcse: f64) -> (f64, f64) {
-    let ours = draws.mean().unwrap();
-    (ours, (ours - theirs).abs() / (mcse_mean(draws).powi(2) + their_mcse.powi(2)).sqrt())
-}
 
 #[test]
 fn lift_calibrated_posterior_matches_pymc_marketing_1_3() {
@@ -47,30 +40,8 @@ fn lift_calibrated_posterior_matches_pymc_marketing_1_3() {
     let fit = fit(config, data, "y", |_| Control::Continue).unwrap();
     let seconds = started.elapsed().as_secs_f64();
 
-    let parameters = reference["parameters"].as_array().unwrap();
-    let (mut failures, mut report, mut compared, mut max_rhat) = (Vec::new(), Vec::new(), 0, 0.0_f64);
-    for block in fit.model.space().blocks() {
-        for element in 0..block.len() {
-            let labels = block.labels(element);
-            let coord: Map<String, Value> =
-                block.dims.iter().zip(&labels).map(|(d, l)| (d.name.clone(), json!(l))).collect();
-            let label = format!("{}[{}]", block.name, labels.join(","));
-            let theirs = parameters
-                .iter()
-                .find(|p| p["name"] == block.name.as_str() && p["coord"] == Value::Object(coord.clone()))
-                .unwrap_or_else(|| panic!("1.3 has no {label}"));
-            let draws = fit.trace.parameter(block.offset() + element);
-            let (m, s) = (theirs["mean"].as_f64().unwrap(), theirs["mcse"].as_f64().unwrap());
-            let (ours, z) = distance(draws.view(), m, s);
-            max_rhat = max_rhat.max(rhat(draws.view()));
-            report.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2})"));
-            if z > 3.0 {
-                failures.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2} combined MCSE)"));
-            }
-            compared += 1;
-        }
-    }
-    assert_eq!(compared, parameters.len(), "1.3 has parameters the engine lacks");
+    let (mut report, mut failures, max_rhat) =
+        common::compare_parameters(&fit, reference["parameters"].as_array().unwrap());
 
     // Each test's estimated lift in original units, per draw.
     let lifts: Vec<Vec<f64>> = fit.trace.draws().map(|theta| fit.model.lift_estimates(theta)).collect();
@@ -85,7 +56,7 @@ fn lift_calibrated_posterior_matches_pymc_marketing_1_3() {
         let (m, s) = (m.as_f64().unwrap(), s.as_f64().unwrap());
         let draws =
             ndarray::Array2::from_shape_fn((fit.trace.chains.len(), per_chain), |(c, d)| lifts[c * per_chain + d][i]);
-        let (ours, z) = distance(draws.view(), m, s);
+        let (ours, z) = common::mcse_distance(draws.view(), m, s);
         report.push(format!("estimated lift {i}: {ours:.2} vs {m:.2} ({z:.2})"));
         if z > 3.0 {
             failures.push(format!("estimated lift {i}: {ours:.2} vs {m:.2} ({z:.2} combined MCSE)"));

@@ -10,6 +10,7 @@
 //! A [`Model`] is the one a config describes, over its scaled data.
 
 use super::calibration::{check_lift_tests, Lift};
+use super::cost_calibration::{check_cost_calibration, CostTerm};
 use super::design::{Dataset, Design, Panel, Scales};
 use super::events::Events;
 use super::likelihood::Observation;
@@ -110,6 +111,8 @@ pub struct Model {
     observation: Arc<Observation>,
     /// The lift tests' term, also among the density's, when the fit has lift tests.
     lift: Option<Arc<Lift>>,
+    /// The cost calibration's term, also among the density's, when the fit has calibration rows.
+    cost: Option<Arc<CostTerm>>,
 }
 
 impl Model {
@@ -218,8 +221,17 @@ impl Model {
             terms.push(Arc::clone(&lift) as Arc<dyn Term>);
             Some(lift)
         };
+        let cost = if config.cost_calibration.is_empty() {
+            None
+        } else {
+            check_cost_calibration(&config.cost_calibration, channels.len(), panel.geos.len())?;
+            let (rows, target, media) = (&config.cost_calibration, config.calibration_target, Arc::clone(&media));
+            let cost = Arc::new(CostTerm::new(rows, target, media, channels.len(), &design, &scales));
+            terms.push(Arc::clone(&cost) as Arc<dyn Term>);
+            Some(cost)
+        };
         let density = Density { space, mean: Mean::new(components), terms };
-        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media, observation, lift })
+        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media, observation, lift, cost })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -284,6 +296,13 @@ impl Model {
     /// `theta`; empty without lift tests.
     pub fn lift_estimates(&self, theta: &[f64]) -> Vec<f64> {
         self.lift.as_ref().map_or_else(Vec::new, |l| l.estimates(theta))
+    }
+
+    /// The model's cost per target (or ROAS) of each of the spec's cost calibration rows in
+    /// original units, over the training window, at parameter values `theta`; empty without
+    /// rows.
+    pub fn cost_estimates(&self, theta: &[f64]) -> Vec<f64> {
+        self.cost.as_ref().map_or_else(Vec::new, |c| c.estimates(theta))
     }
 
     /// Adstock and saturation parameters of one channel in geo `geo` (an index into `geos`).

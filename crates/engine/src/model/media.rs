@@ -58,6 +58,31 @@ impl Media {
         p
     }
 
+    /// A forward pass for one cell over `weeks` weeks (one geo's).
+    pub fn pass(&self, weeks: usize) -> ChannelPass {
+        ChannelPass::new(weeks, &self.config)
+    }
+
+    /// The contribution of cell `cell` (geo-major: `geo · channels + channel`) per week of its
+    /// scaled spend `x`, into `pass`. The mean's forward pass runs it for every cell; a term
+    /// that reads a cell's contribution (cost-per-target calibration) runs it for its own.
+    pub fn cell_forward(&self, x: &[f64], theta: &[f64], cell: usize, pass: &mut ChannelPass) {
+        let (g, ch) = (cell / self.channels.len(), cell % self.channels.len());
+        pass.forward(&self.config, x, &self.params_in(theta, g, ch));
+    }
+
+    /// Adds `Σ_t r_t · d contribution_t / dθ` of cell `cell` to `grad_theta`, after
+    /// [`Media::cell_forward`] of the same `x` and `theta` into `pass`.
+    pub fn cell_backward(&self, x: &[f64], cell: usize, pass: &mut ChannelPass, r: &[f64], grad_theta: &mut [f64]) {
+        let (ga, gs) = pass.backward(&self.config, x, r);
+        for (d, (_, at)) in ga.iter().zip(&self.adstock) {
+            grad_theta[at[cell]] += d;
+        }
+        for (d, (_, at)) in gs.iter().zip(&self.saturation) {
+            grad_theta[at[cell]] += d;
+        }
+    }
+
     /// The (geo, channel) of each cell, geo-major.
     fn cells(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         (0..self.geos).flat_map(move |g| (0..self.channels.len()).map(move |c| (g, c)))
@@ -87,7 +112,7 @@ impl MeanComponent for Media {
         let weeks = design.weeks();
         for ((g, ch), pass) in self.cells().zip(self.passes(work).iter_mut()) {
             let cell = g * self.channels.len() + ch;
-            pass.forward(&self.config, &design.channels[cell], &self.params_in(theta, g, ch));
+            self.cell_forward(&design.channels[cell], theta, cell, pass);
             let mu = &mut mu[g * weeks..];
             wide(|| mu.iter_mut().zip(&pass.contribution).for_each(|(m, c)| *m += c));
         }
@@ -98,13 +123,7 @@ impl MeanComponent for Media {
         for ((g, ch), pass) in self.cells().zip(self.passes(work).iter_mut()) {
             let cell = g * self.channels.len() + ch;
             let dmu = &dmu[g * weeks..(g * weeks + weeks).min(dmu.len())];
-            let (ga, gs) = pass.backward(&self.config, &design.channels[cell], dmu);
-            for (d, (_, at)) in ga.iter().zip(&self.adstock) {
-                grad_theta[at[cell]] += d;
-            }
-            for (d, (_, at)) in gs.iter().zip(&self.saturation) {
-                grad_theta[at[cell]] += d;
-            }
+            self.cell_backward(&design.channels[cell], cell, pass, dmu, grad_theta);
         }
     }
 
@@ -112,7 +131,7 @@ impl MeanComponent for Media {
         let weeks = design.weeks();
         for ((g, ch), pass) in self.cells().zip(self.passes(work).iter_mut()) {
             let cell = g * self.channels.len() + ch;
-            pass.forward(&self.config, &design.channels[cell], &self.params_in(theta, g, ch));
+            self.cell_forward(&design.channels[cell], theta, cell, pass);
             let series = &mut out[ch][g * weeks..];
             series.iter_mut().zip(&pass.contribution).for_each(|(o, c)| *o = c * scale[g]);
         }

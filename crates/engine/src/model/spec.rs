@@ -5,6 +5,7 @@
 
 use super::calibration::{LiftLikelihood, LiftTest};
 use super::constraint::Support;
+use super::cost_calibration::{CalibrationTarget, CostCalibration};
 use super::design::{ScaleOver, Scaling};
 use super::events::Event;
 use super::prior::{Prior, PriorError};
@@ -68,6 +69,13 @@ pub struct ModelSpec {
     /// config key.
     #[serde(skip)]
     pub events: Vec<Event>,
+    /// What cost calibration rows measure: cost per target or ROAS (MODEL-R2.md §4.2).
+    #[serde(skip_serializing_if = "CalibrationTarget::is_default")]
+    pub calibration_target: CalibrationTarget,
+    /// The rows of `mmm_fit(..., cost_calibration)`: data stored beside the model, not a
+    /// config key.
+    #[serde(skip)]
+    pub cost_calibration: Vec<CostCalibration>,
 }
 
 /// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
@@ -111,6 +119,8 @@ impl Default for ModelSpec {
             lift_tests: Vec::new(),
             trend: None,
             events: Vec::new(),
+            calibration_target: CalibrationTarget::CostPerTarget,
+            cost_calibration: Vec::new(),
         }
     }
 }
@@ -132,6 +142,8 @@ pub enum SpecError {
     Support { param: String, dist: String, support: String, domain: String },
     #[error("lift_tests row {row}: {reason}")]
     LiftTest { row: usize, reason: String },
+    #[error("cost_calibration row {row}: {reason}")]
+    CostCalibration { row: usize, reason: String },
 }
 
 impl SpecError {
@@ -148,6 +160,9 @@ impl SpecError {
             SpecError::Support { domain, .. } => format!("Choose a distribution whose support lies in {domain}."),
             SpecError::LiftTest { .. } => {
                 "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0.".into()
+            }
+            SpecError::CostCalibration { .. } => {
+                "Each cost calibration row names a channel (and geo) of the model once, with a finite value > 0 and sigma > 0.".into()
             }
         }
     }
@@ -168,7 +183,9 @@ impl ModelSpec {
             Ok(Value::Object(obj)) => obj.into_iter().map(|(k, _)| k).collect(),
             _ => unreachable!("a spec serialises as an object"),
         };
-        keys.extend(["pooling", "scaling", "lift_likelihood", "lift_nu", "trend"].map(String::from));
+        keys.extend(
+            ["pooling", "scaling", "lift_likelihood", "lift_nu", "trend", "calibration_target"].map(String::from),
+        );
         keys.sort();
         keys
     }

@@ -82,3 +82,45 @@ pub fn worst_gradient_error(model: &mmm_engine::model::Model, seed: u64, points:
     }
     worst
 }
+
+/// `|ours − theirs|` in combined MCSE, from our draws (`chains × draws`) and a reference's mean
+/// and MCSE: our mean and the distance.
+pub fn mcse_distance(draws: ndarray::ArrayView2<f64>, theirs: f64, their_mcse: f64) -> (f64, f64) {
+    use mmm_engine::inference::diagnostics::mcse_mean;
+    let ours = draws.mean().unwrap();
+    (ours, (ours - theirs).abs() / (mcse_mean(draws).powi(2) + their_mcse.powi(2)).sqrt())
+}
+
+/// Every parameter of `fit` against a PyMC-Marketing fixture's `parameters` (name, coordinate,
+/// mean, MCSE): one report line per element, the elements more than 3 combined MCSE apart, and
+/// the largest R-hat. Panics when either side has a parameter the other lacks.
+pub fn compare_parameters(
+    fit: &mmm_engine::inference::Fit,
+    parameters: &[serde_json::Value],
+) -> (Vec<String>, Vec<String>, f64) {
+    use serde_json::{json, Map, Value};
+    let (mut report, mut failures, mut compared, mut max_rhat) = (Vec::new(), Vec::new(), 0, 0.0_f64);
+    for block in fit.model.space().blocks() {
+        for element in 0..block.len() {
+            let labels = block.labels(element);
+            let coord: Map<String, Value> =
+                block.dims.iter().zip(&labels).map(|(d, l)| (d.name.clone(), json!(l))).collect();
+            let label = format!("{}[{}]", block.name, labels.join(","));
+            let theirs = parameters
+                .iter()
+                .find(|p| p["name"] == block.name.as_str() && p["coord"] == Value::Object(coord.clone()))
+                .unwrap_or_else(|| panic!("the reference has no {label}"));
+            let draws = fit.trace.parameter(block.offset() + element);
+            let (m, s) = (theirs["mean"].as_f64().unwrap(), theirs["mcse"].as_f64().unwrap());
+            let (ours, z) = mcse_distance(draws.view(), m, s);
+            max_rhat = max_rhat.max(mmm_engine::inference::diagnostics::rhat(draws.view()));
+            report.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2})"));
+            if z > 3.0 {
+                failures.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2} combined MCSE)"));
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, parameters.len(), "the reference has parameters the engine lacks");
+    (report, failures, max_rhat)
+}

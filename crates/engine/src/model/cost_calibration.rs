@@ -1,0 +1,216 @@
+//! Cost-per-target / ROAS calibration (MODEL-R2.md §4.2, PyMC-Marketing 1.3's
+//! `add_cost_per_target_calibration`, identity link): a measured cost per unit of target (or
+//! target per unit of cost) `value ± σ` of one (geo, channel) cell over the training window
+//! adds `Normal(value | ratio, σ)` in original units, where
+//! `ratio = mean_t spend / max(mean_t Δ, 1e-12)` (cost per target) or
+//! `mean_t Δ / max(mean_t spend, 1e-12)` (ROAS) and `Δ_t = contribution_t · target_scale`.
+//!
+//! The term runs the media component's own forward and backward pass for its cells: the
+//! gradient of `Σ_t contribution_t` is the backward pass with a constant weight per week.
+
+use super::design::{Design, Scales};
+use super::media::{ChannelPass, Media};
+use super::spec::SpecError;
+use super::special::LN_SQRT_2PI;
+use super::term::{Gradient, Point, Term};
+use serde::{Deserialize, Serialize};
+use std::any::Any;
+use std::sync::Arc;
+
+/// What a calibration row measures (`calibration_target`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalibrationTarget {
+    /// Spend per unit of target (1.3's default).
+    #[default]
+    CostPerTarget,
+    /// Target per unit of spend (1.3's `target_per_cost=True`).
+    Roas,
+}
+
+impl CalibrationTarget {
+    pub fn is_default(&self) -> bool {
+        *self == CalibrationTarget::CostPerTarget
+    }
+}
+
+/// The floor of a ratio's denominator, as in 1.3.
+const FLOOR: f64 = 1e-12;
+
+/// One measurement, in original units: the channel (an index into the model's channels), the
+/// geo (an index into its geos; `None` in a national model), the measured ratio and its
+/// standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CostCalibration {
+    pub channel: usize,
+    pub geo: Option<usize>,
+    pub value: f64,
+    pub sigma: f64,
+}
+
+/// Checks calibration rows against a model of `channels` channels and `geos` geos (0:
+/// national); the error names the row (1-based).
+pub fn check_cost_calibration(rows: &[CostCalibration], channels: usize, geos: usize) -> Result<(), SpecError> {
+    for (i, r) in rows.iter().enumerate() {
+        let bad = |reason: String| Err(SpecError::CostCalibration { row: i + 1, reason });
+        if r.channel >= channels {
+            return bad(format!("channel index {} out of range (the model has {channels} channels)", r.channel));
+        }
+        match (r.geo, geos) {
+            (Some(_), 0) => return bad("a geo is given but the model has no geo column".into()),
+            (None, g) if g > 0 => return bad("the geo is missing (the model is a panel)".into()),
+            (Some(g), n) if g >= n => return bad(format!("geo index {g} out of range (the model has {n} geos)")),
+            _ => {}
+        }
+        if let Some((name, v)) = [("value", r.value), ("sigma", r.sigma)].into_iter().find(|(_, v)| !v.is_finite()) {
+            return bad(format!("{name} = {v} is not a finite number"));
+        }
+        if r.value <= 0.0 {
+            return bad(format!("value = {} must be > 0", r.value));
+        }
+        if r.sigma <= 0.0 {
+            return bad(format!("sigma = {} must be > 0", r.sigma));
+        }
+        if let Some(j) = rows[..i].iter().position(|p| (p.channel, p.geo) == (r.channel, r.geo)) {
+            return bad(format!("the same channel and geo as row {}", j + 1));
+        }
+    }
+    Ok(())
+}
+
+/// A row with what its ratio is computed from.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    cell: usize,
+    /// The cell's scaled spend over the training window.
+    x: Vec<f64>,
+    /// `mean_t spend` in original units.
+    mean_spend: f64,
+    /// `target_scale / weeks`: from `Σ_t contribution_t` to `mean_t Δ_t`.
+    per_week: f64,
+    value: f64,
+    sigma: f64,
+}
+
+/// The calibration rows' term of the log density.
+#[derive(Debug, Clone)]
+pub struct CostTerm {
+    target: CalibrationTarget,
+    media: Arc<Media>,
+    rows: Vec<Row>,
+}
+
+/// One forward pass per row, and the backward pass's constant weights.
+type Work = (Vec<ChannelPass>, Vec<f64>);
+
+impl CostTerm {
+    /// The term of checked `rows` over the training `design` (scaled by `scales`) and the
+    /// model's `media` component of `channels` channels.
+    pub fn new(
+        rows: &[CostCalibration],
+        target: CalibrationTarget,
+        media: Arc<Media>,
+        channels: usize,
+        design: &Design,
+        scales: &Scales,
+    ) -> CostTerm {
+        let weeks = design.weeks();
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let g = r.geo.unwrap_or(0);
+                let cell = g * channels + r.channel;
+                let x = design.channels[cell].clone();
+                let mean_spend = x.iter().sum::<f64>() / weeks as f64 * scales.channel_of(g, r.channel);
+                let per_week = scales.target_of(g) / weeks as f64;
+                Row { cell, x, mean_spend, per_week, value: r.value, sigma: r.sigma }
+            })
+            .collect();
+        CostTerm { target, media, rows }
+    }
+
+    /// The ratio of a row whose cell contributes `total = Σ_t contribution_t` (scaled), and its
+    /// derivative in `total`.
+    fn ratio(&self, r: &Row, total: f64) -> (f64, f64) {
+        let delta = total * r.per_week;
+        match self.target {
+            CalibrationTarget::CostPerTarget if delta > FLOOR => {
+                (r.mean_spend / delta, -r.mean_spend / (delta * delta) * r.per_week)
+            }
+            CalibrationTarget::CostPerTarget => (r.mean_spend / FLOOR, 0.0),
+            CalibrationTarget::Roas => {
+                let spend = r.mean_spend.max(FLOOR);
+                (delta / spend, r.per_week / spend)
+            }
+        }
+    }
+
+    fn work(&self) -> Work {
+        let weeks = self.rows.first().map_or(0, |r| r.x.len());
+        (self.rows.iter().map(|_| self.media.pass(weeks)).collect(), vec![0.0; weeks])
+    }
+
+    /// The model's ratio of each row in original units, at parameter values `theta`.
+    pub fn estimates(&self, theta: &[f64]) -> Vec<f64> {
+        let (mut passes, _) = self.work();
+        self.rows
+            .iter()
+            .zip(&mut passes)
+            .map(|(r, pass)| {
+                self.media.cell_forward(&r.x, theta, r.cell, pass);
+                self.ratio(r, pass.contribution.iter().sum()).0
+            })
+            .collect()
+    }
+}
+
+impl Term for CostTerm {
+    fn name(&self) -> &str {
+        "cost_calibration"
+    }
+
+    fn workspace(&self, _weeks: usize) -> Box<dyn Any + Send> {
+        Box::new(self.work())
+    }
+
+    fn logp_grad(&self, at: &Point, grad: &mut Gradient, work: &mut dyn Any) -> f64 {
+        let (passes, weights) = work.downcast_mut::<Work>().expect("the cost calibration's workspace");
+        let mut lp = 0.0;
+        for (r, pass) in self.rows.iter().zip(passes.iter_mut()) {
+            self.media.cell_forward(&r.x, at.theta, r.cell, pass);
+            let (ratio, d_total) = self.ratio(r, pass.contribution.iter().sum());
+            let z = (r.value - ratio) / r.sigma;
+            lp += -0.5 * z * z - r.sigma.ln() - LN_SQRT_2PI;
+            // d/dθ Σ_t contribution_t is the backward pass with weight 1 on every week.
+            weights.fill(z / r.sigma * d_total);
+            self.media.cell_backward(&r.x, r.cell, pass, weights, grad.theta);
+        }
+        lp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(channel: usize, geo: Option<usize>) -> CostCalibration {
+        CostCalibration { channel, geo, value: 20.0, sigma: 2.0 }
+    }
+
+    #[test]
+    fn bad_rows_are_named() {
+        let err = |r: CostCalibration, geos: usize| {
+            let first = row(0, (geos > 0).then_some(0));
+            check_cost_calibration(&[first, r], 2, geos).unwrap_err().to_string()
+        };
+        assert!(err(row(2, None), 0).contains("cost_calibration row 2: channel index 2"));
+        assert!(err(row(1, Some(0)), 0).contains("no geo column"));
+        assert!(err(row(1, None), 2).contains("geo is missing"));
+        assert!(err(row(1, Some(2)), 2).contains("geo index 2"));
+        assert!(err(CostCalibration { sigma: 0.0, ..row(1, None) }, 0).contains("sigma = 0 must be > 0"));
+        assert!(err(CostCalibration { value: -1.0, ..row(1, None) }, 0).contains("value = -1 must be > 0"));
+        assert!(err(CostCalibration { value: f64::INFINITY, ..row(1, None) }, 0).contains("not a finite"));
+        assert!(err(row(0, None), 0).contains("the same channel and geo as row 1"));
+        assert!(check_cost_calibration(&[row(0, Some(0)), row(0, Some(1))], 2, 2).is_ok());
+    }
+}
