@@ -7,6 +7,7 @@ pub mod constraint;
 pub mod density;
 pub mod design;
 pub mod events;
+pub mod hsgp;
 pub mod likelihood;
 pub mod mean;
 pub mod media;
