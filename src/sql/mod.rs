@@ -21,6 +21,7 @@ mod simulate;
 mod source;
 mod store;
 mod summary;
+mod time_varying;
 mod transforms;
 mod versions;
 

@@ -19,6 +19,7 @@
 
 use super::design::Design;
 use super::mean::MeanComponent;
+use super::space::ParameterSpace;
 use super::spec::{check_range, SpecError};
 use crate::calendar::Date;
 use crate::numeric::{dot, wide};
@@ -93,6 +94,13 @@ impl HsgpSpec {
 /// The dim of process `name`'s basis functions (1.3's coordinate `{name}_raw_m`).
 pub fn basis_dim(name: &str) -> String {
     format!("{name}_raw_m")
+}
+
+/// How many of `space`'s elements are the processes' basis coefficients `z`: as many as weeks
+/// (m = 200 by default), but their prior keeps the process smooth, so they do not count against
+/// the data as free parameters do.
+pub fn basis_coefficients(space: &ParameterSpace) -> usize {
+    space.blocks().filter(|b| b.name.ends_with("_raw_hsgp_coefs_offset")).map(|b| b.len()).sum()
 }
 
 /// `ln(1 + eˣ)` without overflow.
