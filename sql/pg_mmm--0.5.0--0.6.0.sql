@@ -6,7 +6,7 @@ CREATE  FUNCTION "mmm_time_varying"(
 	"model" bigint, /* i64 */
 	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
 ) RETURNS TABLE (
-	"date" date,  /* pgrx::datum::date::Date */
+	"date" date,  /* pgrx :: datum :: Date */
 	"process" TEXT,  /* String */
 	"mean" double precision,  /* f64 */
 	"lower" double precision,  /* f64 */
@@ -21,7 +21,7 @@ CREATE  FUNCTION "mmm_time_varying"(
 	"model" TEXT, /* & str */
 	"hdi_prob" double precision DEFAULT 0.94 /* f64 */
 ) RETURNS TABLE (
-	"date" date,  /* pgrx::datum::date::Date */
+	"date" date,  /* pgrx :: datum :: Date */
 	"process" TEXT,  /* String */
 	"mean" double precision,  /* f64 */
 	"lower" double precision,  /* f64 */
