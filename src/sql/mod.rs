@@ -22,6 +22,7 @@ mod simulate;
 mod source;
 mod store;
 mod summary;
+mod time_varying;
 mod transforms;
 mod versions;
 

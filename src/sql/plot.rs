@@ -13,7 +13,7 @@ use mmm_engine::plot::{self, AllocationBar, Band, Curve};
 use mmm_engine::posterior::{decomposition, of_geo};
 use pgrx::prelude::*;
 
-const KINDS: &str = "response_curves, contributions, allocation, posterior";
+const KINDS: &str = "response_curves, contributions, allocation, posterior, time_varying";
 
 #[pg_extern(stable, parallel_safe, name = "mmm_plot")]
 fn mmm_plot_by_id(
@@ -64,6 +64,16 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
             geo.map(|_| geos[0]),
             &target,
         ),
+        // A panel's multipliers are per geo: the first geo's unless `geo` names one.
+        "time_varying" => {
+            let dates: Vec<String> = fit.panel.dates().iter().map(|d| d.to_string()).collect();
+            let document = plot::time_varying(&dates, &super::time_varying::bands(&fit, geos[0], hdi_prob));
+            return match (geo, fit.panel.geos.first()) {
+                (None, Some(first)) => plot::scoped(document, first),
+                (Some(g), _) => plot::scoped(document, g),
+                (None, None) => document,
+            };
+        }
         _ => posterior(&fit, geo, hdi_prob),
     };
     match geo {

@@ -86,9 +86,10 @@ pub fn fit_from(
     let panel = data.into();
     let space =
         crate::model::spec::panel_parameter_space(&spec, &panel.geos, panel.channel_names(), panel.control_names())?;
-    // More observations than parameters over all geos, and an adstock window beyond the first
-    // in every geo.
-    let per_geo = (space.dim() + 2).div_ceil(panel.series());
+    // More observations than parameters over all geos (the processes' basis coefficients, held
+    // smooth by their prior, not counted), and an adstock window beyond the first in every geo.
+    let counted = space.dim() - crate::model::hsgp::basis_coefficients(&space);
+    let per_geo = (counted + 2).div_ceil(panel.series());
     panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
     let scales = panel.scales(spec.scaling)?;
     let model = Arc::new(Model::panel_with_scales(spec, &panel, scales)?);

@@ -13,6 +13,7 @@ use super::calibration::{check_lift_tests, Lift};
 use super::cost_calibration::{check_cost_calibration, CostTerm};
 use super::design::{Dataset, Design, Panel, Scales};
 use super::events::Events;
+use super::hsgp::{basis_dim, Process, TimeVarying, INTERCEPT_PROCESS, MEDIA_PROCESS};
 use super::likelihood::Observation;
 use super::mean::{Columns, Intercept, Linear, Mean, MeanComponent};
 use super::media::Media;
@@ -113,6 +114,8 @@ pub struct Model {
     lift: Option<Arc<Lift>>,
     /// The cost calibration's term, also among the density's, when the fit has calibration rows.
     cost: Option<Arc<CostTerm>>,
+    /// The time-varying components (intercept, then media), also among the mean's.
+    processes: Vec<Arc<TimeVarying>>,
 }
 
 impl Model {
@@ -170,9 +173,34 @@ impl Model {
             cells("adstock", config.adstock.param_names())?,
             cells("saturation", config.saturation.param_names())?,
         ));
+        // A process multiplies its component where the config makes it time-varying.
+        let time_varying = |on: bool, name: &str, inner: Arc<dyn MeanComponent>| -> Result<_, SpecError> {
+            if !on {
+                return Ok((inner, None));
+            }
+            let [eta, ls, z] = config.hsgp.blocks(name).map(|(b, ..)| b);
+            let at = (over(&eta, None)?, over(&ls, None)?, over(&z, Some(basis_dim(name).as_str()))?);
+            let process = Arc::new(TimeVarying::new(inner, Process::new(name, &config.hsgp, panel.dates(), at)?));
+            Ok((Arc::clone(&process) as Arc<dyn MeanComponent>, Some(process)))
+        };
+        let intercept: Arc<dyn MeanComponent> = Arc::new(Intercept::new(block("intercept"), over("intercept", None)?));
+        let (intercept, tv_intercept) = time_varying(config.time_varying_intercept, INTERCEPT_PROCESS, intercept)?;
+        let media_component = Arc::clone(&media) as Arc<dyn MeanComponent>;
+        let (media_component, tv_media) = time_varying(config.time_varying_media, MEDIA_PROCESS, media_component)?;
+        if tv_media.is_some() && !config.lift_tests.is_empty() {
+            return Err(SpecError::Config(
+                "lift_tests: lift tests are not supported with time_varying_media yet".into(),
+            ));
+        }
+        if tv_media.is_some() && !config.cost_calibration.is_empty() {
+            // The calibration term reads the media component without its multiplier.
+            return Err(SpecError::Config(
+                "cost_calibration: cost calibration is not supported with time_varying_media yet".into(),
+            ));
+        }
         // The order in which the components add to the mean, which fixes the rounding of mu.
         let mut components: Vec<Arc<dyn MeanComponent>> = vec![
-            Arc::new(Intercept::new(block("intercept"), over("intercept", None)?)),
+            intercept,
             Arc::new(Linear::per_column(
                 "controls",
                 block("gamma_control"),
@@ -186,7 +214,7 @@ impl Model {
                 over("gamma_fourier", Some("fourier_mode"))?,
                 Columns::Fourier,
             )),
-            Arc::clone(&media) as Arc<dyn MeanComponent>,
+            media_component,
         ];
         if let Some(trend) = config.trend {
             let k = match trend.include_intercept {
@@ -231,7 +259,8 @@ impl Model {
             Some(cost)
         };
         let density = Density { space, mean: Mean::new(components), terms };
-        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media, observation, lift, cost })
+        let processes = tv_intercept.into_iter().chain(tv_media).collect();
+        Ok(Model { spec: config, design, density, geos: panel.geos.clone(), media, observation, lift, cost, processes })
     }
 
     /// The same model over other rows (new weeks), already scaled with the training scales.
@@ -303,6 +332,28 @@ impl Model {
     /// rows.
     pub fn cost_estimates(&self, theta: &[f64]) -> Vec<f64> {
         self.cost.as_ref().map_or_else(Vec::new, |c| c.estimates(theta))
+    }
+
+    /// Each time-varying process's name and its values `N[t,g]` (geo after geo) over the
+    /// design's weeks at parameter values `theta`; empty without time-varying effects.
+    pub fn time_varying(&self, theta: &[f64]) -> Vec<(&str, Vec<f64>)> {
+        self.processes
+            .iter()
+            .map(|p| {
+                let mut work = p.process.workspace();
+                p.process.evaluate(&self.design.dates, self.design.geos, theta, &mut work);
+                (p.process.name(), work.values)
+            })
+            .collect()
+    }
+
+    /// The media multiplier of geo `geo` at `dates` (training weeks or later ones, with the
+    /// training's frame and mean) at parameter values `theta`; `None` without time-varying media.
+    pub fn media_multiplier(&self, theta: &[f64], geo: usize, dates: &[crate::calendar::Date]) -> Option<Vec<f64>> {
+        let p = self.processes.iter().find(|p| p.process.name() == MEDIA_PROCESS)?;
+        let mut work = p.process.workspace();
+        p.process.evaluate(dates, self.design.geos, theta, &mut work);
+        Some(work.values[geo * dates.len()..(geo + 1) * dates.len()].to_vec())
     }
 
     /// Adstock and saturation parameters of one channel in geo `geo` (an index into `geos`).

@@ -8,6 +8,7 @@ pub mod cost_calibration;
 pub mod density;
 pub mod design;
 pub mod events;
+pub mod hsgp;
 pub mod likelihood;
 pub mod mean;
 pub mod media;

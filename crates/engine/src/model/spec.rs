@@ -8,6 +8,7 @@ use super::constraint::Support;
 use super::cost_calibration::{CalibrationTarget, CostCalibration};
 use super::design::{ScaleOver, Scaling};
 use super::events::Event;
+use super::hsgp::{HsgpSpec, INTERCEPT_PROCESS, MEDIA_PROCESS};
 use super::prior::{Prior, PriorError};
 use super::space::{BlockPrior, Handle, ParameterSpace, Transform};
 use super::trend::{TrendSpec, MAX_CHANGEPOINTS};
@@ -76,6 +77,15 @@ pub struct ModelSpec {
     /// config key.
     #[serde(skip)]
     pub cost_calibration: Vec<CostCalibration>,
+    /// `intercept[g] · N[t,g]` with an HSGP latent process `N` (MODEL-R2.md §5).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub time_varying_intercept: bool,
+    /// Every channel's contribution times an HSGP multiplier per geo (MODEL-R2.md §5).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub time_varying_media: bool,
+    /// The HSGP options of both processes.
+    #[serde(skip_serializing_if = "HsgpSpec::is_default")]
+    pub hsgp: HsgpSpec,
 }
 
 /// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
@@ -121,6 +131,9 @@ impl Default for ModelSpec {
             events: Vec::new(),
             calibration_target: CalibrationTarget::CostPerTarget,
             cost_calibration: Vec::new(),
+            time_varying_intercept: false,
+            time_varying_media: false,
+            hsgp: HsgpSpec::default(),
         }
     }
 }
@@ -186,6 +199,7 @@ impl ModelSpec {
         keys.extend(
             ["pooling", "scaling", "lift_likelihood", "lift_nu", "trend", "calibration_target"].map(String::from),
         );
+        keys.extend(["time_varying_intercept", "time_varying_media", "hsgp"].map(String::from));
         keys.sort();
         keys
     }
@@ -206,6 +220,7 @@ impl ModelSpec {
                 &format!("1 to {MAX_CHANGEPOINTS}"),
             )?;
         }
+        self.hsgp.validate()?;
         let student_t = self.lift_likelihood == LiftLikelihood::StudentT;
         match self.lift_nu {
             None if student_t => Err(SpecError::Config("lift_nu: the student_t lift likelihood needs lift_nu".into())),
@@ -322,6 +337,7 @@ pub fn panel_parameter_space(
         builder.block("likelihood_nu", None, Domain::Positive, nu)?;
     }
     mu_effects(spec, &mut builder)?;
+    time_varying(spec, &mut builder)?;
     if let Some(unused) = spec.priors.keys().find(|k| !builder.used.contains(k)) {
         return Err(SpecError::UnknownParameter(unused.clone()));
     }
@@ -349,6 +365,22 @@ fn mu_effects(spec: &ModelSpec, builder: &mut Builder) -> Result<(), SpecError> 
         // 1.3 has no default effect size; one per event, Normal(0, 1) in scaled units.
         let normal = json!({"dist": "Normal", "mu": 0, "sigma": 1, "dims": ["event"]});
         builder.block("event_effect_size", Some("event"), Domain::Real, normal)?;
+    }
+    Ok(())
+}
+
+/// The blocks of the HSGP processes (MODEL-R2.md §5), last, so that a model without them keeps
+/// its parameter vector: per process η and ℓ shared by the geos, and the offsets `z` per geo.
+fn time_varying(spec: &ModelSpec, builder: &mut Builder) -> Result<(), SpecError> {
+    let processes = [(spec.time_varying_intercept, INTERCEPT_PROCESS), (spec.time_varying_media, MEDIA_PROCESS)];
+    for (_, name) in processes.into_iter().filter(|(on, _)| *on) {
+        for (block, dim, positive, prior) in spec.hsgp.blocks(name) {
+            if let Some(dim) = &dim {
+                builder.space.add_dim(dim, (0..spec.hsgp.m).map(|j| j.to_string()).collect());
+            }
+            let domain = if positive { Domain::Positive } else { Domain::Real };
+            builder.block(&block, dim.as_deref(), domain, prior)?;
+        }
     }
     Ok(())
 }

@@ -70,7 +70,10 @@ pub fn scaled_contribution(model: &Model, trace: &Trace, g: usize, m: usize, del
         .draws()
         .map(|theta| {
             pass.forward(&model.spec, &x, &model.channel_params_in(theta, g, m));
-            pass.contribution.iter().sum::<f64>() * s_y
+            match model.media_multiplier(theta, g, &model.design.dates) {
+                Some(multiplier) => pass.contribution.iter().zip(&multiplier).map(|(c, n)| c * n).sum::<f64>() * s_y,
+                None => pass.contribution.iter().sum::<f64>() * s_y,
+            }
         })
         .collect()
 }

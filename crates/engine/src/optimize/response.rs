@@ -13,6 +13,7 @@
 //! Saturation first makes it one term `s_y ΣW_t · sat(b / s_m)` plus the saturated carry-in's
 //! constant contribution.
 
+use crate::calendar::Date;
 use crate::inference::sampler::Trace;
 use crate::model::density::ChannelParams;
 use crate::model::design::{Dataset, Panel};
@@ -85,8 +86,14 @@ impl ChannelResponse {
         let scales = &model.design.scales;
         let cell =
             Cell { spend: &data.channels[m], spend_scale: scales.channel_of(g, m), target_scale: scales.target_of(g) };
-        let draws = trace.draws().map(|theta| model.channel_params_in(theta, g, m));
-        ChannelResponse::of_cell(&model.spec, cell, horizon, draws)
+        // With time-varying media each window week's response is times the geo's multiplier
+        // there: the window follows the training weeks at their spacing (MODEL-R2.md §5).
+        let h = horizon.carry_in_weeks(model.spec.l_max, data.dates.len());
+        let window = window_dates(&data.dates, h, horizon.num_periods + model.spec.l_max);
+        let draws = trace
+            .draws()
+            .map(|theta| (model.channel_params_in(theta, g, m), model.media_multiplier(theta, g, &window)));
+        ChannelResponse::of_varying_cell(&model.spec, cell, horizon, draws)
     }
 
     /// A cell's response over `horizon`, one draw per item of `draws`.
@@ -95,6 +102,17 @@ impl ChannelResponse {
         cell: Cell,
         horizon: Horizon,
         draws: impl Iterator<Item = ChannelParams>,
+    ) -> ChannelResponse {
+        ChannelResponse::of_varying_cell(spec, cell, horizon, draws.map(|p| (p, None)))
+    }
+
+    /// [`ChannelResponse::of_cell`] with, per draw, the media multiplier of each window week
+    /// (carried-in, spending and carry-over weeks) where media vary over time.
+    pub fn of_varying_cell(
+        spec: &ModelSpec,
+        cell: Cell,
+        horizon: Horizon,
+        draws: impl Iterator<Item = (ChannelParams, Option<Vec<f64>>)>,
     ) -> ChannelResponse {
         let h = horizon.carry_in_weeks(spec.l_max, cell.spend.len());
         let history: Vec<f64> = cell.spend[cell.spend.len() - h..].iter().map(|v| v / cell.spend_scale).collect();
@@ -118,16 +136,21 @@ impl ChannelResponse {
             constant: Vec::with_capacity(n),
             target_scale: s_y,
         };
-        for p in draws {
+        for (p, multiplier) in draws {
+            // A constant effect's multiplier is 1, which leaves every product below unchanged.
+            let at = |t: usize| multiplier.as_ref().map_or(1.0, |v| v[t]);
             let w = adstock::weights(spec.adstock, &p.adstock, spec.l_max, spec.normalize).w;
             adstock::convolve(&w, &spending, &mut reach);
             out.params.push(p.saturation);
             if spec.adstock_first {
                 adstock::convolve(&w, &padded, &mut carried);
                 // The carried-in weeks are before any spend reaches: their response is fixed.
-                let before: f64 =
-                    carried[..h].iter().map(|&x| saturation::evaluate(spec.saturation, x, &p.saturation).value).sum();
-                out.weight.extend(std::iter::repeat_n(1.0, weeks - h));
+                let before: f64 = carried[..h]
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &x)| saturation::evaluate(spec.saturation, x, &p.saturation).value * at(t))
+                    .sum();
+                out.weight.extend((h..weeks).map(at));
                 out.slope.extend(reach[h..].iter().map(|r| r / cell.spend_scale));
                 out.offset.extend_from_slice(&carried[h..]);
                 out.constant.push(s_y * before);
@@ -135,10 +158,10 @@ impl ChannelResponse {
                 let saturated: Vec<f64> =
                     padded.iter().map(|&x| saturation::evaluate(spec.saturation, x, &p.saturation).value).collect();
                 adstock::convolve(&w, &saturated, &mut carried);
-                out.weight.push(reach[h..].iter().sum());
+                out.weight.push(reach.iter().enumerate().skip(h).map(|(t, r)| r * at(t)).sum());
                 out.slope.push(1.0 / cell.spend_scale);
                 out.offset.push(0.0);
-                out.constant.push(s_y * carried.iter().sum::<f64>());
+                out.constant.push(s_y * carried.iter().enumerate().map(|(t, c)| c * at(t)).sum::<f64>());
             }
         }
         out
@@ -201,6 +224,15 @@ impl ChannelResponse {
             curvature: self.target_scale * curvature / n,
         }
     }
+}
+
+/// The window's dates: the last `carried` of `dates`, then `ahead` more at the spacing of the
+/// first two (weekly where there is one date).
+fn window_dates(dates: &[Date], carried: usize, ahead: usize) -> Vec<Date> {
+    let spacing = if dates.len() > 1 { dates[1].0 - dates[0].0 } else { 7 };
+    let last = dates.last().copied().unwrap_or(Date(0));
+    let later = (1..=ahead).map(|k| last.plus_days(spacing * k as i32));
+    dates[dates.len() - carried..].iter().copied().chain(later).collect()
 }
 
 /// A week no spend reaches (`p = 0`) has no slope, even where the saturation's own slope is

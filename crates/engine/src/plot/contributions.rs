@@ -78,7 +78,7 @@ pub fn contributions(
 
 /// Month ticks, or the first and last date as written when the dates do not parse or span
 /// no month start.
-fn date_ticks(dates: &[String], sx: &Scale) -> Vec<Tick> {
+pub(super) fn date_ticks(dates: &[String], sx: &Scale) -> Vec<Tick> {
     let mut ticks = month_ticks(dates, 8);
     if ticks.is_empty() {
         ticks = [0, dates.len() - 1].iter().map(|&i| (i, fit(&dates[i], 10))).collect();

@@ -20,6 +20,7 @@ mod scale;
 mod svg;
 #[cfg(test)]
 mod tests;
+mod time_varying;
 
 pub use allocation::allocation;
 pub use backtest::backtest;
@@ -27,6 +28,7 @@ pub use contributions::contributions;
 pub use posterior::posterior;
 pub use response_curves::response_curves;
 pub use svg::escape;
+pub use time_varying::time_varying;
 
 /// Tableau 10, the matplotlib / ArviZ default: familiar to anyone who has seen PyMC-Marketing
 /// plots.

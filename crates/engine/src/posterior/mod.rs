@@ -72,6 +72,25 @@ pub fn decomposition(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
         .collect()
 }
 
+/// The time-varying processes' multipliers per draw (`draws × weeks`, geo after geo) over the
+/// model's weeks: `component` is `intercept` or `media`, `group` the process's name in 1.3
+/// (`intercept_latent_process`, `media_temporal_latent_multiplier`). Empty without them.
+pub fn time_varying(model: &Model, trace: &Trace) -> Vec<ComponentDraws> {
+    let (weeks, draws) = (model.design.y.len(), trace.num_draws());
+    let mut out: Vec<ComponentDraws> = Vec::new();
+    for (d, theta) in trace.draws().enumerate() {
+        for (k, (name, values)) in model.time_varying(theta).into_iter().enumerate() {
+            if d == 0 {
+                let component = if name == crate::model::hsgp::INTERCEPT_PROCESS { "intercept" } else { "media" };
+                let values = ndarray::Array2::zeros((draws, weeks));
+                out.push(ComponentDraws { component: component.into(), group: name.into(), values });
+            }
+            out[k].values.row_mut(d).assign(&ndarray::ArrayView1::from(&values));
+        }
+    }
+    out
+}
+
 /// The fitted mean `mu_t · s_y` per draw: the sum of the decomposition.
 pub fn fitted_mean(components: &[ComponentDraws]) -> ndarray::Array2<f64> {
     components.iter().fold(ndarray::Array2::zeros(components[0].values.raw_dim()), |acc, c| acc + &c.values)

@@ -2,7 +2,7 @@
 //! also in the model's own units.
 
 use super::spec::{
-    parse_date, ChannelSpec, ControlPattern, Seasonality, SimulationError, SimulationSpec, SpendPattern, Trend,
+    parse_date, ChannelSpec, ControlPattern, Drift, Seasonality, SimulationError, SimulationSpec, SpendPattern, Trend,
 };
 use crate::calendar::Date;
 use crate::model::Dataset;
@@ -35,6 +35,9 @@ pub struct Baseline {
     pub seasonality: Vec<f64>,
     /// `scale · gamma_c · z_c` per control.
     pub controls: Vec<Vec<f64>>,
+    /// The intercept's drift per week, `intercept_t − intercept` (empty without a drift).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<f64>,
 }
 
 /// The true parameters in the model's units: target divided by `max |y|`, spend by its maximum,
@@ -78,12 +81,14 @@ pub fn simulate(spec: &SimulationSpec) -> Result<Simulated, SimulationError> {
         trend: in_y_units(spec.trend.eval(n), 1.0),
         seasonality: in_y_units(spec.seasonality.eval(&dates), 1.0),
         controls: spec.controls.iter().zip(&controls).map(|(c, z)| in_y_units(z.clone(), c.gamma)).collect(),
+        drift: spec.drift.eval(spec.scale * spec.intercept, n),
     };
     let y = (0..n)
         .map(|t| {
             let controls: f64 = baseline.controls.iter().map(|c| c[t]).sum();
             let media: f64 = contributions.iter().map(|c| c[t]).sum();
-            baseline.intercept + baseline.trend[t] + baseline.seasonality[t] + controls + media + noise[t]
+            let y = baseline.intercept + baseline.trend[t] + baseline.seasonality[t] + controls + media + noise[t];
+            y + baseline.drift.get(t).copied().unwrap_or(0.0)
         })
         .collect();
     Ok(Simulated {
@@ -187,6 +192,16 @@ impl Trend {
         // numpy's linspace(0, span, n); a single week sits at its start.
         let step = if n > 1 { self.span / (n - 1) as f64 } else { 0.0 };
         (0..n).map(|t| (step * t as f64 + self.offset).powf(self.power) - self.shift).collect()
+    }
+}
+
+impl Drift {
+    /// `intercept · amplitude · sin(2π t / period)` per week; empty without a drift.
+    fn eval(&self, intercept: f64, n: usize) -> Vec<f64> {
+        if self.is_none() {
+            return Vec::new();
+        }
+        (0..n).map(|t| intercept * self.amplitude * (2.0 * PI * t as f64 / self.period).sin()).collect()
     }
 }
 

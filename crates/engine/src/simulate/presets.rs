@@ -3,8 +3,8 @@
 
 use super::panel::PanelSpec;
 use super::spec::{
-    AdstockSpec, ChannelSpec, ControlPattern, ControlSpec, SaturationSpec, Seasonality, SimulationSpec, SpendPattern,
-    Trend,
+    AdstockSpec, ChannelSpec, ControlPattern, ControlSpec, Drift, SaturationSpec, Seasonality, SimulationSpec,
+    SpendPattern, Trend,
 };
 use crate::transforms::{AdstockKind, SaturationKind};
 
@@ -39,6 +39,7 @@ pub fn example_process(seed: u64) -> SimulationSpec {
         intercept: 2.0,
         trend: Trend { span: 50.0, offset: 10.0, power: 0.25, shift: 1.0 },
         seasonality: Seasonality { period: 365.5, sin: vec![0.0, -0.5], cos: vec![0.5] },
+        drift: Drift::default(),
         noise_sd: 0.25,
         scale: 1000.0,
         adstock_first: true,
@@ -86,6 +87,7 @@ pub fn tv_social_search(seed: u64) -> SimulationSpec {
         intercept: 300.0,
         trend: Trend::default(),
         seasonality: Seasonality::default(),
+        drift: Drift::default(),
         noise_sd: 20.0,
         scale: 1.0,
         adstock_first: true,
@@ -132,6 +134,7 @@ pub fn correlated_channels(seed: u64) -> SimulationSpec {
         intercept: 400.0,
         trend: Trend::default(),
         seasonality: Seasonality::default(),
+        drift: Drift::default(),
         noise_sd: 25.0,
         scale: 1.0,
         adstock_first: true,

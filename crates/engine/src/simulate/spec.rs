@@ -26,6 +26,9 @@ pub struct SimulationSpec {
     pub trend: Trend,
     #[serde(default)]
     pub seasonality: Seasonality,
+    /// A slow swing of the intercept, for testing time-varying intercepts; none by default.
+    #[serde(default, skip_serializing_if = "Drift::is_none")]
+    pub drift: Drift,
     /// Sd of `ε` before `scale`, i.e. in the units of `intercept` and the effects.
     pub noise_sd: f64,
     /// Multiplies everything inside the parentheses, so that effects can be given in small
@@ -161,6 +164,29 @@ impl Default for Trend {
     }
 }
 
+/// `intercept_t = intercept · (1 + amplitude · sin(2π t / period))`, `t` in weeks from the
+/// first: a baseline that drifts (the truth of a time-varying intercept). `amplitude` 0 (the
+/// default) keeps the intercept constant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Drift {
+    pub amplitude: f64,
+    /// In weeks.
+    pub period: f64,
+}
+
+impl Default for Drift {
+    fn default() -> Self {
+        Drift { amplitude: 0.0, period: 104.0 }
+    }
+}
+
+impl Drift {
+    pub fn is_none(&self) -> bool {
+        self.amplitude == 0.0
+    }
+}
+
 /// `Σ_k sin[k−1] · sin(2πk · doy / period) + cos[k−1] · cos(2πk · doy / period)`. With the
 /// default period (the model's 365.25) the coefficients are the model's `gamma_fourier`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -243,6 +269,12 @@ impl SimulationSpec {
         at_least("trend.offset", t.offset, 0.0)?;
         positive("trend.power", t.power)?;
         finite("trend.shift", t.shift)?;
+        require(
+            "drift.amplitude",
+            (0.0..1.0).contains(&self.drift.amplitude),
+            format!("must be >= 0 and < 1, got {}", self.drift.amplitude),
+        )?;
+        positive("drift.period", self.drift.period)?;
         let s = &self.seasonality;
         positive("seasonality.period", s.period)?;
         for (key, coefs) in [("sin", &s.sin), ("cos", &s.cos)] {
