@@ -82,3 +82,46 @@ pub fn worst_gradient_error(model: &mmm_engine::model::Model, seed: u64, points:
     }
     worst
 }
+
+/// Every parameter of `fit` against a PyMC-Marketing reference: `parameters` are the fixture's
+/// rows `{"name", "coord": {dim: label}, "mean", "mcse"}` (scripts/reference/*_r2.py), matched
+/// by the engine's block name and labels. Each line of the result's report is
+/// `name[labels]: ours vs theirs (distance)`, the distance `|ours − theirs|` in combined MCSE
+/// (`sqrt(mcse_ours² + mcse_theirs²)`); `failures` are those beyond `limit`.
+pub fn compare_with_reference(fit: &mmm_engine::inference::Fit, parameters: &[serde_json::Value], limit: f64) -> Comparison {
+    use mmm_engine::inference::diagnostics::{mcse_mean, rhat};
+    use serde_json::{json, Map, Value};
+    let mut out = Comparison { report: Vec::new(), failures: Vec::new(), compared: 0, max_rhat: 0.0 };
+    for block in fit.model.space().blocks() {
+        for element in 0..block.len() {
+            let labels = block.labels(element);
+            let coord: Map<String, Value> =
+                block.dims.iter().zip(&labels).map(|(d, l)| (d.name.clone(), json!(l))).collect();
+            let label = format!("{}[{}]", block.name, labels.join(","));
+            let theirs = parameters
+                .iter()
+                .find(|p| p["name"] == block.name.as_str() && p["coord"] == Value::Object(coord.clone()))
+                .unwrap_or_else(|| panic!("the reference has no {label}"));
+            let draws = fit.trace.parameter(block.offset() + element);
+            let ours = draws.mean().unwrap();
+            let (m, s) = (theirs["mean"].as_f64().unwrap(), theirs["mcse"].as_f64().unwrap());
+            let z = (ours - m).abs() / (mcse_mean(draws.view()).powi(2) + s * s).sqrt();
+            out.max_rhat = out.max_rhat.max(rhat(draws.view()));
+            out.report.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2})"));
+            if z > limit {
+                out.failures.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2} combined MCSE)"));
+            }
+            out.compared += 1;
+        }
+    }
+    out
+}
+
+/// What [`compare_with_reference`] found.
+pub struct Comparison {
+    pub report: Vec<String>,
+    pub failures: Vec<String>,
+    /// Parameters compared: all of the engine's.
+    pub compared: usize,
+    pub max_rhat: f64,
+}
