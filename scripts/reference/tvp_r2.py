@@ -207,7 +207,7 @@ def rows(idata, names, rename=None):
     return out
 
 
-def priors(mmm, latent):
+def priors(mmm, case):
     """The priors 1.3 built the model with, by pg_mmm's parameter name (and the HSGP's)."""
     config = mmm.model_config
     out = {"intercept": config["intercept"].to_dict()}
@@ -215,7 +215,7 @@ def priors(mmm, latent):
     for prefix, transform in (("adstock", mmm.adstock), ("saturation", mmm.saturation)):
         for param, prior in transform.function_priors.items():
             out[f"{prefix}_{param}"] = prior.to_dict()
-    hsgp = config[f"{'intercept' if latent.startswith('intercept') else 'media'}_tvp_config"]
+    hsgp, latent = config[f"{case}_tvp_config"], LATENT[case]
     out[f"{latent}_raw_eta"] = {"dist": "Exponential", "kwargs": {"lam": float(hsgp.eta_lam)}}
     out[f"{latent}_raw_ls"] = {"dist": "InverseGamma", "kwargs": {"mu": float(hsgp.ls_mu), "sigma": float(hsgp.ls_sigma)}}
     return out
@@ -278,7 +278,7 @@ def run(case):
         "config": {f"time_varying_{case}": True, "hsgp": engine_hsgp,
                    **{k: sampler[k] for k in ("chains", "tune", "draws", "seed")}},
         "hsgp": {**hsgp.model_dump(mode="json"), "X_mid": x_mid, "L_effective": hsgp.L or 2 * x_mid},
-        "priors": priors(mmm, latent),
+        "priors": priors(mmm, case),
         "scales": scales(mmm),
         "data": data,
         "truth": truth,
