@@ -88,7 +88,11 @@ pub fn worst_gradient_error(model: &mmm_engine::model::Model, seed: u64, points:
 /// by the engine's block name and labels. Each line of the result's report is
 /// `name[labels]: ours vs theirs (distance)`, the distance `|ours − theirs|` in combined MCSE
 /// (`sqrt(mcse_ours² + mcse_theirs²)`); `failures` are those beyond `limit`.
-pub fn compare_with_reference(fit: &mmm_engine::inference::Fit, parameters: &[serde_json::Value], limit: f64) -> Comparison {
+pub fn compare_with_reference(
+    fit: &mmm_engine::inference::Fit,
+    parameters: &[serde_json::Value],
+    limit: f64,
+) -> Comparison {
     use mmm_engine::inference::diagnostics::{mcse_mean, rhat};
     use serde_json::{json, Map, Value};
     let mut out = Comparison { report: Vec::new(), failures: Vec::new(), compared: 0, max_rhat: 0.0 };
