@@ -22,7 +22,9 @@ rerun from the repo root with
 
     $(scripts/reference/venv r2) scripts/reference/trend_r2.py
 
-(TREND_R2_DRAWS=50 makes a quick trial run; the committed fixture is the full one.)
+(TREND_R2_DRAWS=50 makes a quick trial run; the committed fixture is the full one.
+TREND_R2_SEED=n TREND_R2_OUT=path fits with another seed into another file: a second reference
+run, to tell the reference's Monte Carlo error from a difference between the models.)
 """
 
 import json
@@ -43,7 +45,7 @@ from panel_r2 import dataset  # noqa: E402
 from tvp_r2 import rows  # noqa: E402
 
 DATA = Path("data/pymc_mmm_example.csv")
-OUT = Path("crates/engine/tests/fixtures/trend_r2.json")
+OUT = Path(os.environ.get("TREND_R2_OUT", "crates/engine/tests/fixtures/trend_r2.json"))
 CHANNELS = ["x1", "x2"]
 CONTROLS = ["event_1", "event_2"]
 CHANGEPOINTS = 5
@@ -67,6 +69,7 @@ def main():
     mmm.add_mu_effect(LinearTrendEffect(trend=trend, prefix="trend"))
     sampler = {
         **SAMPLER,
+        "seed": int(os.environ.get("TREND_R2_SEED", SAMPLER["seed"])),
         "draws": int(os.environ.get("TREND_R2_DRAWS", SAMPLER["draws"])),
         "tune": int(os.environ.get("TREND_R2_DRAWS", SAMPLER["tune"])),
     }
