@@ -16,7 +16,10 @@ the engine's config for the same model ("config": yearly_seasonality, trend.chan
 sampler settings), the controls, the trend's normalisation as 1.3 computed it (t_max in days and
 the changepoints in normalised time), and the posterior mean, MCSE, r_hat and bulk ESS
 (ArviZ) of every parameter by pg_mmm's name and coordinate (1.3's `intercept_contribution` is
-`intercept`, its `delta` is `trend_delta`), as tvp_r2.py's rows. Writes
+`intercept`, its `delta` is `trend_delta`), as tvp_r2.py's rows, and 1.3's log density (PyMC's
+`compile_logp`, Jacobians of the log/logodds transforms included) at that posterior mean and its
+change when one delta moves ("log_density"): the two models are the same function, whatever
+their samplers' Monte Carlo error (see trend_acceptance.rs). Writes
 crates/engine/tests/fixtures/trend_r2.json, read by crates/engine/tests/trend_acceptance.rs;
 rerun from the repo root with
 
@@ -51,6 +54,40 @@ CONTROLS = ["event_1", "event_2"]
 CHANGEPOINTS = 5
 SAMPLER = {"chains": 4, "tune": 1000, "draws": 1000, "seed": 51}
 ENGINE_NAMES = {"intercept_contribution": "intercept", "delta": "trend_delta", "k": "trend_k"}
+
+
+# (changepoint, step) pairs of the log-density check.
+DELTA_STEPS = [(0, 0.01), (1, 0.02), (2, 0.01), (3, -0.01), (4, 0.05)]
+
+
+def log_density(mmm, parameters):
+    """1.3's log density at the posterior means of `parameters` (rows by 1.3 name), on the
+    sampler's unconstrained coordinates, and its change for each step of DELTA_STEPS."""
+    model = mmm.model
+    means = {}
+    for r in parameters:
+        means.setdefault(r["pymc_name"], []).append(r["mean"])
+    point = {}
+    for rv in model.free_RVs:
+        value = model.rvs_to_values[rv].name
+        v = np.reshape(means[rv.name], model.initial_point()[value].shape)
+        # PyMC's default transforms of this model's priors: Beta -> logodds, Gamma and
+        # HalfNormal -> log; Normal and Laplace none.
+        if value.endswith("_logodds__"):
+            v = np.log(v / (1 - v))
+        elif value.endswith("_log__"):
+            v = np.log(v)
+        else:
+            assert value == rv.name, value
+        point[value] = v
+    logp = model.compile_logp()
+    at_mean = float(logp(point))
+    steps = []
+    for j, h in DELTA_STEPS:
+        delta = point["delta"].copy()
+        delta[j] += h
+        steps.append({"changepoint": j, "step": h, "change": float(logp({**point, "delta": delta})) - at_mean})
+    return {"at_mean": at_mean, "delta_steps": steps}
 
 
 def main():
@@ -107,6 +144,7 @@ def main():
         "max_r_hat": max_rhat,
         "min_ess_bulk": min(r["ess_bulk"] for r in parameters),
         "parameters": parameters,
+        "log_density": log_density(mmm, parameters),
     }
     OUT.write_text(json.dumps(out, indent=1) + "\n")
 
