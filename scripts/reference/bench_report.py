@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SQL, ENGINE, NUTPIE, PYMC = "pg_mmm SQL", "pg_mmm engine", "pymc-marketing+nutpie", "pymc-marketing+pymc"
 # The geo-panel section's PyMC-Marketing (1.3, another venv than the standard section's).
 PANEL_NUTPIE = "panel: pymc-marketing 1.3+nutpie"
+# The time-varying section's (tvp_benchmark.py).
+TVP_NUTPIE = "tvp: pymc-marketing 1.3+nutpie"
 SYSTEMS = {  # system -> (label in the tables, short name in the flags)
     SQL: ("pg_mmm, `SELECT mmm_fit(...)`", "SQL"),
     ENGINE: ("pg_mmm engine (Rust, no PostgreSQL)", "engine"),
@@ -41,10 +43,11 @@ def load(results):
     systems = {}
     for path in sorted(results.glob("*.json"), key=run_index):
         d = json.loads(path.read_text())
-        s = systems.setdefault(d["system"], {"runs": [], "aggregate": [], "scale": [], "panel": [], "optimizer": None,
-                                             "versions": {}})
+        s = systems.setdefault(d["system"], {"runs": [], "aggregate": [], "scale": [], "panel": [], "tvp": [],
+                                             "optimizer": None, "versions": {}})
         s["runs"] += d.get("runs", [])
         s["panel"] += d.get("panel", [])
+        s["tvp"] += d.get("tvp", [])
         s["aggregate"] += d.get("aggregate", [])
         s["scale"] += d.get("scale", [])
         s["versions"].update(d.get("versions", {}))
@@ -308,12 +311,70 @@ def panel_tables(systems, results):
                         f"{fmt(y, '.1f')} MB" for x, y in points[1:-1]) + ".\n")
 
 
+def tvp_tables(systems, results):
+    sql = systems.get(SQL, {}).get("tvp", [])
+    nutpie = systems.get(TVP_NUTPIE, {}).get("tvp", [])
+    if not sql and not nutpie:
+        return
+    load = {when: (results / f"tvp-load-{when}.txt") for when in ("start", "end")}
+    load = {when: re.sub(r".*load average: ", "", p.read_text().strip()) if p.exists() else "?" for when, p in load.items()}
+    settings = (sql or nutpie)[0]["settings"]
+    versions = systems.get(TVP_NUTPIE, {}).get("versions", {})
+    print("## Time-varying effects and lift tests\n")
+    print("The example data's standard model (controls event_1, event_2, t; geometric adstock l_max 8, logistic "
+          "saturation, yearly seasonality 2, default priors), **tvp**: with a time-varying intercept and media "
+          "(`{\"time_varying_intercept\": true, \"time_varying_media\": true}`, HSGP with m = 200 each), "
+          "**lift**: without them, calibrated with one lift test per channel (scripts/reference/lift_r2.py's). "
+          f"{settings['chains']} chains × ({settings['tune']} tune + {settings['draws']} draws), target_accept "
+          f"{settings['target_accept']} (both systems' default). Load average (1, 5, 15 min) at the start: "
+          f"{load['start']}; at the end: {load['end']}.\n")
+    if versions:
+        print("PyMC-Marketing side: " + ", ".join(f"{k.replace('_', '-')} {versions[k]}"
+                                                   for k in ("pymc_marketing", "pymc", "nutpie", "arviz", "python")
+                                                   if k in versions) + ".\n")
+    print("| model | system | runs (seeds) | wall s | of which | CPU s | min bulk ESS | min bulk ESS per s | max r_hat "
+          "| divergences per run | peak memory MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    labels = {SQL: SYSTEMS[SQL][0], TVP_NUTPIE: "PyMC-Marketing 1.3 + nutpie"}
+    ratios = []
+    for model in ("tvp", "lift"):
+        runs = {SQL: [r for r in sql if r["model"] == model], TVP_NUTPIE: [r for r in nutpie if r["model"] == model]}
+        for key, rs in runs.items():
+            if not rs:
+                continue
+            if key == SQL:
+                part = f"engine fit {fmt(median(r['fit_seconds'] for r in rs))} s"
+            else:
+                part = (f"build {fmt(median(r['build_s'] for r in rs))} s, compile "
+                        f"{fmt(median(r['compile_s'] for r in rs))} s, sampling {fmt(median(r['sampling_s'] for r in rs))} s")
+            peak = median(r.get("peak_tree_pss_mb") or r.get("peak_rss_mb") for r in rs)
+            print(f"| {model} | {labels[key]} | {len(rs)} ({', '.join(str(r['seed']) for r in rs)}) "
+                  f"| {fmt(median(r['wall_s'] for r in rs))} | {part} | {fmt(median(r.get('cpu_s') for r in rs))} "
+                  f"| {fmt(median(r['min_ess_bulk'] for r in rs), '.0f')} | {fmt(median(r['min_ess_per_s'] for r in rs))} "
+                  f"| {fmt(max(r['max_r_hat'] for r in rs), '.3f')} | {', '.join(str(r['divergences']) for r in rs)} "
+                  f"| {fmt(peak, '.0f')} |")
+        walls = [median(r["wall_s"] for r in runs[k]) for k in (SQL, TVP_NUTPIE)]
+        ess = [median(r["min_ess_per_s"] for r in runs[k]) for k in (SQL, TVP_NUTPIE)]
+        if all(walls) and all(ess):
+            ratios.append(f"{model}: pg_mmm is {walls[1] / walls[0]:.1f} times faster end to end, with "
+                          f"{ess[0] / ess[1]:.1f} times PyMC-Marketing's min bulk ESS per second")
+    if ratios:
+        print("\nMedians; " + "; ".join(ratios) + ".")
+    print("\nWall time: pg_mmm is `SELECT mmm_fit(...)` in a fresh session (loading the extension, reading "
+          "the rows, sampling, storing the draws); PyMC-Marketing is `build_model` (+ `add_lift_test_measurements`) "
+          "+ `fit` (PyTensor graph, nutpie's numba compile, sampling, 1.3's post-processing), not the imports. "
+          "Min bulk ESS: the smallest over the parameters, by pg_mmm's estimator over `mmm_summary`'s rows and by "
+          "ArviZ over every element of 1.3's free variables (the HSGP's non-centred coefficients included). Peak "
+          "memory and CPU time as in the geo-panel section.\n")
+
+
 def main():
     results = Path(sys.argv[1])
     systems = load(results)
     header(systems)
     fit_table(systems)
     panel_tables(systems, results)
+    tvp_tables(systems, results)
     posterior_table(systems)
     optimizer_table(systems)
     scale_tables(systems)
