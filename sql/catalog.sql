@@ -321,3 +321,9 @@ ALTER TABLE mmm.cost_calibrations ENABLE ROW LEVEL SECURITY;
 CREATE POLICY visible_model ON mmm.cost_calibrations
     USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
 GRANT SELECT, INSERT, DELETE ON mmm.cost_calibrations TO PUBLIC;
+-- 0.6.0, prior-only models: mmm_fit(..., config => '{"prior_only": true}') stores draws from the
+-- priors alone (nothing fitted to the target) in the same tables as a fit's. Their status is
+-- prior_only, they have no health figures, every read function and mmm_prior_check read them,
+-- and they are never promoted nor refitted.
+ALTER TABLE mmm.models ADD COLUMN prior_only boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN mmm.models.prior_only IS 'Whether the draws come from the priors alone (mmm_fit with "prior_only": true; status prior_only): never promoted; mmm_prior_check reads them';

@@ -11,10 +11,13 @@ use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
 use std::time::Instant;
 
 /// Splits the SQL layer's own keys off the engine config: `progress` (NOTICE lines, default
-/// true) and, for the aggregate, `channel_names` and `control_names`.
+/// true), `prior_only` (see [`fit_options`]) and, for the aggregate, `channel_names` and
+/// `control_names`.
 pub struct Options {
     pub config: FitConfig,
     pub progress: bool,
+    /// Draws from the priors alone instead of fitting (`"prior_only": true`).
+    pub prior_only: bool,
     channel_names: Option<Vec<String>>,
     control_names: Option<Vec<String>>,
 }
@@ -56,7 +59,16 @@ pub fn options(config: &serde_json::Value) -> Options {
     let channel_names = take_names("channel_names");
     let control_names = take_names("control_names");
     let config = FitConfig::from_json(&serde_json::Value::Object(engine)).unwrap_or_else(|e| raise_fit(e.into()));
-    Options { config, progress, channel_names, control_names }
+    Options { config, progress, prior_only: false, channel_names, control_names }
+}
+
+/// [`options`] of `mmm_fit` and `mmm_fit_agg`, which also take `"prior_only"` (default false):
+/// the model is stored with draws from its priors alone. Elsewhere (`mmm_refit`,
+/// `mmm_backtest`) the key is unknown, an ERROR naming it.
+pub fn fit_options(config: &serde_json::Value) -> Options {
+    let mut config = config.clone();
+    let prior_only = config.as_object_mut().is_some_and(|obj| take_bool(obj, "prior_only", false));
+    Options { prior_only, ..options(&config) }
 }
 
 /// Fits with interrupts forwarded to the sampler and progress as NOTICE lines, then stores.
@@ -79,7 +91,12 @@ pub fn fit_and_store_from(
     provenance: impl FnOnce(f64) -> Provenance,
 ) -> i64 {
     let started = Instant::now();
-    let fit = fit_panel(options.config, options.progress, data, target_name, warm);
+    let fit = if options.prior_only {
+        require_rows(&data);
+        inference::prior_only(options.config, data, target_name).unwrap_or_else(|e| raise_fit(e))
+    } else {
+        fit_panel(options.config, options.progress, data, target_name, warm)
+    };
     if let Start::Fallback(reason) = &fit.start {
         notice!("mmm_refit: started cold: {reason}");
     }
@@ -108,6 +125,11 @@ pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &s
         }
         Control::Continue
     };
+    require_rows(&data);
+    inference::fit_from(config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e))
+}
+
+fn require_rows(data: &Panel) {
     if data.series() == 0 {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
@@ -115,7 +137,6 @@ pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &s
             "A panel needs rows for every (date, geo).",
         );
     }
-    inference::fit_from(config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e))
 }
 
 /// Fits PyMC-Marketing's MMM to the weekly rows of `source` and stores it; returns its id.
@@ -128,6 +149,10 @@ pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &s
 /// (and the geo column in a panel), each row's measured cost per target (or ROAS, by the
 /// config's `calibration_target`) over the training window adds a likelihood term
 /// (PyMC-Marketing's `add_cost_per_target_calibration`).
+/// With `"prior_only": true` in `config`, nothing is fitted to the
+/// target: the model stores `chains × draws` draws from its priors alone (PyMC's
+/// `sample_prior_predictive`), read like any model's and checked by `mmm_prior_check`, and
+/// never promoted.
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
@@ -143,7 +168,7 @@ fn mmm_fit(
     lift_tests: default!(Option<PgRelation>, "NULL"),
     cost_calibration: default!(Option<PgRelation>, "NULL"),
 ) -> i64 {
-    let mut options = options(&config.0);
+    let mut options = fit_options(&config.0);
     if let Some(events) = &events {
         options.config.spec.events = source::read_events(events);
     }
@@ -184,7 +209,7 @@ fn mmm_fit(
 #[pg_extern(volatile, parallel_unsafe, name = "mmm_fit_agg_final")]
 fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
     let state = state?.0;
-    let options = options(&state["config"]);
+    let options = fit_options(&state["config"]);
     let rows = state["rows"].as_array().cloned().unwrap_or_default();
     let width = |i: usize| rows.first().and_then(|r| r[i].as_array()).map_or(0, Vec::len);
     let names = |given: &Option<Vec<String>>, prefix: &str, n: usize| {

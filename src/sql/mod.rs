@@ -15,6 +15,7 @@ mod monitor;
 mod optimize;
 mod plot;
 mod predict;
+mod prior_check;
 mod refit;
 mod report;
 mod schedule;

@@ -10,10 +10,12 @@ pub fn by_id(id: i64) -> i64 {
 }
 
 /// The promoted version of the named model visible to the current role; while the name has no
-/// promoted version (none of its fits passed its policy's gates), its latest version.
+/// promoted version (none of its fits passed its policy's gates), its latest fitted version,
+/// and its latest prior-only one (`"prior_only": true`) only when it has no other.
 pub fn by_name(name: &str) -> i64 {
     lookup(
-        "SELECT id FROM mmm.models WHERE name = $1 ORDER BY promoted DESC, version DESC, created_at DESC LIMIT 1",
+        "SELECT id FROM mmm.models WHERE name = $1
+         ORDER BY promoted DESC, prior_only, version DESC, created_at DESC LIMIT 1",
         name.into(),
         &format!("\"{name}\""),
     )

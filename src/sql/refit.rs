@@ -25,6 +25,7 @@ use serde_json::Value;
 #[pg_extern(volatile, parallel_unsafe)]
 fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), config: default!(JsonB, "'{}'")) -> i64 {
     let id = model_ref::by_name(name);
+    super::versions::refuse_prior_only(id, "refitted");
     let stored = Spi::get_one_with_args::<JsonB>(
         "SELECT jsonb_build_object('source', source, 'date_column', date_column, 'target_column', target_column,
                 'channel_columns', channel_columns, 'control_columns', control_columns, 'spec', spec,

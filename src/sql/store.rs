@@ -107,9 +107,14 @@ pub fn prior_overrides(
         .collect()
 }
 
+/// Why a prior-only model (`"prior_only": true`) has its status: no gate applies to draws that
+/// were never fitted, and such a model is never promoted.
+const PRIOR_ONLY_REASON: &str = "prior draws only: nothing was fitted to the target, so it is never promoted";
+
 /// Inserts the model, its draws and its training rows as the name's next version, judged by the
 /// name's policy: promoted when it passes the health gates, and older unpromoted versions beyond
-/// `keep_versions` removed. Returns the new model id.
+/// `keep_versions` removed. A prior-only model has status `prior_only` and no health figures.
+/// Returns the new model id.
 pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     let model = &fit.model;
     let stats = fit.trace.sampler_stats();
@@ -117,7 +122,12 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     // name waits here and then, reading with a new snapshot, sees this one's version.
     versions::lock_name(&current_user(), &p.name);
     let policy = versions::policy_of(&p.name);
-    let health = Health::judge(&fit.trace, &policy.gates);
+    let prior_only = fit.start == Start::Prior;
+    let health = (!prior_only).then(|| Health::judge(&fit.trace, &policy.gates));
+    let (status, reason) = match &health {
+        Some(h) => (h.status.as_str(), h.reason(&policy.gates)),
+        None => ("prior_only", PRIOR_ONLY_REASON.to_string()),
+    };
     let panel = &fit.panel;
     let (dates, channel_names) = (panel.dates(), panel.channel_names());
     let sampler = json!({
@@ -141,30 +151,31 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
         to_pg_date(dates[0]).into(),
         to_pg_date(*dates.last().expect("rows")).into(),
         ((dates.len() * panel.series()) as i32).into(),
-        health.max_r_hat.into(),
-        health.min_ess_bulk.into(),
-        (health.divergences as i32).into(),
+        health.map(|h| h.max_r_hat).into(),
+        health.map(|h| h.min_ess_bulk).into(),
+        health.map(|h| h.divergences as i32).into(),
         JsonB(sampler).into(),
         p.seconds.into(),
-        health.status.as_str().to_string().into(),
+        status.to_string().into(),
         SPEC_VERSION.into(),
         // The engine is built from this workspace, so it shares the extension's version.
         env!("CARGO_PKG_VERSION").to_string().into(),
         p.group_key.clone().into(),
         p.arguments.clone().map(JsonB).into(),
         p.refit_of.into(),
-        health.reason(&policy.gates).into(),
+        reason.into(),
         p.geo_column.clone().into(),
         (!panel.geos.is_empty()).then(|| panel.geos.clone()).into(),
         fit.adaptation.as_ref().map(|a| JsonB(serde_json::to_value(a).expect("adaptation as JSON"))).into(),
+        prior_only.into(),
     ];
     let id = Spi::get_one_with_args::<i64>(
         "INSERT INTO mmm.models (name, version, source, date_column, target_column, channel_columns,
              control_columns, spec, priors, scales, first_date, last_date, n_rows, max_r_hat,
              min_ess_bulk, divergences, sampler, fit_seconds, status, spec_version, engine_version,
-             group_key, arguments, refit_of, verdict_reason, geo_column, geos, adaptation)
+             group_key, arguments, refit_of, verdict_reason, geo_column, geos, adaptation, prior_only)
          SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27
+                $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28
          FROM mmm.models WHERE name = $1 AND owner = current_user
          RETURNING id",
         &args,
@@ -176,7 +187,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     save_events(id, &model.spec.events);
     super::lift_tests::save(id, &model.spec.lift_tests, channel_names, &panel.geos);
     super::cost_calibration::save(id, &model.spec.cost_calibration, channel_names, &panel.geos);
-    if health.status == Status::Ok {
+    if health.is_some_and(|h| h.status == Status::Ok) {
         versions::promote(id);
     }
     if let Some(keep) = policy.keep_versions {
@@ -198,6 +209,9 @@ fn with_start(mut sampler: serde_json::Value, start: &Start) -> serde_json::Valu
             .as_object_mut()
             .expect("an object")
             .extend([("warm_start".to_string(), json!(false)), ("warm_start_fallback".to_string(), json!(reason))]),
+        Start::Prior => {
+            sampler.as_object_mut().expect("an object").insert("prior_only".to_string(), json!(true));
+        }
     }
     sampler
 }
@@ -378,7 +392,8 @@ fn read(id: i64) -> Fit {
     Spi::connect(|client| {
         let head = client
             .select(
-                "SELECT spec, priors, channel_columns, control_columns, spec_version, engine_version, scales, geos
+                "SELECT spec, priors, channel_columns, control_columns, spec_version, engine_version, scales, geos,
+                        prior_only
                  FROM mmm.models WHERE id = $1",
                 Some(1),
                 &[id.into()],
@@ -431,6 +446,7 @@ fn read(id: i64) -> Fit {
             data[g].push(date, row.get(3).expect("target").expect("target"), channels, controls);
         }
         let panel = Panel { geos, data };
+        let prior_only: bool = head.get(9).expect("prior_only").expect("prior_only is not null");
         // The model of today's defaults names the coordinates of the stored priors, which then
         // replace those defaults; the scales are the stored ones, as at fit time.
         let build = |spec: ModelSpec| {
@@ -497,7 +513,8 @@ fn read(id: i64) -> Fit {
                 })
                 .collect(),
         };
-        Fit { model: Arc::new(model), sampler: config.sampler, panel, trace, start: Start::Cold, adaptation: None }
+        let start = if prior_only { Start::Prior } else { Start::Cold };
+        Fit { model: Arc::new(model), sampler: config.sampler, panel, trace, start, adaptation: None }
     })
 }
 

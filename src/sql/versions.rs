@@ -108,8 +108,11 @@ pub fn lock_name(owner: &str, name: &str) {
     .expect("lock the model's name");
 }
 
-/// Makes `id` the promoted version of its (owner, name). The caller holds the name's lock.
+/// Makes `id` the promoted version of its (owner, name). The caller holds the name's lock. A
+/// prior-only model is refused: its draws were never fitted to the target, so reading its name
+/// must not mean them.
 pub fn promote(id: i64) {
+    refuse_prior_only(id, "promoted");
     // Two statements: the unique index on promoted versions is checked row by row.
     Spi::run_with_args(
         "UPDATE mmm.models o SET promoted = false
@@ -122,6 +125,23 @@ pub fn promote(id: i64) {
         &[id.into()],
     )
     .expect("promote the version");
+}
+
+/// Raises an ERROR when model `id` holds prior draws only (`"prior_only": true`): it cannot be
+/// `what` (promoted, refitted).
+pub fn refuse_prior_only(id: i64, what: &str) {
+    let found = Spi::get_three_with_args::<bool, String, i32>(
+        "SELECT prior_only, name, version FROM mmm.models WHERE id = $1",
+        &[id.into()],
+    )
+    .expect("read mmm.models");
+    if let (Some(true), Some(name), Some(version)) = found {
+        raise(
+            PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+            format!("model \"{name}\" version {version} holds prior draws only (\"prior_only\": true), so it cannot be {what}"),
+            "Fit the model to its target with mmm_fit without \"prior_only\"; mmm_prior_check reads prior-only models.",
+        );
+    }
 }
 
 /// Removes the versions of the current role's `name` beyond the newest `keep`, except the

@@ -8,7 +8,8 @@ pub mod settings;
 pub mod warm;
 
 use crate::model::design::Panel;
-use crate::model::{DataError, Model, SpecError};
+use crate::model::prior_draws::PriorDraws;
+use crate::model::{DataError, Model, ModelSpec, SpecError};
 pub use config::FitConfig;
 pub use sampler::{ChainAdaptation, Control, Progress, SampleError, SamplerStats, Trace};
 pub use settings::SamplerSettings;
@@ -51,6 +52,9 @@ pub enum Start {
     Warm { tune: usize },
     /// A warm start was asked for and could not be used (the reason); the fit started cold.
     Fallback(String),
+    /// No chain was sampled: the draws are independent forward draws from the priors alone
+    /// (`"prior_only": true`), the target left out but for its scale.
+    Prior,
 }
 
 /// A warm start asked of [`fit_from`]: the previous fit's adaptation, or why the caller has
@@ -84,15 +88,7 @@ pub fn fit_from(
 ) -> Result<Fit, FitError> {
     let FitConfig { spec, sampler } = config.with_seed();
     let panel = data.into();
-    let space =
-        crate::model::spec::panel_parameter_space(&spec, &panel.geos, panel.channel_names(), panel.control_names())?;
-    // More observations than parameters over all geos (the processes' basis coefficients, held
-    // smooth by their prior, not counted), and an adstock window beyond the first in every geo.
-    let counted = space.dim() - crate::model::hsgp::basis_coefficients(&space);
-    let per_geo = (counted + 2).div_ceil(panel.series());
-    panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
-    let scales = panel.scales(spec.scaling)?;
-    let model = Arc::new(Model::panel_with_scales(spec, &panel, scales)?);
+    let model = model_of(spec, &panel, target_name)?;
     let (start, settings, chains) = match warm {
         None => (Start::Cold, sampler, &[][..]),
         Some(w) => match w.adaptation.map_err(str::to_string).and_then(|a| a.fits(model.space()).map(|()| a)) {
@@ -106,4 +102,30 @@ pub fn fit_from(
     let (trace, ends) = sampler::sample_from(Arc::clone(&model), &settings, chains, on_progress)?;
     let adaptation = Some(Adaptation::new(model.space(), ends));
     Ok(Fit { model, sampler, panel, trace, start, adaptation })
+}
+
+/// The model of `spec` over validated rows, scaled as its `scaling` says: what a fit samples.
+fn model_of(spec: ModelSpec, panel: &Panel, target_name: &str) -> Result<Arc<Model>, FitError> {
+    let space =
+        crate::model::spec::panel_parameter_space(&spec, &panel.geos, panel.channel_names(), panel.control_names())?;
+    // More observations than parameters over all geos (the processes' basis coefficients, held
+    // smooth by their prior, not counted), and an adstock window beyond the first in every geo.
+    let counted = space.dim() - crate::model::hsgp::basis_coefficients(&space);
+    let per_geo = (counted + 2).div_ceil(panel.series());
+    panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
+    let scales = panel.scales(spec.scaling)?;
+    Ok(Arc::new(Model::panel_with_scales(spec, panel, scales)?))
+}
+
+/// PyMC's `sample_prior_predictive` as a [`Fit`]: the model [`fit`] would sample (the rows
+/// validated and the target scaled exactly as a fit does) with `chains × draws` independent
+/// draws from its priors in place of the posterior's, and [`Start::Prior`]. Nothing is fitted
+/// to the target: the likelihood and lift tests are left out.
+pub fn prior_only(config: FitConfig, data: impl Into<Panel>, target_name: &str) -> Result<Fit, FitError> {
+    let FitConfig { spec, sampler } = config.with_seed();
+    let panel = data.into();
+    let model = model_of(spec, &panel, target_name)?;
+    let draws = PriorDraws::of(&model)?;
+    let trace = draws.trace(sampler.chains, sampler.draws, sampler.seed.expect("with_seed draws one"));
+    Ok(Fit { model, sampler, panel, trace, start: Start::Prior, adaptation: None })
 }

@@ -222,6 +222,12 @@ struct Shared<'a> {
     divergences: &'a AtomicU64,
 }
 
+/// Chain `chain`'s random stream from the fit seed: what its draws depend on, whatever the
+/// number of cores.
+pub(crate) fn chain_rng(seed: u64, chain: usize) -> rand::rngs::StdRng {
+    rand::rngs::StdRng::seed_from_u64(chain_seed(seed, chain))
+}
+
 /// A stream seed for `chain` from the fit seed (SplitMix64 finaliser, so neighbouring chains
 /// get unrelated streams).
 fn chain_seed(seed: u64, chain: usize) -> u64 {
@@ -238,7 +244,7 @@ fn run_chain<T: Target>(
     chain: usize,
     shared: Shared,
 ) -> Result<(ChainTrace, ChainAdaptation), SampleError> {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(chain_seed(s.seed.unwrap_or_default(), chain));
+    let mut rng = chain_rng(s.seed.unwrap_or_default(), chain);
     let mut nuts = DiagNutsSettings {
         num_tune: s.tune as u64,
         num_draws: s.draws as u64,

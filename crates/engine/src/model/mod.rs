@@ -13,6 +13,7 @@ pub mod likelihood;
 pub mod mean;
 pub mod media;
 pub mod prior;
+pub mod prior_draws;
 pub mod space;
 pub mod spec;
 pub mod special;

@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod loo;
 pub mod monitor;
+pub mod prior_check;
 
 use crate::inference::diagnostics::hdi;
 use crate::inference::sampler::Trace;
