@@ -5,10 +5,12 @@
 //! engine's posterior means equal 1.3's (nutpie, 4 chains × 1000 + 1000) within 3 combined
 //! Monte Carlo standard errors for every parameter (η, ℓ, the intercept, the media's and σ) and,
 //! in place of the weakly identified 200·G basis coefficients, for the multiplier process at
-//! every week (and geo).
+//! every week (and geo). Those weeks are hundreds of comparisons, where 3 MCSE would fail about
+//! one in 370 by chance alone even when the posteriors agree: their limit is Bonferroni's, the
+//! z beyond which any of them falls with probability 1% under agreement (4.16 for the panel's 312 geo-weeks, 3.90 for 104 weeks).
 
 use mmm_engine::calendar::Date;
-use mmm_engine::inference::diagnostics::mcse_mean;
+use mmm_engine::inference::diagnostics::{mcse_mean, normal_quantile};
 use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::Dataset;
@@ -51,13 +53,13 @@ fn compare(case: &str, seed: u64) -> String {
     let fit = fit(config, panel.clone(), "y", |_| Control::Continue).unwrap();
     let seconds = started.elapsed().as_secs_f64();
     let (mut worst, mut compared, mut failures) = ((0.0_f64, String::new()), 0, Vec::new());
-    let mut check = |label: String, ours: f64, our_mcse: f64, theirs: &Value| {
+    let mut check = |label: String, ours: f64, our_mcse: f64, theirs: &Value, limit: f64| {
         let (m, s) = (theirs["mean"].as_f64().unwrap(), theirs["mcse"].as_f64().unwrap());
         let z = (ours - m).abs() / (our_mcse * our_mcse + s * s).sqrt();
         if z > worst.0 {
             worst = (z, label.clone());
         }
-        if z > 3.0 {
+        if z > limit {
             failures.push(format!("{label}: {ours:.5} vs {m:.5} ({z:.2} combined MCSE)"));
         }
         compared += 1;
@@ -80,7 +82,7 @@ fn compare(case: &str, seed: u64) -> String {
                 .find(|p| p["name"] == block.name.as_str() && p["coord"] == Value::Object(coord.clone()))
                 .unwrap_or_else(|| panic!("{case}: 1.3 has no {label}"));
             let draws = fit.trace.parameter(block.offset() + element);
-            check(label, draws.mean().unwrap(), mcse_mean(draws.view()), theirs);
+            check(label, draws.mean().unwrap(), mcse_mean(draws.view()), theirs, 3.0);
         }
     }
 
@@ -88,7 +90,10 @@ fn compare(case: &str, seed: u64) -> String {
     let deterministics = reference["deterministics"].as_array().unwrap();
     let (chains, per_chain) = (fit.trace.chains.len(), fit.trace.draws_per_chain());
     let dates = panel.dates();
-    for process in time_varying(&fit.model, &fit.trace) {
+    let processes = time_varying(&fit.model, &fit.trace);
+    let weeks = (processes.len() * panel.series() * dates.len()) as f64;
+    let week_limit = normal_quantile(1.0 - 0.01 / (2.0 * weeks));
+    for process in processes {
         for g in 0..panel.series() {
             for (t, date) in dates.iter().enumerate() {
                 let column = process.values.column(g * dates.len() + t).to_vec();
@@ -103,7 +108,7 @@ fn compare(case: &str, seed: u64) -> String {
                     .iter()
                     .find(|p| p["name"] == process.group.as_str() && p["coord"] == Value::Object(coord.clone()))
                     .unwrap_or_else(|| panic!("{case}: 1.3 has no {label}"));
-                check(label, draws.mean().unwrap(), mcse_mean(draws.view()), theirs);
+                check(label, draws.mean().unwrap(), mcse_mean(draws.view()), theirs, week_limit);
             }
         }
     }
