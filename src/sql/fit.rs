@@ -124,7 +124,10 @@ pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &s
 /// start_date, end_date)`, each event adds a Gaussian bump around its window. With `lift_tests`,
 /// a table of `(channel, x, delta_x, delta_y, sigma)` (and the geo column in a panel), each
 /// experiment adds a likelihood term on the model's lift (PyMC-Marketing's
-/// `add_lift_test_measurements`).
+/// `add_lift_test_measurements`). With `cost_per_unit`, a table of `(date, channel,
+/// cost_per_unit)` (and the geo column in a panel), channels measured in impressions or GRPs
+/// are fitted on their units while every answer speaks money (constant costs are the config key
+/// `cost_per_unit`).
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
@@ -138,6 +141,7 @@ fn mmm_fit(
     geo_column: default!(Option<&str>, "NULL"),
     events: default!(Option<PgRelation>, "NULL"),
     lift_tests: default!(Option<PgRelation>, "NULL"),
+    cost_per_unit: default!(Option<PgRelation>, "NULL"),
 ) -> i64 {
     let mut options = options(&config.0);
     if let Some(events) = &events {
@@ -156,6 +160,9 @@ fn mmm_fit(
         let spec = &mut options.config.spec;
         spec.lift_tests =
             super::lift_tests::read(lift_tests, geo_column, data.channel_names(), &data.geos, spec.lift_likelihood);
+    }
+    if let Some(costs) = &cost_per_unit {
+        options.config.spec.cost_table = source::read_costs(costs, geo_column);
     }
     let name = name.map_or_else(|| source.name().to_string(), str::to_string);
     fit_and_store(options, data, target_column, |seconds| Provenance {

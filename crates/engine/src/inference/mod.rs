@@ -90,6 +90,7 @@ pub fn fit_from(
     // in every geo.
     let per_geo = (space.dim() + 2).div_ceil(panel.series());
     panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
+    crate::model::costs::Costs::of(&spec, &panel).map_err(SpecError::from)?;
     let scales = panel.scales(spec.scaling)?;
     let model = Arc::new(Model::panel_with_scales(spec, &panel, scales)?);
     let (start, settings, chains) = match warm {

@@ -4,6 +4,7 @@
 
 pub mod calibration;
 pub mod constraint;
+pub mod costs;
 pub mod density;
 pub mod design;
 pub mod events;

@@ -5,6 +5,7 @@
 
 use super::calibration::{LiftLikelihood, LiftTest};
 use super::constraint::Support;
+use super::costs::{CostError, CostRow};
 use super::design::{ScaleOver, Scaling};
 use super::events::Event;
 use super::prior::{Prior, PriorError};
@@ -68,6 +69,14 @@ pub struct ModelSpec {
     /// config key.
     #[serde(skip)]
     pub events: Vec<Event>,
+    /// What a unit of a channel costs, for channels measured in impressions or GRPs: a
+    /// constant per channel (channels left out cost 1). The fit is on units; answers speak money.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub cost_per_unit: BTreeMap<String, f64>,
+    /// Costs by date (and geo) of `mmm_fit(..., cost_per_unit)`: rows of a table, stored
+    /// beside the spec, not a config key.
+    #[serde(skip)]
+    pub cost_table: Vec<CostRow>,
 }
 
 /// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
@@ -111,6 +120,8 @@ impl Default for ModelSpec {
             lift_tests: Vec::new(),
             trend: None,
             events: Vec::new(),
+            cost_per_unit: BTreeMap::new(),
+            cost_table: Vec::new(),
         }
     }
 }
@@ -132,6 +143,8 @@ pub enum SpecError {
     Support { param: String, dist: String, support: String, domain: String },
     #[error("lift_tests row {row}: {reason}")]
     LiftTest { row: usize, reason: String },
+    #[error(transparent)]
+    Cost(#[from] CostError),
 }
 
 impl SpecError {
@@ -146,6 +159,7 @@ impl SpecError {
                 "Key per-channel priors by the channel names given to the fit.".into()
             }
             SpecError::Support { domain, .. } => format!("Choose a distribution whose support lies in {domain}."),
+            SpecError::Cost(e) => e.hint(),
             SpecError::LiftTest { .. } => {
                 "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0.".into()
             }
@@ -169,6 +183,7 @@ impl ModelSpec {
             _ => unreachable!("a spec serialises as an object"),
         };
         keys.extend(["pooling", "scaling", "lift_likelihood", "lift_nu", "trend"].map(String::from));
+        keys.push("cost_per_unit".into());
         keys.sort();
         keys
     }
