@@ -301,9 +301,7 @@ pub fn read_costs(relation: &PgRelation, geo_column: Option<&str>) -> Vec<CostRo
             let channel: Option<String> = row.get(3).expect("channel");
             let cost: Option<f64> = row.get(4).expect("cost_per_unit");
             match (date, &geo, channel, cost) {
-                (Some(date), geo, Some(channel), Some(cost_per_unit))
-                    if geo.is_some() || geo_column.is_none() =>
-                {
+                (Some(date), geo, Some(channel), Some(cost_per_unit)) if geo.is_some() || geo_column.is_none() => {
                     CostRow { date, geo: geo.clone(), channel, cost_per_unit }
                 }
                 (date, geo, channel, cost) => {

@@ -6,7 +6,6 @@
 
 mod common;
 
-use mmm_engine::calendar::Date;
 use mmm_engine::inference::{fit, Control, Fit, FitConfig};
 use mmm_engine::model::costs::{CostError, CostRow};
 use mmm_engine::model::SpecError;
@@ -136,10 +135,9 @@ fn a_table_varies_by_date_and_the_last_weeks_cost_prices_the_horizon() {
     // A missing week of a listed channel is named.
     let mut gap = table;
     let missing = gap.remove(7).date;
-    let config = FitConfig::from_json(&json!({"chains": 1, "tune": 10, "draws": 10, "seed": 1})).unwrap();
-    let mut config_with_gap = config.clone();
-    config_with_gap.spec.cost_table = gap;
-    let e = fit(config_with_gap, common::example_dataset(), "y", |_| Control::Continue).unwrap_err();
+    let mut config = FitConfig::from_json(&json!({"chains": 1, "tune": 10, "draws": 10, "seed": 1})).unwrap();
+    config.spec.cost_table = gap;
+    let e = fit(config, common::example_dataset(), "y", |_| Control::Continue).unwrap_err();
     let expected = CostError::Missing { channel: "x1".into(), geo: None, date: missing };
     assert_eq!(e.to_string(), SpecError::Cost(expected).to_string());
 }
@@ -154,17 +152,13 @@ fn a_panel_prices_each_geo() {
     let config = FitConfig::from_json(&json!({"chains": 2, "tune": 60, "draws": 30, "seed": 2})).unwrap();
     let units = fit(config, panel.clone(), "y", |_| Control::Continue).unwrap();
     let cost = [0.5, 4.0];
-    let table: Vec<CostRow> = (0..2)
-        .flat_map(|g| {
-            let geo = panel.geos[g].clone();
-            panel.dates().iter().map(move |&date: &Date| CostRow {
-                date,
-                geo: Some(geo.clone()),
-                channel: panel.channel_names()[0].clone(),
-                cost_per_unit: cost[g],
-            })
-        })
-        .collect();
+    let mut table = Vec::new();
+    for (geo, cost) in panel.geos.iter().zip(cost) {
+        for &date in panel.dates() {
+            let channel = panel.channel_names()[0].clone();
+            table.push(CostRow { date, geo: Some(geo.clone()), channel, cost_per_unit: cost });
+        }
+    }
     let priced = with_costs(&units, json!({}), table);
     let components = decomposition(&units.model, &units.trace);
     let (u, m) = (roas(&units.panel, &units.costs(), &components), roas(&priced.panel, &priced.costs(), &components));
@@ -172,7 +166,7 @@ fn a_panel_prices_each_geo() {
     for g in 0..2 {
         assert_eq!(m[g].geo, Some(g));
         assert!(u[g].per_draw.iter().zip(&m[g].per_draw).all(|(u, m)| close(*m, u / cost[g])));
-        assert!(u[3 + g].per_draw.iter().zip(&m[3 + g].per_draw).all(|(u, m)| close(u, m)));
+        assert!(u[3 + g].per_draw.iter().zip(&m[3 + g].per_draw).all(|(u, m)| close(*u, *m)));
     }
     let (ur, mr) = (
         cell_responses(&units.model, &units.panel, &units.trace, HORIZON),

@@ -49,7 +49,7 @@ pub enum CostError {
     #[error("cost_per_unit row {0} appears more than once")]
     Duplicate(String),
     #[error("cost_per_unit has no row for channel \"{channel}\"{} on {date}, a training week (the first one missing)",
-        geo.as_ref().map_or(String::new(), |g| format!(" in geo \"{g}\"")))]
+        .geo.as_ref().map_or(String::new(), |g| format!(" in geo \"{g}\"")))]
     Missing { channel: String, geo: Option<String>, date: Date },
 }
 
@@ -209,8 +209,10 @@ mod tests {
         };
         match geos {
             [] => Panel::national(data(1.0)),
-            geos => Panel::from_geos(geos.iter().enumerate().map(|(i, g)| (g.to_string(), data(i as f64 + 1.0))).collect())
-                .unwrap(),
+            geos => {
+                Panel::from_geos(geos.iter().enumerate().map(|(i, g)| (g.to_string(), data(i as f64 + 1.0))).collect())
+                    .unwrap()
+            }
         }
     }
 
@@ -235,9 +237,7 @@ mod tests {
 
     #[test]
     fn a_table_varies_by_date_and_geo() {
-        let rows = (0..3).flat_map(|t| {
-            [row(t, Some("a"), "tv", 1.0 + t as f64), row(t, Some("b"), "tv", 10.0)]
-        });
+        let rows = (0..3).flat_map(|t| [row(t, Some("a"), "tv", 1.0 + t as f64), row(t, Some("b"), "tv", 10.0)]);
         let spec = ModelSpec { cost_table: rows.collect(), ..ModelSpec::default() };
         let costs = Costs::of(&spec, &panel(&["a", "b"])).unwrap();
         assert_eq!(costs.spend(0, 0), [1.0, 4.0, 9.0]);
@@ -250,7 +250,8 @@ mod tests {
     fn bad_costs_are_named() {
         let of = |spec: ModelSpec, geos: &[&str]| Costs::of(&spec, &panel(geos)).unwrap_err();
         let table = |rows: Vec<CostRow>| ModelSpec { cost_table: rows, ..ModelSpec::default() };
-        let constants = |k: &str, v: f64| ModelSpec { cost_per_unit: [(k.to_string(), v)].into(), ..ModelSpec::default() };
+        let constants =
+            |k: &str, v: f64| ModelSpec { cost_per_unit: [(k.to_string(), v)].into(), ..ModelSpec::default() };
         assert_eq!(of(constants("print", 1.0), &[]), CostError::UnknownChannel("print".into()));
         assert!(matches!(of(constants("tv", 0.0), &[]), CostError::NotPositive { .. }));
         assert!(matches!(of(constants("tv", f64::NAN), &[]), CostError::NotPositive { .. }));
@@ -264,7 +265,13 @@ mod tests {
         assert!(matches!(of(table(full("a")), &["a", "b"]), CostError::Missing { geo: Some(g), .. } if g == "b"));
         assert!(matches!(of(table(full("z")), &["a", "b"]), CostError::UnknownGeo(_)));
         let negative = table(vec![row(1, None, "tv", -2.0)]);
-        assert_eq!(of(negative, &[]).to_string(), "cost_per_unit row (date 2024-01-08, channel 'tv', cost_per_unit -2): the cost must be a finite number > 0");
-        assert!(matches!(of(table(vec![row(0, None, "tv", 1.0), row(0, None, "tv", 2.0)]), &[]), CostError::Duplicate(_)));
+        assert_eq!(
+            of(negative, &[]).to_string(),
+            "cost_per_unit row (date 2024-01-08, channel 'tv', cost_per_unit -2): the cost must be a finite number > 0"
+        );
+        assert!(matches!(
+            of(table(vec![row(0, None, "tv", 1.0), row(0, None, "tv", 2.0)]), &[]),
+            CostError::Duplicate(_)
+        ));
     }
 }

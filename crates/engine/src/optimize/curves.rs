@@ -2,8 +2,8 @@
 //! money (units times their cost, see [`Costs`]).
 
 use crate::inference::sampler::Trace;
-use crate::model::density::ChannelPass;
 use crate::model::costs::Costs;
+use crate::model::density::ChannelPass;
 use crate::model::Model;
 use crate::posterior::Band;
 use crate::transforms::saturation;

@@ -17,8 +17,8 @@
 //! unit over the horizon, [`Costs::current`]), so `p_j` carries `1 / (s_m · cost_per_unit)`.
 
 use crate::inference::sampler::Trace;
-use crate::model::density::ChannelParams;
 use crate::model::costs::Costs;
+use crate::model::density::ChannelParams;
 use crate::model::design::{Dataset, Panel};
 use crate::model::{Model, ModelSpec};
 use crate::transforms::{adstock, saturation, SaturationKind};

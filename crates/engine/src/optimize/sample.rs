@@ -4,8 +4,8 @@
 use crate::calendar::Date;
 use crate::inference::sampler::Trace;
 use crate::inference::Fit;
-use crate::model::density::ChannelPass;
 use crate::model::costs::Costs;
+use crate::model::density::ChannelPass;
 use crate::model::Model;
 use crate::posterior::Band;
 use rand::SeedableRng;
