@@ -327,3 +327,21 @@ GRANT SELECT, INSERT, DELETE ON mmm.cost_calibrations TO PUBLIC;
 -- and they are never promoted nor refitted.
 ALTER TABLE mmm.models ADD COLUMN prior_only boolean NOT NULL DEFAULT false;
 COMMENT ON COLUMN mmm.models.prior_only IS 'Whether the draws come from the priors alone (mmm_fit with "prior_only": true; status prior_only): never promoted; mmm_prior_check reads them';
+-- 0.6.0, cost per unit: the cost table of mmm_fit(..., cost_per_unit) each model was fitted
+-- with, every row as given (dates beyond the training weeks included, for a later mmm_refit),
+-- so that ROAS, budgets and curves in money, and mmm_refit, use the same costs whatever happens
+-- to the table they came from. Constant costs (config key cost_per_unit) live in the spec.
+CREATE TABLE mmm.model_costs (
+    model_id      bigint NOT NULL REFERENCES mmm.models (id) ON DELETE CASCADE,
+    date          date NOT NULL,
+    geo           text,
+    channel       text NOT NULL,
+    cost_per_unit float8 NOT NULL,
+    UNIQUE NULLS NOT DISTINCT (model_id, date, geo, channel)
+);
+COMMENT ON TABLE mmm.model_costs IS 'The cost of a unit (money per unit of the channel''s column) by date, geo and channel of each model fitted with mmm_fit(..., cost_per_unit)';
+SELECT pg_catalog.pg_extension_config_dump('mmm.model_costs', '');
+ALTER TABLE mmm.model_costs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_model ON mmm.model_costs
+    USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
+GRANT SELECT, INSERT, DELETE ON mmm.model_costs TO PUBLIC;

@@ -5,6 +5,7 @@ use super::error::raise;
 use super::model_ref::by_model;
 use super::store::load;
 use mmm_engine::inference::Fit;
+use mmm_engine::model::costs::Costs;
 use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
 use mmm_engine::posterior::Band;
 use pgrx::prelude::*;
@@ -80,13 +81,14 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
         invalid(format!("points = {points} is out of range"), "points accepts 2 to 10000.");
     }
     let fit = load(id);
+    let costs = fit.costs();
     let names = fit.panel.channel_names();
     let mut rows = Vec::new();
     for (g, geo) in geos_of(&fit) {
         for m in channels_of(names, channel) {
             pgrx::check_for_interrupts!();
-            let max_spend = max_spend_multiplier * largest_week(&fit, g, m);
-            for p in response_curve(&fit.model, &fit.trace, &[g], m, max_spend, points as usize, hdi_prob) {
+            let max_spend = max_spend_multiplier * largest_week(&fit, &costs, g, m);
+            for p in response_curve(&fit.model, &fit.trace, &costs, &[g], m, max_spend, points as usize, hdi_prob) {
                 let (name, band) = (names[m].clone(), p.response);
                 rows.push((name, p.spend, band.mean, band.lower, band.upper, p.marginal, geo.clone()));
             }
@@ -95,14 +97,14 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
     rows
 }
 
-/// Channel `m`'s largest week in geo `g`; the channel's scale there if the geo never spent on it
-/// (a national model's scale is its largest week).
-pub(super) fn largest_week(fit: &Fit, g: usize, m: usize) -> f64 {
-    let largest = fit.panel.data[g].channels[m].iter().fold(0.0f64, |a, &x| a.max(x));
+/// Channel `m`'s largest week in geo `g`, in money; the channel's scale there (at its current
+/// cost) if the geo never spent on it (a national model's scale is its largest week).
+pub(super) fn largest_week(fit: &Fit, costs: &Costs, g: usize, m: usize) -> f64 {
+    let largest = costs.spend(g, m).iter().fold(0.0f64, |a, &x| a.max(x));
     if largest > 0.0 {
         largest
     } else {
-        fit.model.design.scales.channel_of(g, m)
+        fit.model.design.scales.channel_of(g, m) * costs.current(g, m)
     }
 }
 
@@ -122,6 +124,7 @@ fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow>
         invalid(format!("num = {num} is out of range"), "num accepts 1 to 1000.");
     }
     let fit = load(id);
+    let costs = fit.costs();
     let mut rows = Vec::new();
     for (g, geo) in geos_of(&fit) {
         for i in 0..num {
@@ -129,7 +132,7 @@ fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow>
             for (m, name) in fit.panel.channel_names().iter().enumerate() {
                 pgrx::check_for_interrupts!();
                 let band = Band::of(&scaled_contribution(&fit.model, &fit.trace, g, m, delta), hdi_prob);
-                let spend = delta * fit.panel.data[g].channels[m].iter().sum::<f64>();
+                let spend = delta * costs.spend(g, m).iter().sum::<f64>();
                 rows.push((delta, name.clone(), spend, band.mean, band.lower, band.upper, geo.clone()));
             }
         }

@@ -54,13 +54,13 @@ fn contributions(id: i64, hdi_prob: f64) -> Vec<ContributionRow> {
 
 type RoasRow = (String, f64, f64, f64, f64, f64, f64, f64, Option<String>);
 
-/// In-sample return on ad spend per channel: total contribution over total spend; in a panel,
-/// per geo and over all geos (geo NULL).
+/// In-sample return on ad spend per channel: total contribution over total spend (in money:
+/// units times their cost); in a panel, per geo and over all geos (geo NULL).
 pub(super) fn channel_roas(id: i64, hdi_prob: f64) -> Vec<RoasRow> {
     super::check_hdi_prob(hdi_prob);
     let fit = load(id);
     let components = decomposition(&fit.model, &fit.trace);
-    let rows: Vec<_> = roas(&fit.panel, &components)
+    let rows: Vec<_> = roas(&fit.panel, &fit.costs(), &components)
         .into_iter()
         .map(|Roas { geo, channel, spend, per_draw }| {
             let r = Band::of(&per_draw, hdi_prob);

@@ -148,7 +148,10 @@ fn require_rows(data: &Panel) {
 /// `add_lift_test_measurements`). With `cost_calibration`, a table of `(channel, value, sigma)`
 /// (and the geo column in a panel), each row's measured cost per target (or ROAS, by the
 /// config's `calibration_target`) over the training window adds a likelihood term
-/// (PyMC-Marketing's `add_cost_per_target_calibration`).
+/// (PyMC-Marketing's `add_cost_per_target_calibration`). With `cost_per_unit`, a table of `(date, channel,
+/// cost_per_unit)` (and the geo column in a panel), channels measured in impressions or GRPs
+/// are fitted on their units while every answer speaks money (constant costs are the config key
+/// `cost_per_unit`).
 /// With `"prior_only": true` in `config`, nothing is fitted to the
 /// target: the model stores `chains × draws` draws from its priors alone (PyMC's
 /// `sample_prior_predictive`), read like any model's and checked by `mmm_prior_check`, and
@@ -167,6 +170,7 @@ fn mmm_fit(
     events: default!(Option<PgRelation>, "NULL"),
     lift_tests: default!(Option<PgRelation>, "NULL"),
     cost_calibration: default!(Option<PgRelation>, "NULL"),
+    cost_per_unit: default!(Option<PgRelation>, "NULL"),
 ) -> i64 {
     let mut options = fit_options(&config.0);
     if let Some(events) = &events {
@@ -189,6 +193,9 @@ fn mmm_fit(
     if let Some(rows) = &cost_calibration {
         options.config.spec.cost_calibration =
             super::cost_calibration::read(rows, geo_column, data.channel_names(), &data.geos);
+    }
+    if let Some(costs) = &cost_per_unit {
+        options.config.spec.cost_table = source::read_costs(costs, geo_column);
     }
     let name = name.map_or_else(|| source.name().to_string(), str::to_string);
     fit_and_store(options, data, target_column, |seconds| Provenance {

@@ -6,7 +6,6 @@ use super::error::raise;
 use super::model_ref;
 use super::store::load;
 use mmm_engine::inference::Fit;
-use mmm_engine::model::Dataset;
 use mmm_engine::optimize::curves::response_curve;
 use mmm_engine::optimize::{BudgetReport, Horizon, Planner, Utility};
 use mmm_engine::plot::{self, AllocationBar, Band, Curve};
@@ -107,12 +106,13 @@ pub(super) fn geos_of(fit: &Fit, geo: Option<&str>) -> Vec<usize> {
 /// several geos: the sum of the geos' curves at the same spend in each geo, up to 1.5 times the
 /// largest week of any geo, marking the mean over geos of each geo's mean weekly spend.
 pub(super) fn response_curves(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f64) -> String {
+    let costs = fit.costs();
     let curves: Vec<Curve> = (0..fit.panel.channel_names().len())
         .map(|m| {
-            let largest = geos.iter().map(|&g| largest_week(fit, g, m)).fold(0.0, f64::max);
-            let points = response_curve(&fit.model, &fit.trace, geos, m, 1.5 * largest, 60, hdi_prob);
+            let largest = geos.iter().map(|&g| largest_week(fit, &costs, g, m)).fold(0.0, f64::max);
+            let points = response_curve(&fit.model, &fit.trace, &costs, geos, m, 1.5 * largest, 60, hdi_prob);
             let mean_spend = |g: usize| {
-                let spend = &fit.panel.data[g].channels[m];
+                let spend = costs.spend(g, m);
                 spend.iter().sum::<f64>() / spend.len() as f64
             };
             Curve {
@@ -152,7 +152,7 @@ pub(super) fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f
 /// `mmm_optimize_budget` reports them by default (with carry-in); a panel's budget is allocated
 /// over all its (geo, channel) cells.
 pub(super) fn plan(fit: &Fit, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> BudgetReport {
-    let budget = budget.unwrap_or_else(|| fit.panel.data.iter().map(Dataset::mean_weekly_spend).sum());
+    let budget = budget.unwrap_or_else(|| fit.costs().mean_weekly_spend());
     Planner::new(fit, Horizon { num_periods, carry_in: true })
         .optimize(budget, None, Utility::Mean, hdi_prob)
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()))

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 /// Fits the specification of the model `name` reads (its promoted version; see `mmm_models`)
 /// again: the same source table, columns, model keys, resolved priors and sampler settings (seed
-/// included), events, lift tests and cost calibration rows, on the source's current rows (those dated up to `through` when given), as the
+/// included), events, lift tests, cost calibration rows and costs per unit, on the source's current rows (those dated up to `through` when given), as the
 /// calling role. `config` replaces stored keys (`{"draws": 2000}`; a `priors` key replaces the
 /// stored priors block by block). `"warm_start": true` starts each chain near where the
 /// version's chain ended, with its adapted step size, and tunes 300 draws (or the stored `tune`
@@ -73,6 +73,9 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     let mut options = fit::options(&Value::Object(merged));
     // The events stored with the version, before its priors are matched to its parameters.
     options.config.spec.events = store::events_of(id);
+    // The cost table stored with the version: its rows must cover the weeks the refit adds
+    // (constant costs are spec keys and apply to any week).
+    options.config.spec.cost_table = store::costs_of(id);
     // A panel keeps its stored spec's priors (see store::read); a national model takes its
     // stored resolved priors.
     let mut priors = match geo_column {

@@ -5,6 +5,7 @@
 use super::error::{raise, raise_fit};
 use super::store::from_pg_date;
 use mmm_engine::calendar::Date;
+use mmm_engine::model::costs::CostRow;
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::events::Event;
 use mmm_engine::model::Dataset;
@@ -276,4 +277,49 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
         }
     });
     events
+}
+
+/// The cost table of `mmm_fit(..., cost_per_unit)`: rows `(date, channel, cost_per_unit)` of
+/// `relation`, and the geo in column `geo_column` for a panel, ordered so that a table gives
+/// the same model whatever its physical order. A NULL is an ERROR naming the row; the engine
+/// checks the rest (known channels and geos, costs > 0, every training week of a listed
+/// channel) before anything is fitted or written.
+pub fn read_costs(relation: &PgRelation, geo_column: Option<&str>) -> Vec<CostRow> {
+    let wanted: Vec<&str> = ["date"].into_iter().chain(geo_column).chain(["channel", "cost_per_unit"]).collect();
+    let hint = format!("The cost_per_unit table needs columns {}.", wanted.join(", "));
+    require_columns(relation, "cost_per_unit", &wanted, &hint);
+    let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", quote_ident(g)));
+    let query = format!(
+        "SELECT date::date, {geo}, channel::text, cost_per_unit::float8 FROM {} ORDER BY 3, 2, 1",
+        qualified_name(relation)
+    );
+    Spi::connect(|client| {
+        let rows = client.select(&query, None, &[]).expect("read the cost_per_unit table");
+        rows.map(|row| {
+            let date = row.get::<pgrx::datum::Date>(1).expect("date").map(from_pg_date);
+            let geo: Option<String> = row.get(2).expect("geo");
+            let channel: Option<String> = row.get(3).expect("channel");
+            let cost: Option<f64> = row.get(4).expect("cost_per_unit");
+            match (date, &geo, channel, cost) {
+                (Some(date), geo, Some(channel), Some(cost_per_unit)) if geo.is_some() || geo_column.is_none() => {
+                    CostRow { date, geo: geo.clone(), channel, cost_per_unit }
+                }
+                (date, geo, channel, cost) => {
+                    let shown = |v: Option<String>| v.unwrap_or_else(|| "NULL".into());
+                    let mut parts = vec![format!("date {}", shown(date.map(|d| d.to_string())))];
+                    if geo_column.is_some() {
+                        parts.push(format!("geo {}", shown(geo.as_ref().map(|g| format!("'{g}'")))));
+                    }
+                    parts.push(format!("channel {}", shown(channel.map(|c| format!("'{c}'")))));
+                    parts.push(format!("cost_per_unit {}", shown(cost.map(|c| c.to_string()))));
+                    raise(
+                        PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                        format!("cost_per_unit row ({}) has a NULL", parts.join(", ")),
+                        "Every row of the cost table needs its date, channel and cost_per_unit (and geo in a panel).",
+                    )
+                }
+            }
+        })
+        .collect()
+    })
 }

@@ -7,6 +7,7 @@ use mmm_engine::inference::health::{Health, Status};
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{Fit, Start};
+use mmm_engine::model::costs::CostRow;
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::events::Event;
 use mmm_engine::model::spec::SPEC_VERSION;
@@ -185,6 +186,7 @@ pub fn save(fit: &Fit, p: &Provenance) -> i64 {
     save_posterior(id, model, &fit.trace);
     save_rows(id, panel);
     save_events(id, &model.spec.events);
+    save_costs(id, &model.spec.cost_table);
     super::lift_tests::save(id, &model.spec.lift_tests, channel_names, &panel.geos);
     super::cost_calibration::save(id, &model.spec.cost_calibration, channel_names, &panel.geos);
     if health.is_some_and(|h| h.status == Status::Ok) {
@@ -315,6 +317,44 @@ pub fn events_of(id: i64) -> Vec<Event> {
     })
 }
 
+/// The cost table of `mmm_fit(..., cost_per_unit)`, every row as given.
+fn save_costs(id: i64, rows: &[CostRow]) {
+    if rows.is_empty() {
+        return;
+    }
+    let dates: Vec<_> = rows.iter().map(|r| to_pg_date(r.date)).collect();
+    let geos: Vec<Option<String>> = rows.iter().map(|r| r.geo.clone()).collect();
+    let channels: Vec<String> = rows.iter().map(|r| r.channel.clone()).collect();
+    let costs: Vec<f64> = rows.iter().map(|r| r.cost_per_unit).collect();
+    Spi::run_with_args(
+        "INSERT INTO mmm.model_costs (model_id, date, geo, channel, cost_per_unit)
+         SELECT $1, d, g, c, k FROM unnest($2::date[], $3::text[], $4::text[], $5::float8[]) AS r(d, g, c, k)",
+        &[id.into(), dates.into(), geos.into(), channels.into(), costs.into()],
+    )
+    .expect("insert into mmm.model_costs");
+}
+
+/// The cost table stored with model `id`, in the order it was read at fit time.
+pub fn costs_of(id: i64) -> Vec<CostRow> {
+    Spi::connect(|client| {
+        client
+            .select(
+                "SELECT date, geo, channel, cost_per_unit FROM mmm.model_costs WHERE model_id = $1
+                 ORDER BY channel, geo, date",
+                None,
+                &[id.into()],
+            )
+            .expect("read mmm.model_costs")
+            .map(|r| CostRow {
+                date: from_pg_date(r.get(1).expect("date").expect("date is not null")),
+                geo: r.get(2).expect("geo"),
+                channel: r.get(3).expect("channel").expect("channel is not null"),
+                cost_per_unit: r.get(4).expect("cost_per_unit").expect("cost_per_unit is not null"),
+            })
+            .collect()
+    })
+}
+
 /// How many models a backend keeps in memory after reading them.
 const RECENT_MODELS: usize = 4;
 
@@ -387,7 +427,7 @@ fn read(id: i64) -> Fit {
     let corrupt = |what: String| -> ! {
         raise(PgSqlErrorCode::ERRCODE_DATA_CORRUPTED, format!("model {id}: {what}"), "Refit the model.")
     };
-    let (events, lift_tests) = (events_of(id), super::lift_tests::stored(id));
+    let (events, lift_tests, cost_table) = (events_of(id), super::lift_tests::stored(id), costs_of(id));
     let cost_calibration = super::cost_calibration::stored(id);
     Spi::connect(|client| {
         let head = client
@@ -416,6 +456,7 @@ fn read(id: i64) -> Fit {
         let mut config =
             FitConfig::from_json(&spec.0).unwrap_or_else(|e| corrupt(format!("stored spec is invalid: {e}")));
         config.spec.events = events;
+        config.spec.cost_table = cost_table;
         let scales: JsonB = head.get(7).expect("scales").expect("scales is not null");
         let geos: Vec<String> = head.get(8).expect("geos").unwrap_or_default();
         let scales = stored_scales(&scales.0, &channel_names, &geos)

@@ -48,7 +48,16 @@ fn main() {
         println!("| optimize budget, {label} (responses + solve, {method}) | {ms:.1} ms |");
         let ms = median_ms(11, || {
             for m in 0..f.panel.data[0].channels.len() {
-                response_curve(&f.model, &f.trace, &[0], m, 1.5 * f.model.design.scales.channels[m], 50, 0.94);
+                response_curve(
+                    &f.model,
+                    &f.trace,
+                    &f.costs(),
+                    &[0],
+                    m,
+                    1.5 * f.model.design.scales.channels[m],
+                    50,
+                    0.94,
+                );
             }
         });
         println!("| response curves, {label} (50 points per channel, with bands) | {ms:.1} ms |");

@@ -6,6 +6,7 @@
 
 use crate::calendar::Date;
 use crate::inference::Fit;
+use crate::model::costs::Costs;
 use crate::model::design::Panel;
 use crate::optimize::{AllocationError, CellLabel, Horizon, Outcome, Planner, Utility};
 use crate::posterior::monitor::{monitor_panel, Thresholds};
@@ -40,7 +41,7 @@ pub struct Plans {
     /// The fold model's optimum.
     pub mmm: Vec<f64>,
     pub equal: Vec<f64>,
-    /// Each cell's mean weekly spend over the horizon: what happened.
+    /// Each cell's mean weekly spend over the horizon, in money: what happened.
     pub actual: Vec<f64>,
 }
 
@@ -89,8 +90,8 @@ pub struct FoldReport {
 pub fn evaluate(fit: &Fit, panel: &Panel, fold: Fold, hdi_prob: f64, seed: u64) -> Result<FoldReport, AllocationError> {
     let holdout = panel.rows(fold.origin..fold.end);
     let weeks = (fold.end - fold.origin) as f64;
-    let actual: Vec<f64> =
-        holdout.data.iter().flat_map(|d| d.channels.iter().map(move |x| x.iter().sum::<f64>() / weeks)).collect();
+    let spent = Costs::of(&fit.model.spec, &holdout).expect("a backtest's costs cover every week of its panel");
+    let actual: Vec<f64> = spent.spends().iter().map(|x| x.iter().sum::<f64>() / weeks).collect();
     let budget = actual.iter().sum();
     let planner = Planner::new(fit, fold.horizon());
     let report = planner.optimize(budget, None, Utility::Mean, hdi_prob)?;

@@ -119,7 +119,7 @@ fn sampled_response_without_noise_is_the_horizon_response() {
     let f = example_fit();
     let responses = channel_responses(&f.model, &f.panel.data[0], &f.trace, no_carry(8));
     let budgets = [2500.0, 1200.0];
-    let sampled = sample_response(&f.model, &f.trace, &budgets, 8, 0.0, 1);
+    let sampled = sample_response(&f.model, &f.trace, &f.costs(), &budgets, 8, 0.0, 1);
     assert_eq!(sampled[0].dim(), (600, 16));
     for (m, r) in responses.iter().enumerate() {
         let (mut values, mut slopes) = (vec![0.0; 600], vec![0.0; 600]);
@@ -129,7 +129,7 @@ fn sampled_response_without_noise_is_the_horizon_response() {
         }
     }
     // Noise spreads the weekly response but keeps its centre.
-    let noisy = sample_response(&f.model, &f.trace, &budgets, 8, 0.2, 1);
+    let noisy = sample_response(&f.model, &f.trace, &f.costs(), &budgets, 8, 0.2, 1);
     let (a, b) = (sampled[0].sum() / 600.0, noisy[0].sum() / 600.0);
     assert!((a - b).abs() < 0.02 * a, "{a} vs {b}");
     assert_ne!(sampled[0], noisy[0]);
@@ -431,7 +431,7 @@ fn every_utility_is_at_least_as_good_as_slsqp() {
 fn curves_and_grid_agree_with_the_model() {
     let f = example_fit();
     let s = &f.model.design.scales;
-    let curve = response_curve(&f.model, &f.trace, &[0], 0, 1.5 * s.channels[0], 4, 0.94);
+    let curve = response_curve(&f.model, &f.trace, &f.costs(), &[0], 0, 1.5 * s.channels[0], 4, 0.94);
     assert_eq!(curve.len(), 4);
     assert_eq!(curve[0].response.mean, 0.0);
     assert!(curve.windows(2).all(|w| w[1].response.mean > w[0].response.mean && w[1].marginal < w[0].marginal));

@@ -119,7 +119,7 @@ fn each_cell_carries_in_its_own_geo_with_the_model_s_scales() {
             // The target is scaled per geo, the channels over both geos.
             let target_scale = data.y.iter().fold(0.0, |m, &v| f64::max(m, v));
             let spend_scale = f.panel.data.iter().flat_map(|d| &d.channels[c]).fold(0.0, |m, &v| f64::max(m, v));
-            let cell = Cell { spend: &data.channels[c], spend_scale, target_scale };
+            let cell = Cell { spend: &data.channels[c], spend_scale, target_scale, cost_per_unit: 1.0 };
             let draws = f.trace.draws().map(|theta| f.model.channel_params_in(theta, g, c));
             let own = ChannelResponse::of_cell(&f.model.spec, cell, HORIZON, draws);
             for b in [0.0, 500.0, 3000.0] {

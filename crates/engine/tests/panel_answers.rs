@@ -86,11 +86,11 @@ fn sampled_response_per_cell() {
         let (g, m) = (cell / channels, cell % channels);
         let mut budgets = vec![0.0; 4];
         budgets[cell] = 1.3 * f.model.design.scales.channel_of(g, m);
-        let sampled = sample_response(&f.model, &f.trace, &budgets, 3, 0.0, 1);
+        let sampled = sample_response(&f.model, &f.trace, &f.costs(), &budgets, 3, 0.0, 1);
         assert_eq!(sampled.len(), 4);
         assert!(sampled.iter().enumerate().all(|(i, s)| i == cell || s.iter().all(|v| *v == 0.0)));
         let cold = Horizon { num_periods: 3, carry_in: false };
-        let response = ChannelResponse::new(&f.model, &f.panel.data[g], &f.trace, g, m, cold);
+        let response = ChannelResponse::new(&f.model, &f.panel.data[g], &f.trace, (g, m), cold, 1.0);
         let (mut values, mut slopes) = (vec![0.0; n_draws], vec![0.0; n_draws]);
         response.per_draw(budgets[cell], &mut values, &mut slopes);
         assert_eq!(sampled[cell].dim(), (n_draws, 3 + l_max));

@@ -25,7 +25,7 @@ fn curves_and_grid_per_geo() {
     let components = decomposition(&f.model, &f.trace);
     for g in 0..2 {
         for (m, name) in f.panel.channel_names().iter().enumerate() {
-            let curve = response_curve(&f.model, &f.trace, &[g], m, 2.0 * s.channel_of(g, m), 3, 0.94);
+            let curve = response_curve(&f.model, &f.trace, &f.costs(), &[g], m, 2.0 * s.channel_of(g, m), 3, 0.94);
             assert_eq!(curve[0].response.mean, 0.0);
             assert!(curve.windows(2).all(|w| w[1].response.mean > w[0].response.mean));
             // Halfway the spend is the geo's own channel scale: scaled spend 1, in its target units.
@@ -49,8 +49,8 @@ fn curves_and_grid_per_geo() {
     }
     // The curve over both geos is the sum of theirs at the same per-geo spend.
     let spend = 1.5 * s.channel_of(0, 0).max(s.channel_of(1, 0));
-    let total = response_curve(&f.model, &f.trace, &[0, 1], 0, spend, 4, 0.94);
-    let parts = [0, 1].map(|g| response_curve(&f.model, &f.trace, &[g], 0, spend, 4, 0.94));
+    let total = response_curve(&f.model, &f.trace, &f.costs(), &[0, 1], 0, spend, 4, 0.94);
+    let parts = [0, 1].map(|g| response_curve(&f.model, &f.trace, &f.costs(), &[g], 0, spend, 4, 0.94));
     for (i, p) in total.iter().enumerate() {
         let sum = parts[0][i].response.mean + parts[1][i].response.mean;
         assert!((p.response.mean - sum).abs() <= 1e-9 * sum.max(1.0));

@@ -59,7 +59,7 @@ fn a_simulated_panel_is_recovered() {
     }
 
     // ROAS per geo and over all geos: the total row's contribution is the geos', draw by draw.
-    let returns = roas(&fit.panel, &components);
+    let returns = roas(&fit.panel, &fit.costs(), &components);
     assert_eq!(returns.len(), 2 * (3 + 1));
     for total in returns.iter().filter(|r| r.geo.is_none()) {
         let geos: Vec<&Roas> = returns.iter().filter(|r| r.geo.is_some() && r.channel == total.channel).collect();

@@ -40,7 +40,7 @@ fn derived_quantities_are_consistent() {
     assert!((150..=179).contains(&covered), "94% bands cover {covered} of 179 weeks");
 
     // ROAS × spend is the channel's total contribution, draw by draw.
-    for Roas { channel: name, spend, per_draw, .. } in roas(&f.panel, &components) {
+    for Roas { channel: name, spend, per_draw, .. } in roas(&f.panel, &f.costs(), &components) {
         let c = components.iter().find(|c| c.component == name).unwrap();
         let totals = c.values.sum_axis(Axis(1));
         for (r, total) in per_draw.iter().zip(&totals) {

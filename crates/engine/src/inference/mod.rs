@@ -113,6 +113,7 @@ fn model_of(spec: ModelSpec, panel: &Panel, target_name: &str) -> Result<Arc<Mod
     let counted = space.dim() - crate::model::hsgp::basis_coefficients(&space);
     let per_geo = (counted + 2).div_ceil(panel.series());
     panel.validate(target_name, per_geo.max(spec.l_max + 1))?;
+    crate::model::costs::Costs::of(&spec, panel).map_err(SpecError::from)?;
     let scales = panel.scales(spec.scaling)?;
     Ok(Arc::new(Model::panel_with_scales(spec, panel, scales)?))
 }

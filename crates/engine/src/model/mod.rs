@@ -5,6 +5,7 @@
 pub mod calibration;
 pub mod constraint;
 pub mod cost_calibration;
+pub mod costs;
 pub mod density;
 pub mod design;
 pub mod events;

@@ -6,6 +6,7 @@
 use super::calibration::{LiftLikelihood, LiftTest};
 use super::constraint::Support;
 use super::cost_calibration::{CalibrationTarget, CostCalibration};
+use super::costs::{CostError, CostRow};
 use super::design::{ScaleOver, Scaling};
 use super::events::Event;
 use super::hsgp::{HsgpSpec, INTERCEPT_PROCESS, MEDIA_PROCESS};
@@ -86,6 +87,14 @@ pub struct ModelSpec {
     /// The HSGP options of both processes.
     #[serde(skip_serializing_if = "HsgpSpec::is_default")]
     pub hsgp: HsgpSpec,
+    /// What a unit of a channel costs, for channels measured in impressions or GRPs: a
+    /// constant per channel (channels left out cost 1). The fit is on units; answers speak money.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub cost_per_unit: BTreeMap<String, f64>,
+    /// Costs by date (and geo) of `mmm_fit(..., cost_per_unit)`: rows of a table, stored
+    /// beside the spec, not a config key.
+    #[serde(skip)]
+    pub cost_table: Vec<CostRow>,
 }
 
 /// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
@@ -134,6 +143,8 @@ impl Default for ModelSpec {
             time_varying_intercept: false,
             time_varying_media: false,
             hsgp: HsgpSpec::default(),
+            cost_per_unit: BTreeMap::new(),
+            cost_table: Vec::new(),
         }
     }
 }
@@ -157,6 +168,8 @@ pub enum SpecError {
     LiftTest { row: usize, reason: String },
     #[error("cost_calibration row {row}: {reason}")]
     CostCalibration { row: usize, reason: String },
+    #[error(transparent)]
+    Cost(#[from] CostError),
 }
 
 impl SpecError {
@@ -171,6 +184,7 @@ impl SpecError {
                 "Key per-channel priors by the channel names given to the fit.".into()
             }
             SpecError::Support { domain, .. } => format!("Choose a distribution whose support lies in {domain}."),
+            SpecError::Cost(e) => e.hint(),
             SpecError::LiftTest { .. } => {
                 "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0.".into()
             }
@@ -200,6 +214,7 @@ impl ModelSpec {
             ["pooling", "scaling", "lift_likelihood", "lift_nu", "trend", "calibration_target"].map(String::from),
         );
         keys.extend(["time_varying_intercept", "time_varying_media", "hsgp"].map(String::from));
+        keys.push("cost_per_unit".into());
         keys.sort();
         keys
     }

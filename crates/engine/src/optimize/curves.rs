@@ -1,6 +1,8 @@
-//! Response curves and the contribution grid (MODEL.md section 7), in original units.
+//! Response curves and the contribution grid (MODEL.md section 7), in original units; spend is
+//! money (units times their cost, see [`Costs`]).
 
 use crate::inference::sampler::Trace;
+use crate::model::costs::Costs;
 use crate::model::density::ChannelPass;
 use crate::model::Model;
 use crate::posterior::Band;
@@ -10,7 +12,7 @@ use rayon::prelude::*;
 /// One point of a channel's response curve.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CurvePoint {
-    /// Spend per week, original units.
+    /// Spend per week, in money.
     pub spend: f64,
     /// Weekly response to that spend held constant (steady state of normalised adstock).
     pub response: Band,
@@ -21,10 +23,13 @@ pub struct CurvePoint {
 /// The saturation of channel `m` alone on `points` spends from 0 to `max_spend`, with bands
 /// over the draws: the direct response curve. In geo `geos[0]` and its units when `geos` has
 /// one geo (`[0]` for a national model); with several, the sum over them of each geo's curve
-/// at the same spend in every geo, draw by draw.
+/// at the same spend in every geo, draw by draw. A unit costs what it cost in the cell's last
+/// training week (`costs`).
+#[allow(clippy::too_many_arguments)] // The curve's model, cells and grid; a struct would only rename them.
 pub fn response_curve(
     model: &Model,
     trace: &Trace,
+    costs: &Costs,
     geos: &[usize],
     m: usize,
     max_spend: f64,
@@ -37,7 +42,7 @@ pub fn response_curve(
         .iter()
         .map(|&g| {
             let params = trace.draws().map(|theta| model.channel_params_in(theta, g, m).saturation).collect();
-            (scales.channel_of(g, m), scales.target_of(g), params)
+            (scales.channel_of(g, m) * costs.current(g, m), scales.target_of(g), params)
         })
         .collect();
     let draws = trace.num_draws();

@@ -12,6 +12,7 @@ use super::totals::Totals;
 use super::utility::Utility;
 use crate::inference::sampler::Trace;
 use crate::inference::Fit;
+use crate::model::costs::Costs;
 use crate::model::design::Panel;
 use crate::model::Model;
 use crate::posterior::Band;
@@ -23,9 +24,9 @@ pub struct Planner {
     geos: Vec<String>,
     channel_names: Vec<String>,
     cells: Vec<CellLabel>,
-    /// Each cell's spend over the horizon's length of last training weeks.
+    /// Each cell's spend over the horizon's length of last training weeks, in money.
     recent_spend: Vec<f64>,
-    /// Each cell's largest training week.
+    /// Each cell's largest training week, in money.
     largest_week: Vec<f64>,
     responses: Vec<ChannelResponse>,
 }
@@ -112,9 +113,11 @@ impl Planner {
     }
 
     /// The planner of `model` fitted to `panel` (a national model's panel has one series and
-    /// no geo labels), with the draws of `trace`.
+    /// no geo labels), with the draws of `trace`. Budgets are money: units times the model's
+    /// cost per unit.
     pub fn of(model: &Model, panel: &Panel, trace: &Trace, horizon: Horizon) -> Planner {
-        let series = || panel.data.iter().flat_map(|d| &d.channels);
+        let costs = Costs::of(&model.spec, panel).expect("a model's costs cover the weeks it was fitted on");
+        let series = || costs.spends().iter();
         let cells = panel
             .data
             .iter()

@@ -12,9 +12,13 @@
 //! in `b` are exact and cheap; the carried-in weeks themselves (`W_t = 0`) are a constant.
 //! Saturation first makes it one term `s_y ΣW_t · sat(b / s_m)` plus the saturated carry-in's
 //! constant contribution.
+//!
+//! Budgets are money: a cell's units per period are `b / cost_per_unit` (the cell's cost of a
+//! unit over the horizon, [`Costs::current`]), so `p_j` carries `1 / (s_m · cost_per_unit)`.
 
 use crate::calendar::Date;
 use crate::inference::sampler::Trace;
+use crate::model::costs::Costs;
 use crate::model::density::ChannelParams;
 use crate::model::design::{Dataset, Panel};
 use crate::model::{Model, ModelSpec};
@@ -46,11 +50,15 @@ impl Horizon {
 /// `(geo, channel)` pair of a panel.
 #[derive(Debug, Clone, Copy)]
 pub struct Cell<'a> {
-    /// The cell's observed spend up to the horizon, original units; its last weeks are carried in.
+    /// The cell's observed spend up to the horizon, the model's units; its last weeks are
+    /// carried in.
     pub spend: &'a [f64],
     /// The spend scale `s_m` and the target scale `s_y` the model was fitted with.
     pub spend_scale: f64,
     pub target_scale: f64,
+    /// What a unit costs over the horizon: the budget's money per unit (1 when the channel's
+    /// column is money).
+    pub cost_per_unit: f64,
 }
 
 /// One channel's response for every draw: `R_d(b) = c_d + s_y Σ_j a_j sat_d(p_j b + h_j)`.
@@ -80,12 +88,24 @@ pub struct MeanResponse {
 }
 
 impl ChannelResponse {
-    /// Channel `m` of geo `g` (0 of a national model) over `horizon`; `data` is that geo's rows,
-    /// whose last weeks are carried in, and the geo's own scales apply where the model has them.
-    pub fn new(model: &Model, data: &Dataset, trace: &Trace, g: usize, m: usize, horizon: Horizon) -> ChannelResponse {
+    /// Channel `m` of geo `g` (0 of a national model) over `horizon`, to budgets in money at
+    /// `cost_per_unit`; `data` is that geo's rows, whose last weeks are carried in, and the
+    /// geo's own scales apply where the model has them.
+    pub fn new(
+        model: &Model,
+        data: &Dataset,
+        trace: &Trace,
+        (g, m): (usize, usize),
+        horizon: Horizon,
+        cost_per_unit: f64,
+    ) -> ChannelResponse {
         let scales = &model.design.scales;
-        let cell =
-            Cell { spend: &data.channels[m], spend_scale: scales.channel_of(g, m), target_scale: scales.target_of(g) };
+        let cell = Cell {
+            spend: &data.channels[m],
+            spend_scale: scales.channel_of(g, m),
+            target_scale: scales.target_of(g),
+            cost_per_unit,
+        };
         // With time-varying media each window week's response is times the geo's multiplier
         // there: the window follows the training weeks at their spacing (MODEL-R2.md §5).
         let h = horizon.carry_in_weeks(model.spec.l_max, data.dates.len());
@@ -122,6 +142,8 @@ impl ChannelResponse {
         let mut padded = history;
         padded.resize(weeks, 0.0);
         let (mut reach, mut carried) = (vec![0.0; weeks], vec![0.0; weeks]);
+        // Money to the model's scaled input (exactly `s_m` at a cost of 1).
+        let money_scale = cell.spend_scale * cell.cost_per_unit;
 
         let n = draws.size_hint().0;
         let terms = if spec.adstock_first { weeks - h } else { 1 };
@@ -151,7 +173,7 @@ impl ChannelResponse {
                     .map(|(t, &x)| saturation::evaluate(spec.saturation, x, &p.saturation).value * at(t))
                     .sum();
                 out.weight.extend((h..weeks).map(at));
-                out.slope.extend(reach[h..].iter().map(|r| r / cell.spend_scale));
+                out.slope.extend(reach[h..].iter().map(|r| r / money_scale));
                 out.offset.extend_from_slice(&carried[h..]);
                 out.constant.push(s_y * before);
             } else {
@@ -159,7 +181,7 @@ impl ChannelResponse {
                     padded.iter().map(|&x| saturation::evaluate(spec.saturation, x, &p.saturation).value).collect();
                 adstock::convolve(&w, &saturated, &mut carried);
                 out.weight.push(reach.iter().enumerate().skip(h).map(|(t, r)| r * at(t)).sum());
-                out.slope.push(1.0 / cell.spend_scale);
+                out.slope.push(1.0 / money_scale);
                 out.offset.push(0.0);
                 out.constant.push(s_y * carried.iter().enumerate().map(|(t, c)| c * at(t)).sum::<f64>());
             }
@@ -245,18 +267,22 @@ fn zero_safe(dx: f64, p: f64) -> f64 {
     }
 }
 
-/// Responses of every channel of a fitted national model.
+/// Responses of every channel of a fitted national model to budgets in money.
 pub fn channel_responses(model: &Model, data: &Dataset, trace: &Trace, horizon: Horizon) -> Vec<ChannelResponse> {
-    (0..data.channels.len()).into_par_iter().map(|m| ChannelResponse::new(model, data, trace, 0, m, horizon)).collect()
+    cell_responses(model, &Panel::national(data.clone()), trace, horizon)
 }
 
-/// Responses of every (geo, channel) cell of a fitted panel, geo-major as PyMC-Marketing
-/// flattens its budget cells (a national model's cells are its channels).
+/// Responses of every (geo, channel) cell of a fitted panel to budgets in money, geo-major as
+/// PyMC-Marketing flattens its budget cells (a national model's cells are its channels).
 pub fn cell_responses(model: &Model, panel: &Panel, trace: &Trace, horizon: Horizon) -> Vec<ChannelResponse> {
     let n = panel.channel_names().len();
+    let costs = Costs::of(&model.spec, panel).expect("a model's costs cover the weeks it was fitted on");
     (0..panel.series() * n)
         .into_par_iter()
-        .map(|i| ChannelResponse::new(model, &panel.data[i / n], trace, i / n, i % n, horizon))
+        .map(|i| {
+            let (g, m) = (i / n, i % n);
+            ChannelResponse::new(model, &panel.data[g], trace, (g, m), horizon, costs.current(g, m))
+        })
         .collect()
 }
 

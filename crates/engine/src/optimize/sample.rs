@@ -4,6 +4,7 @@
 use crate::calendar::Date;
 use crate::inference::sampler::Trace;
 use crate::inference::Fit;
+use crate::model::costs::Costs;
 use crate::model::density::ChannelPass;
 use crate::model::Model;
 use crate::posterior::Band;
@@ -12,13 +13,15 @@ use rand_distr::{Distribution, Normal};
 
 /// Contribution of each budget cell (original units) for every draw and horizon week, `draws
 /// × (num_periods + l_max)`. The cells are a national model's channels or a panel's (geo,
-/// channel) pairs, geo-major (as the budget optimizer's): `budgets[i]` per week for
+/// channel) pairs, geo-major (as the budget optimizer's): `budgets[i]` money per week (units at
+/// the cell's current cost, see [`Costs::current`]) for
 /// `num_periods` weeks, each week's spend times `max(0, 1 + noise_level · ε)` with
 /// `ε ~ N(0, 1)` drawn per draw, week and cell, then `l_max` weeks without spend; each cell in
 /// its geo's own scales and parameters.
 pub fn sample_response(
     model: &Model,
     trace: &Trace,
+    costs: &Costs,
     budgets: &[f64],
     num_periods: usize,
     noise_level: f64,
@@ -38,7 +41,7 @@ pub fn sample_response(
         .enumerate()
         .map(|(i, &b)| {
             let (g, m) = (i / channels, i % channels);
-            let (s_m, s_y) = (scales.channel_of(g, m), scales.target_of(g));
+            let (s_m, s_y) = (scales.channel_of(g, m) * costs.current(g, m), scales.target_of(g));
             let mut out = ndarray::Array2::zeros((draws, weeks));
             for (mut row, theta) in out.rows_mut().into_iter().zip(trace.draws()) {
                 for xt in &mut x[..num_periods] {
@@ -79,7 +82,7 @@ pub fn sampled_weeks<'a>(
     seed: u64,
     hdi_prob: f64,
 ) -> Vec<SampledWeek<'a>> {
-    let per_cell = sample_response(&fit.model, &fit.trace, budgets, num_periods, noise_level, seed);
+    let per_cell = sample_response(&fit.model, &fit.trace, &fit.costs(), budgets, num_periods, noise_level, seed);
     let added = |cells: &[ndarray::Array2<f64>]| {
         cells.iter().fold(ndarray::Array2::zeros(per_cell[0].raw_dim()), |acc, c| acc + c)
     };

@@ -11,6 +11,7 @@ pub mod prior_check;
 
 use crate::inference::diagnostics::hdi;
 use crate::inference::sampler::Trace;
+use crate::model::costs::Costs;
 use crate::model::design::{Dataset, Panel};
 use crate::model::prior::Prior;
 use crate::model::{Likelihood, Model};
@@ -140,14 +141,15 @@ pub struct Roas {
     /// only row).
     pub geo: Option<usize>,
     pub channel: String,
-    /// Total spend over the training weeks.
+    /// Total spend over the training weeks, in money.
     pub spend: f64,
     /// `Σ_t contribution / Σ_t spend` per draw.
     pub per_draw: Vec<f64>,
 }
 
-/// In-sample ROAS per channel and draw: in each geo of a panel, then over all geos.
-pub fn roas(panel: &Panel, components: &[ComponentDraws]) -> Vec<Roas> {
+/// In-sample ROAS per channel and draw: in each geo of a panel, then over all geos. Spend is
+/// money, the units times their cost (`costs` of the same panel).
+pub fn roas(panel: &Panel, costs: &Costs, components: &[ComponentDraws]) -> Vec<Roas> {
     let weeks = panel.dates().len();
     let mut rows = Vec::new();
     for (c, name) in panel.channel_names().iter().enumerate() {
@@ -160,7 +162,7 @@ pub fn roas(panel: &Panel, components: &[ComponentDraws]) -> Vec<Roas> {
             let total = draws.slice(ndarray::s![.., columns]).sum_axis(ndarray::Axis(1));
             Roas { geo, channel: name.clone(), spend, per_draw: total.mapv(|v| v / spend).to_vec() }
         };
-        let spends: Vec<f64> = panel.data.iter().map(|d| d.channels[c].iter().sum()).collect();
+        let spends: Vec<f64> = (0..panel.series()).map(|g| costs.spend(g, c).iter().sum()).collect();
         if !panel.geos.is_empty() {
             rows.extend(spends.iter().enumerate().map(|(g, &spend)| row(Some(g), g * weeks..(g + 1) * weeks, spend)));
         }
