@@ -226,7 +226,7 @@ fn optimizer_window_weeks_carry_the_media_multiplier() {
     let m = model(json!({"time_varying_media": true, "hsgp": {"m": 30}}), &Panel::national(training.clone()));
     let t = trace(&draws(&m, 3, 17));
     let horizon = Horizon { num_periods: 6, carry_in: true };
-    let response = ChannelResponse::new(&m, &training, &t, 0, 0, horizon);
+    let response = ChannelResponse::new(&m, &training, &t, (0, 0), horizon, 1.0);
     // The same weeks as a forecast: 6 weeks of spend b on x1 after the training weeks, then the
     // 8 weeks of carry-over; the difference to no spend is the response's difference, week by
     // week times the multiplier of the weeks after training.
@@ -254,9 +254,9 @@ fn optimizer_window_weeks_carry_the_media_multiplier() {
         &plain,
         &training,
         &trace(&draws(&m, 3, 17).iter().map(|th| th[..plain.dim()].to_vec()).collect::<Vec<_>>()),
-        0,
-        0,
+        (0, 0),
         horizon,
+        1.0,
     );
     let mut plain_b = vec![0.0; 3];
     constant.per_draw(b, &mut plain_b, &mut slopes);

@@ -192,6 +192,12 @@ impl Model {
                 "lift_tests: lift tests are not supported with time_varying_media yet".into(),
             ));
         }
+        if !config.cost_calibration.is_empty() && (!config.cost_per_unit.is_empty() || !config.cost_table.is_empty()) {
+            // The calibration term's mean spend is the channel columns', in units here.
+            return Err(SpecError::Config(
+                "cost_calibration: cost calibration is not supported with cost_per_unit yet".into(),
+            ));
+        }
         if tv_media.is_some() && !config.cost_calibration.is_empty() {
             // The calibration term reads the media component without its multiplier.
             return Err(SpecError::Config(
