@@ -11,7 +11,7 @@ use crate::model::design::Panel;
 use crate::model::{DataError, Model, SpecError};
 pub use config::FitConfig;
 pub use sampler::{ChainAdaptation, Control, Progress, SampleError, SamplerStats, Trace};
-pub use settings::SamplerSettings;
+pub use settings::{MassMatrix, SamplerSettings};
 use std::sync::Arc;
 pub use warm::Adaptation;
 
