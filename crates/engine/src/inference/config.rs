@@ -74,6 +74,7 @@ mod tests {
         let c = FitConfig::from_json(&json!({"l_max": 4, "chains": 2, "seed": 9, "priors": {}})).unwrap();
         assert_eq!((c.spec.l_max, c.sampler.chains, c.sampler.seed), (4, 2, Some(9)));
         assert_eq!(c.sampler.target_accept, 0.8);
+        assert_eq!(c.sampler.mass_matrix, super::super::MassMatrix::Diag);
         let stored = c.to_json();
         assert_eq!(stored["l_max"], 4);
         assert_eq!(stored["draws"], 1000);
@@ -87,6 +88,8 @@ mod tests {
         assert!(err(json!({"l_max": "eight"})).contains("l_max"));
         assert!(err(json!({"target_accept": 1.5})).contains("target_accept"));
         assert!(err(json!({"chains": "four"})).contains("chains"));
+        let dense = err(json!({"mass_matrix": "dense"}));
+        assert!(dense.contains("mass_matrix") && dense.contains("low_rank"), "{dense}");
         assert!(err(json!({"adstock": "exponential"})).contains("adstock"));
         assert!(err(json!([1])).contains("object"));
     }

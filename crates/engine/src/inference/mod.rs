@@ -12,7 +12,7 @@ use crate::model::prior_draws::PriorDraws;
 use crate::model::{DataError, Model, ModelSpec, SpecError};
 pub use config::FitConfig;
 pub use sampler::{ChainAdaptation, Control, Progress, SampleError, SamplerStats, Trace};
-pub use settings::SamplerSettings;
+pub use settings::{MassMatrix, SamplerSettings};
 use std::sync::Arc;
 pub use warm::Adaptation;
 

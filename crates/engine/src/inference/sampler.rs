@@ -13,8 +13,11 @@
 //! previous mass matrix therefore sets the jitter of the starting points: each coordinate moves by
 //! a fraction of its previous posterior standard deviation.
 
-use super::settings::SamplerSettings;
-use nuts_rs::{Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings};
+use super::settings::{MassMatrix, SamplerSettings};
+use nuts_rs::{
+    Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagAdaptExpSettings, EuclideanAdaptOptions, HasDims, LogpError,
+    LowRankSettings, NutsSettings, SamplerStats as NutsStats, Settings,
+};
 use rand::{Rng, RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -237,6 +240,32 @@ fn chain_seed(seed: u64, chain: usize) -> u64 {
     z ^ (z >> 31)
 }
 
+/// What the loop over draws reads of nuts-rs's statistics, whose type depends on the mass matrix.
+struct DrawStats {
+    diverging: bool,
+    depth: u64,
+    maxdepth_reached: bool,
+    energy: f64,
+    step_size: f64,
+    /// The transformation's standard deviations, on the draws where they changed.
+    stds: Option<Vec<f64>>,
+}
+
+/// [`DrawStats`] from a nuts-rs statistics value whose transformation reports its standard
+/// deviations in the field `$stds` (each mass matrix names it its own way).
+macro_rules! draw_stats {
+    ($stds:ident) => {
+        |stats| DrawStats {
+            diverging: stats.divergence.diverging,
+            depth: stats.depth,
+            maxdepth_reached: stats.maxdepth_reached,
+            energy: stats.point.energy,
+            step_size: stats.hamiltonian.step_size,
+            stds: stats.hamiltonian.transformation.$stds.take(),
+        }
+    };
+}
+
 fn run_chain<T: Target>(
     model: Arc<T>,
     s: &SamplerSettings,
@@ -244,8 +273,30 @@ fn run_chain<T: Target>(
     chain: usize,
     shared: Shared,
 ) -> Result<(ChainTrace, ChainAdaptation), SampleError> {
-    let mut rng = chain_rng(s.seed.unwrap_or_default(), chain);
-    let mut nuts = DiagNutsSettings {
+    match s.mass_matrix {
+        MassMatrix::Diag => {
+            let mut nuts = nuts_settings::<DiagAdaptExpSettings>(s, warm);
+            // The adapted mass matrix in the draw statistics, for a later warm start; it does
+            // not change the sampler's arithmetic.
+            nuts.adapt_options.mass_matrix_options.store_mass_matrix = true;
+            run_nuts(nuts, model, s, warm, chain, shared, draw_stats!(mass_matrix_inv))
+        }
+        MassMatrix::LowRank => {
+            let mut nuts = nuts_settings::<LowRankSettings>(s, warm);
+            nuts.adapt_options.mass_matrix_options.store_mass_matrix = true;
+            run_nuts(nuts, model, s, warm, chain, shared, draw_stats!(mass_matrix_stds))
+        }
+    }
+}
+
+/// nuts-rs's defaults for mass matrix `A` with the fit's sampler settings (and a warm start's
+/// adapted step size).
+fn nuts_settings<A>(s: &SamplerSettings, warm: Option<&ChainAdaptation>) -> NutsSettings<EuclideanAdaptOptions<A>>
+where
+    A: std::fmt::Debug + Copy + Default + Serialize,
+    NutsSettings<EuclideanAdaptOptions<A>>: Default,
+{
+    let mut nuts = NutsSettings::<EuclideanAdaptOptions<A>> {
         num_tune: s.tune as u64,
         num_draws: s.draws as u64,
         maxdepth: s.max_treedepth,
@@ -253,13 +304,27 @@ fn run_chain<T: Target>(
         ..Default::default()
     };
     nuts.adapt_options.step_size_settings.target_accept = s.target_accept;
-    // The adapted mass matrix in the draw statistics, for a later warm start; it does not change
-    // the sampler's arithmetic.
-    nuts.adapt_options.mass_matrix_options.store_mass_matrix = true;
+    if let Some(w) = warm {
+        nuts.adapt_options.step_size_settings.initial_step = w.step_size;
+    }
+    nuts
+}
+
+type Stats<S, T> = <<S as Settings>::Chain<CpuMath<Posterior<T>>> as NutsStats<CpuMath<Posterior<T>>>>::Stats;
+
+fn run_nuts<S: Settings, T: Target>(
+    nuts: S,
+    model: Arc<T>,
+    s: &SamplerSettings,
+    warm: Option<&ChainAdaptation>,
+    chain: usize,
+    shared: Shared,
+    draw_stats: impl Fn(&mut Stats<S, T>) -> DrawStats,
+) -> Result<(ChainTrace, ChainAdaptation), SampleError> {
+    let mut rng = chain_rng(s.seed.unwrap_or_default(), chain);
     let start = match warm {
         None => initial_position(model.as_ref(), &mut rng),
         Some(w) => {
-            nuts.adapt_options.step_size_settings.initial_step = w.step_size;
             let scale: Vec<f64> = w.inv_mass.iter().map(|v| WARM_JITTER * v.sqrt()).collect();
             jittered(model.as_ref(), &w.position, &scale, &mut rng)
         }
@@ -285,26 +350,27 @@ fn run_chain<T: Target>(
         if shared.cancel.load(Ordering::Relaxed) {
             return Err(SampleError::Cancelled);
         }
-        let (position, _, stats, _) = sampler.expanded_draw().map_err(fail)?;
+        let (position, _, mut stats, _) = sampler.expanded_draw().map_err(fail)?;
+        let stats = draw_stats(&mut stats);
         shared.done.fetch_add(1, Ordering::Relaxed);
-        // nuts-rs reports its transformation's standard deviations (under the name
-        // `mass_matrix_inv`) on every draw; after tuning they stay fixed.
-        if let Some(stds) = &stats.hamiltonian.transformation.mass_matrix_inv {
+        // nuts-rs reports its transformation's standard deviations (the diagonal's under the
+        // name `mass_matrix_inv`) when they change; after tuning they stay fixed.
+        if let Some(stds) = &stats.stds {
             adaptation.inv_mass = stds.iter().map(|s| s * s).collect();
         }
-        adaptation.step_size = stats.hamiltonian.step_size;
+        adaptation.step_size = stats.step_size;
         adaptation.position.copy_from_slice(&position);
         if iteration < s.tune {
             continue;
         }
         model.constrain(&position, &mut theta);
         trace.values.extend_from_slice(&theta);
-        trace.diverging.push(stats.divergence.diverging);
+        trace.diverging.push(stats.diverging);
         trace.tree_depth.push(stats.depth);
         trace.max_treedepth_reached.push(stats.maxdepth_reached);
-        trace.energy.push(stats.point.energy);
-        trace.step_size = stats.hamiltonian.step_size;
-        if stats.divergence.diverging {
+        trace.energy.push(stats.energy);
+        trace.step_size = stats.step_size;
+        if stats.diverging {
             shared.divergences.fetch_add(1, Ordering::Relaxed);
         }
     }

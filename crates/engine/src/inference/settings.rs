@@ -14,14 +14,35 @@ pub struct SamplerSettings {
     pub draws: usize,
     pub target_accept: f64,
     pub max_treedepth: u64,
+    pub mass_matrix: MassMatrix,
     /// Absent means "draw one": [`SamplerSettings::with_seed`] records the one drawn, so that
     /// the stored settings reproduce the fit.
     pub seed: Option<u64>,
 }
 
+/// The mass matrix NUTS adapts while tuning (config key `mass_matrix`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MassMatrix {
+    /// One variance per coordinate, as PyMC and nutpie do by default.
+    #[default]
+    Diag,
+    /// nutpie's low-rank modified mass matrix: the diagonal plus the few directions in which
+    /// the draws and their gradients disagree most, which follows correlated coordinates.
+    LowRank,
+}
+
 impl Default for SamplerSettings {
     fn default() -> Self {
-        SamplerSettings { chains: 4, tune: 1000, draws: 1000, target_accept: 0.8, max_treedepth: 10, seed: None }
+        SamplerSettings {
+            chains: 4,
+            tune: 1000,
+            draws: 1000,
+            target_accept: 0.8,
+            max_treedepth: 10,
+            mass_matrix: MassMatrix::Diag,
+            seed: None,
+        }
     }
 }
 
