@@ -5,7 +5,7 @@
 
 use super::error::raise;
 use super::model_ref::by_model;
-use super::source::qualified_name;
+use super::source::{self, qualified_name};
 use super::store::load;
 use mmm_engine::model::cost_calibration::{check_cost_calibration, CalibrationTarget, CostCalibration};
 use mmm_engine::model::SpecError;
@@ -52,27 +52,8 @@ fn to_rows(rows: &[Row], channels: &[String], geos: &[String]) -> Vec<CostCalibr
         .iter()
         .enumerate()
         .map(|(i, row)| {
-            let Some(channel) = &row.channel else {
-                bad(i, "channel is NULL".into(), "Every row names one of the model's channels.")
-            };
-            let Some(c) = channels.iter().position(|c| c == channel) else {
-                bad(
-                    i,
-                    format!("the model has no channel \"{channel}\""),
-                    &format!("The model's channels are {}.", channels.join(", ")),
-                )
-            };
-            let geo = match (&row.geo, geos.is_empty()) {
-                (_, true) => None,
-                (None, false) => bad(i, "geo is NULL".into(), "In a panel every row names its geo."),
-                (Some(geo), false) => Some(geos.iter().position(|g| g == geo).unwrap_or_else(|| {
-                    bad(
-                        i,
-                        format!("the model has no geo \"{geo}\""),
-                        &format!("The model's geos are {}.", geos.join(", ")),
-                    )
-                })),
-            };
+            let (c, geo) = source::row_cell(row.channel.as_ref(), row.geo.as_ref(), channels, geos, "row")
+                .unwrap_or_else(|(message, hint)| bad(i, message, &hint));
             let [value, sigma] = [0, 1].map(|k| {
                 row.values[k].unwrap_or_else(|| bad(i, format!("{} is NULL", VALUES[k]), "Give value and sigma."))
             });

@@ -4,7 +4,7 @@
 
 use super::error::raise;
 use super::model_ref::by_model;
-use super::source::qualified_name;
+use super::source::{self, qualified_name};
 use super::store::load;
 use mmm_engine::model::calibration::{check_lift_tests, LiftLikelihood, LiftTest};
 use mmm_engine::model::SpecError;
@@ -51,27 +51,8 @@ fn to_tests(rows: &[Row], channels: &[String], geos: &[String], likelihood: Lift
         .iter()
         .enumerate()
         .map(|(i, row)| {
-            let Some(channel) = &row.channel else {
-                bad(i, "channel is NULL".into(), "Every lift test names one of the model's channels.")
-            };
-            let Some(c) = channels.iter().position(|c| c == channel) else {
-                bad(
-                    i,
-                    format!("the model has no channel \"{channel}\""),
-                    &format!("The model's channels are {}.", channels.join(", ")),
-                )
-            };
-            let geo = match (&row.geo, geos.is_empty()) {
-                (_, true) => None,
-                (None, false) => bad(i, "geo is NULL".into(), "In a panel every lift test names its geo."),
-                (Some(geo), false) => Some(geos.iter().position(|g| g == geo).unwrap_or_else(|| {
-                    bad(
-                        i,
-                        format!("the model has no geo \"{geo}\""),
-                        &format!("The model's geos are {}.", geos.join(", ")),
-                    )
-                })),
-            };
+            let (c, geo) = source::row_cell(row.channel.as_ref(), row.geo.as_ref(), channels, geos, "lift test")
+                .unwrap_or_else(|(message, hint)| bad(i, message, &hint));
             let mut v = [0.0; 4];
             for ((v, given), name) in v.iter_mut().zip(row.values).zip(VALUES) {
                 *v = given.unwrap_or_else(|| bad(i, format!("{name} is NULL"), "Give x, delta_x, delta_y and sigma."));

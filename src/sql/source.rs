@@ -323,3 +323,31 @@ pub fn read_costs(relation: &PgRelation, geo_column: Option<&str>) -> Vec<CostRo
         .collect()
     })
 }
+
+/// The (channel, geo) indices a calibration row names by the model's channel and geo names (no
+/// geo in a national model), else the row's ERROR message and hint, in which each row is called
+/// `what` ("lift test", "row").
+pub fn row_cell(
+    channel: Option<&String>,
+    geo: Option<&String>,
+    channels: &[String],
+    geos: &[String],
+    what: &str,
+) -> Result<(usize, Option<usize>), (String, String)> {
+    let channel = channel
+        .ok_or_else(|| ("channel is NULL".into(), format!("Every {what} names one of the model's channels.")))?;
+    let c = channels.iter().position(|c| c == channel).ok_or_else(|| {
+        (
+            format!("the model has no channel \"{channel}\""),
+            format!("The model's channels are {}.", channels.join(", ")),
+        )
+    })?;
+    let geo = match (geo, geos.is_empty()) {
+        (_, true) => None,
+        (None, false) => return Err(("geo is NULL".into(), format!("In a panel every {what} names its geo."))),
+        (Some(geo), false) => Some(geos.iter().position(|g| g == geo).ok_or_else(|| {
+            (format!("the model has no geo \"{geo}\""), format!("The model's geos are {}.", geos.join(", ")))
+        })?),
+    };
+    Ok((c, geo))
+}
