@@ -65,8 +65,14 @@ SELECT count(*) AS scenario_rows, bool_and(abs(s.budget - t.total) < 1e-6) AS sc
 FROM mmm_budget_scenarios(:priced_id, ARRAY[1000, 3000]) s
 JOIN (SELECT budget, sum(budget_per_period) AS total FROM mmm_budget_scenarios(:priced_id, ARRAY[1000, 3000]) GROUP BY budget) t
   USING (budget);
-SELECT total_budget_per_period > 0 AS min_budget_in_money, response >= 1000 * (1 - 1e-6) AS reaches
-FROM mmm_min_budget_for_target(:priced_id, 1000) LIMIT 1;
+-- The cheapest budget for half of the cold-start optimum of 3000 costs money: less than 3000,
+-- more than the units model needs (its tv is cheaper).
+SELECT sum(contribution) AS cold FROM mmm_optimize_budget(:priced_id, 3000, carry_in => false) \gset p_
+SELECT p.total_budget_per_period > 0 AND p.total_budget_per_period < 3000 AS min_budget_in_money,
+       p.response >= 0.5 * :p_cold * (1 - 1e-6) AS reaches,
+       p.total_budget_per_period >= u.total_budget_per_period * (1 - 1e-6) AS pricier_needs_more
+FROM (SELECT * FROM mmm_min_budget_for_target(:priced_id, 0.5 * :p_cold, carry_in => false) LIMIT 1) p,
+     (SELECT * FROM mmm_min_budget_for_target(:units_id, 0.5 * :p_cold, carry_in => false) LIMIT 1) u;
 
 -- A table by date: tv's unit costs 1 in the first half of the weeks and 2 after; social is left
 -- out (1 per unit). Stored with the model; tv's ROAS lies between the units' and half of it.
