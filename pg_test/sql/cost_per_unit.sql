@@ -98,16 +98,16 @@ SELECT length(mmm_plot(:table_id, 'allocation')) > 0 AS allocation_plot,
 
 -- mmm_refit keeps the costs: the stored rows (whatever the table holds now) and the constants.
 DELETE FROM grp_costs;
-SELECT mmm_refit('grp_table', config => '{"draws": 40}') AS refit_id \gset
+SELECT mmm_refit('grp_table', config => '{"draws": 40, "progress": false}') AS refit_id \gset
 SELECT count(*) AS refit_rows FROM mmm.model_costs WHERE model_id = :refit_id;
-SELECT mmm_refit('grp_priced', config => '{"draws": 40}') AS priced_refit \gset
+SELECT mmm_refit('grp_priced', config => '{"draws": 40, "progress": false}') AS priced_refit \gset
 SELECT spec -> 'cost_per_unit' AS refit_constants FROM mmm.models WHERE id = :priced_refit;
 -- A new week needs its cost row; constants just apply.
 SELECT (SELECT count(*) FROM mmm.models) AS models_before, (SELECT count(*) FROM mmm.model_costs) AS costs_before \gset
 INSERT INTO grp_shop SELECT week + 7, sales, tv, social FROM grp_shop ORDER BY week DESC LIMIT 1;
-SELECT mmm_refit('grp_table', config => '{"draws": 40}');
+SELECT mmm_refit('grp_table', config => '{"draws": 40, "progress": false}');
 SELECT count(*) = :models_before AS refit_wrote_nothing FROM mmm.models;
-SELECT mmm_refit('grp_priced', config => '{"draws": 40}') > :priced_refit AS constants_refit;
+SELECT mmm_refit('grp_priced', config => '{"draws": 40, "progress": false}') > :priced_refit AS constants_refit;
 DELETE FROM grp_shop WHERE week = (SELECT max(week) FROM grp_shop);
 
 -- A panel: costs by geo; each geo's spend is its units times its cost.
