@@ -1,6 +1,8 @@
-//! Geo-panel fits by the engine alone, for issue #11's speed goals: the medium shape (8 geos ×
-//! 156 weeks × 8 channels + 4 controls) and the 40-geo one (40 × 156 × 5), simulated and
-//! configured as `scripts/bench panel` does (`panel_spec`, partial pooling, per-geo scales).
+//! Fits by the engine alone, for the speed goals of issues #11 and #14: the medium panel (8 geos
+//! × 156 weeks × 8 channels + 4 controls) and the 40-geo one (40 × 156 × 5), simulated and
+//! configured as `scripts/bench panel` does (`panel_spec`, partial pooling, per-geo scales), and
+//! the example data as `scripts/bench tvp` fits it (shape `example`; its time-varying arms add
+//! their keys with `--arm`).
 //! Per fit: CPU seconds of the process, gradient evaluations, mean tree depth, min bulk ESS and
 //! max r_hat over every parameter (which ones), min ESS per CPU second and per 1000
 //! evaluations. Arms of a comparison run alternately (the machine is shared and noisy).
@@ -9,13 +11,19 @@
 //! cargo bench --bench panel_speed -- --shape medium --repeats 2 \
 //!     --arm diag='{}' --arm low_rank='{"mass_matrix": "low_rank"}'
 //! cargo bench --bench panel_speed -- --profile     # per-evaluation cost by component and term
+//! cargo bench --bench panel_speed -- --shape example \
+//!     --arm tvp='{"time_varying_intercept": true, "time_varying_media": true}'
 //! ```
 //!
 //! `--config` merges its keys over every fit's config (e.g. fewer draws); an arm's over that.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use mmm_engine::inference::diagnostics::summarize;
 use mmm_engine::inference::sampler::{sample, Target, Trace};
 use mmm_engine::inference::{Control, FitConfig};
+use mmm_engine::model::design::Panel;
 use mmm_engine::model::term::{Gradient, Point};
 use mmm_engine::model::Model;
 use mmm_engine::simulate::{simulate_panel, PanelSpec};
@@ -62,16 +70,40 @@ fn panel_spec(geos: usize, channels: usize) -> PanelSpec {
     serde_json::from_value(spec).expect("the bench's panel spec")
 }
 
-/// `scripts/bench`'s panel config with `overrides` merged over it.
-fn panel_config(seed: u64, overrides: &[&Value]) -> FitConfig {
-    let mut config = json!({"pooling": "partial", "scaling": {"target": "per_geo", "channel": "per_geo"},
-                            "yearly_seasonality": 2, "seed": seed});
-    for o in overrides {
-        if let (Some(c), Some(o)) = (config.as_object_mut(), o.as_object()) {
-            c.extend(o.clone());
+/// What a shape fits: its rows and its base config.
+struct Shape {
+    panel: Panel,
+    config: Value,
+}
+
+impl Shape {
+    fn named(name: &str) -> Shape {
+        let simulated = |geos, channels| Shape {
+            panel: simulate_panel(&panel_spec(geos, channels)).expect("simulated panel").panel(),
+            config: json!({"pooling": "partial", "scaling": {"target": "per_geo", "channel": "per_geo"},
+                           "yearly_seasonality": 2}),
+        };
+        match name {
+            "medium" => simulated(8, 8),
+            "meridian" => simulated(40, 5),
+            "example" => {
+                Shape { panel: Panel::national(common::example_dataset()), config: json!({"yearly_seasonality": 2}) }
+            }
+            other => panic!("unknown shape {other}: medium, meridian or example"),
         }
     }
-    FitConfig::from_json(&config).expect("valid config")
+
+    /// The shape's config with `seed` and `overrides` merged over it.
+    fn config(&self, seed: u64, overrides: &[&Value]) -> FitConfig {
+        let mut config = self.config.clone();
+        config["seed"] = json!(seed);
+        for o in overrides {
+            if let (Some(c), Some(o)) = (config.as_object_mut(), o.as_object()) {
+                c.extend(o.clone());
+            }
+        }
+        FitConfig::from_json(&config).expect("valid config")
+    }
 }
 
 /// The model, counting its gradient evaluations.
@@ -137,10 +169,9 @@ fn diagnostics(trace: &Trace) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Fits `spec` with `config` and prints one line of figures; returns min ESS per CPU second.
-fn run(shape: &str, arm: &str, spec: &PanelSpec, config: FitConfig) -> f64 {
-    let panel = simulate_panel(spec).expect("simulated panel").panel();
-    let model = Model::panel(config.spec, &panel).expect("model");
+/// Fits `shape` with `config` and prints one line of figures; returns min ESS per CPU second.
+fn run(name: &str, arm: &str, shape: &Shape, config: FitConfig) -> f64 {
+    let model = Model::panel(config.spec, &shape.panel).expect("model");
     let target = Arc::new(Counted { model, evaluations: AtomicU64::new(0) });
     let (cpu0, wall0) = (cpu_seconds(), Instant::now());
     let trace = sample(Arc::clone(&target), &config.sampler, |_| Control::Continue).expect("sampling");
@@ -159,7 +190,7 @@ fn run(shape: &str, arm: &str, spec: &PanelSpec, config: FitConfig) -> f64 {
     let min_ess = diag[ess_order[0]].0;
     let max_rhat = diag[rhat_order[0]].1;
     println!(
-        "{shape} {arm} seed {}: cpu {cpu:.1} s, wall {wall:.1} s, {:.0} k evaluations ({:.1} µs cpu each), \
+        "{name} {arm} seed {}: cpu {cpu:.1} s, wall {wall:.1} s, {:.0} k evaluations ({:.1} µs cpu each), \
          mean depth {:.2}, {} divergences, step {:.3}; min ess_bulk {min_ess:.0} ({}), max r_hat {max_rhat:.3} ({}); \
          {:.2} ess/cpu s, {:.2} ess/1000 evaluations",
         config.sampler.seed.unwrap_or_default(),
@@ -204,11 +235,10 @@ fn ns_per_call(n: usize, mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
-/// Per-evaluation cost of the medium panel's log density at its initial point: the whole
-/// evaluation, each mean component's forward and backward pass, and each term.
-fn profile(shape: &str, spec: &PanelSpec) {
-    let panel = simulate_panel(spec).expect("simulated panel").panel();
-    let model = Model::panel(panel_config(1, &[]).spec, &panel).expect("model");
+/// Per-evaluation cost of a shape's log density at its initial point, with `overrides`: the
+/// whole evaluation, each mean component's forward and backward pass, and each term.
+fn profile(name: &str, shape: &Shape, overrides: &[&Value]) {
+    let model = Model::panel(shape.config(1, overrides).spec, &shape.panel).expect("model");
     let (density, design) = (&model.density, &model.design);
     let u = model.initial_point();
     let n = 2000;
@@ -219,7 +249,7 @@ fn profile(shape: &str, spec: &PanelSpec) {
     });
     let cells = design.geos.max(1) * design.weeks();
     println!(
-        "{shape}: {} parameters, {} geos × {} weeks; log density + gradient {:.1} µs ({:.2} ns per geo-week)",
+        "{name}: {} parameters, {} geos × {} weeks; log density + gradient {:.1} µs ({:.2} ns per geo-week)",
         model.dim(),
         design.geos,
         design.weeks(),
@@ -262,8 +292,12 @@ fn main() {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--shape" => {
-                shapes =
-                    args.next().expect("--shape takes medium, meridian or both").split(',').map(String::from).collect()
+                shapes = args
+                    .next()
+                    .expect("--shape takes medium, meridian or example, or a list")
+                    .split(',')
+                    .map(String::from)
+                    .collect()
             }
             "--repeats" => repeats = args.next().and_then(|v| v.parse().ok()).expect("--repeats takes an integer"),
             "--profile" => profile_only = true,
@@ -281,25 +315,24 @@ fn main() {
     if arms.is_empty() {
         arms.push(("default".to_string(), json!({})));
     }
-    for shape in &shapes {
-        let spec = match shape.as_str() {
-            "medium" => panel_spec(8, 8),
-            "meridian" => panel_spec(40, 5),
-            other => panic!("unknown shape {other}: medium or meridian"),
-        };
-        profile(shape, &spec);
+    for name in &shapes {
+        let shape = Shape::named(name);
+        for (arm, config) in &arms {
+            print!("{arm}: ");
+            profile(name, &shape, &[&overrides, config]);
+        }
         if profile_only {
             continue;
         }
         let mut results = vec![Vec::new(); arms.len()];
         for r in 0..repeats {
-            for ((name, arm), out) in arms.iter().zip(&mut results) {
-                out.push(run(shape, name, &spec, panel_config(r as u64 + 1, &[&overrides, arm])));
+            for ((arm_name, arm), out) in arms.iter().zip(&mut results) {
+                out.push(run(name, arm_name, &shape, shape.config(r as u64 + 1, &[&overrides, arm])));
             }
         }
-        for ((name, _), out) in arms.iter().zip(&results) {
+        for ((arm, _), out) in arms.iter().zip(&results) {
             let mean = out.iter().sum::<f64>() / out.len() as f64;
-            println!("{shape} {name}: mean {mean:.2} min ess per cpu s over {} runs", out.len());
+            println!("{name} {arm}: mean {mean:.2} min ess per cpu s over {} runs", out.len());
         }
     }
 }

@@ -173,14 +173,20 @@ impl Model {
             cells("adstock", config.adstock.param_names())?,
             cells("saturation", config.saturation.param_names())?,
         ));
-        // A process multiplies its component where the config makes it time-varying.
-        let time_varying = |on: bool, name: &str, inner: Arc<dyn MeanComponent>| -> Result<_, SpecError> {
+        // A process multiplies its component where the config makes it time-varying; the
+        // processes share one frame and basis.
+        let mut first: Option<Process> = None;
+        let mut time_varying = |on: bool, name: &str, inner: Arc<dyn MeanComponent>| -> Result<_, SpecError> {
             if !on {
                 return Ok((inner, None));
             }
             let [eta, ls, z] = config.hsgp.blocks(name).map(|(b, ..)| b);
             let at = (over(&eta, None)?, over(&ls, None)?, over(&z, Some(basis_dim(name).as_str()))?);
-            let process = Arc::new(TimeVarying::new(inner, Process::new(name, &config.hsgp, panel.dates(), at)?));
+            let process = match &first {
+                Some(first) => first.sibling(name, at),
+                None => first.insert(Process::new(name, &config.hsgp, panel.dates(), at)?).clone(),
+            };
+            let process = Arc::new(TimeVarying::new(inner, process));
             Ok((Arc::clone(&process) as Arc<dyn MeanComponent>, Some(process)))
         };
         let intercept: Arc<dyn MeanComponent> = Arc::new(Intercept::new(block("intercept"), over("intercept", None)?));
