@@ -6,7 +6,7 @@ use super::model_ref::by_model;
 use super::store::load;
 use mmm_engine::inference::Fit;
 use mmm_engine::model::costs::Costs;
-use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
+use mmm_engine::optimize::curves::{response_curve, ContributionGrid};
 use mmm_engine::posterior::Band;
 use pgrx::prelude::*;
 
@@ -125,13 +125,14 @@ fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow>
     }
     let fit = load(id);
     let costs = fit.costs();
+    let contributions = ContributionGrid::new(&fit.model, &fit.trace);
     let mut rows = Vec::new();
     for (g, geo) in geos_of(&fit) {
         for i in 0..num {
             let delta = if num > 1 { start + (stop - start) * i as f64 / (num - 1) as f64 } else { start };
             for (m, name) in fit.panel.channel_names().iter().enumerate() {
                 pgrx::check_for_interrupts!();
-                let band = Band::of(&scaled_contribution(&fit.model, &fit.trace, g, m, delta), hdi_prob);
+                let band = Band::of(&contributions.scaled_contribution((g, m), delta), hdi_prob);
                 let spend = delta * costs.spend(g, m).iter().sum::<f64>();
                 rows.push((delta, name.clone(), spend, band.mean, band.lower, band.upper, geo.clone()));
             }

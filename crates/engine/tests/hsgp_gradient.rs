@@ -10,7 +10,7 @@ mod common;
 use mmm_engine::inference::sampler::{ChainTrace, Trace};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::{Dataset, Model, ModelSpec};
-use mmm_engine::optimize::curves::scaled_contribution;
+use mmm_engine::optimize::curves::ContributionGrid;
 use mmm_engine::optimize::{ChannelResponse, Horizon};
 use mmm_engine::posterior::{decomposition, predict};
 use serde_json::{json, Value};
@@ -212,7 +212,7 @@ fn in_sample_contributions_carry_the_multiplier() {
     let parts = decomposition(&m, &t);
     for (c, name) in ["x1", "x2"].into_iter().enumerate() {
         let series = &parts.iter().find(|p| p.component == name).unwrap().values;
-        let totals = scaled_contribution(&m, &t, 0, c, 1.0);
+        let totals = ContributionGrid::new(&m, &t).scaled_contribution((0, c), 1.0);
         for (d, total) in totals.iter().enumerate() {
             let sum = series.row(d).sum();
             assert!((total - sum).abs() < 1e-9 * sum.abs().max(1.0), "{name} draw {d}: {total} vs {sum}");

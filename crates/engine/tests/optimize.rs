@@ -9,7 +9,7 @@ use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{fit, Control, Fit};
 use mmm_engine::model::density::ChannelPass;
 use mmm_engine::model::Model;
-use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
+use mmm_engine::optimize::curves::{response_curve, ContributionGrid};
 use mmm_engine::optimize::report::historical_split;
 use mmm_engine::optimize::sample::{sample_response, sampled_weeks};
 use mmm_engine::optimize::{
@@ -449,12 +449,12 @@ fn curves_and_grid_agree_with_the_model() {
 
     let components = decomposition(&f.model, &f.trace);
     for m in 0..2 {
-        let grid = scaled_contribution(&f.model, &f.trace, 0, m, 1.0);
+        let grid = ContributionGrid::new(&f.model, &f.trace).scaled_contribution((0, m), 1.0);
         let totals = components[1 + m].values.sum_axis(ndarray::Axis(1));
         for (g, t) in grid.iter().zip(&totals) {
             assert!((g - t).abs() <= 1e-9 * t.abs());
         }
-        assert!(scaled_contribution(&f.model, &f.trace, 0, m, 0.0).iter().all(|&v| v == 0.0));
+        assert!(ContributionGrid::new(&f.model, &f.trace).scaled_contribution((0, m), 0.0).iter().all(|&v| v == 0.0));
     }
 }
 

@@ -2,7 +2,7 @@
 //! grid at δ = 1 equal to that geo's decomposition, and the curve its own geo's saturation.
 
 use mmm_engine::inference::{fit, Control, FitConfig};
-use mmm_engine::optimize::curves::{response_curve, scaled_contribution};
+use mmm_engine::optimize::curves::{response_curve, ContributionGrid};
 use mmm_engine::posterior::{decomposition, of_geo};
 use mmm_engine::simulate::{geo_panel, simulate_panel};
 use mmm_engine::transforms::saturation;
@@ -42,7 +42,8 @@ fn curves_and_grid_per_geo() {
 
             let series = &components.iter().find(|c| c.group == "channels" && &c.component == name).unwrap().values;
             let totals = of_geo(series, g, weeks).sum_axis(ndarray::Axis(1));
-            for (a, b) in scaled_contribution(&f.model, &f.trace, g, m, 1.0).iter().zip(&totals) {
+            for (a, b) in ContributionGrid::new(&f.model, &f.trace).scaled_contribution((g, m), 1.0).iter().zip(&totals)
+            {
                 assert!((a - b).abs() <= 1e-9 * b.abs(), "geo {g}, {name}: {a} vs {b}");
             }
         }

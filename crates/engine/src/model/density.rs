@@ -359,13 +359,21 @@ impl Model {
             .collect()
     }
 
-    /// The media multiplier of geo `geo` at `dates` (training weeks or later ones, with the
-    /// training's frame and mean) at parameter values `theta`; `None` without time-varying media.
-    pub fn media_multiplier(&self, theta: &[f64], geo: usize, dates: &[crate::calendar::Date]) -> Option<Vec<f64>> {
+    /// The media multiplier at `dates` (training weeks or later ones, with the training's frame
+    /// and mean) for each parameter vector of `draws`, every geo's (geo after geo); `None`
+    /// without time-varying media. One evaluation per draw serves every channel.
+    pub fn media_multipliers<'a>(
+        &self,
+        draws: impl Iterator<Item = &'a [f64]>,
+        dates: &[crate::calendar::Date],
+    ) -> Option<Vec<Vec<f64>>> {
         let p = self.processes.iter().find(|p| p.process.name() == MEDIA_PROCESS)?;
         let mut work = p.process.workspace();
-        p.process.evaluate(dates, self.design.geos, theta, &mut work);
-        Some(work.values[geo * dates.len()..(geo + 1) * dates.len()].to_vec())
+        let values = draws.map(|theta| {
+            p.process.evaluate(dates, self.design.geos, theta, &mut work);
+            work.values.clone()
+        });
+        Some(values.collect())
     }
 
     /// Adstock and saturation parameters of one channel in geo `geo` (an index into `geos`).

@@ -64,21 +64,42 @@ pub fn response_curve(
         .collect()
 }
 
-/// Total in-sample contribution of channel `m` in geo `g` (0 for a national model) for every
-/// draw when its whole historical spend there is multiplied by `delta`.
-pub fn scaled_contribution(model: &Model, trace: &Trace, g: usize, m: usize, delta: f64) -> Vec<f64> {
-    let cell = g * model.design.scales.channels.len() + m;
-    let x: Vec<f64> = model.design.channels[cell].iter().map(|v| v * delta).collect();
-    let s_y = model.design.scales.target_of(g);
-    let mut pass = ChannelPass::new(x.len(), &model.spec);
-    trace
-        .draws()
-        .map(|theta| {
-            pass.forward(&model.spec, &x, &model.channel_params_in(theta, g, m));
-            match model.media_multiplier(theta, g, &model.design.dates) {
-                Some(multiplier) => pass.contribution.iter().zip(&multiplier).map(|(c, n)| c * n).sum::<f64>() * s_y,
-                None => pass.contribution.iter().sum::<f64>() * s_y,
-            }
-        })
-        .collect()
+/// The in-sample contributions of a fit's cells with their historical spend scaled (the
+/// contribution grid), the media multipliers of time-varying media evaluated once per draw
+/// for every cell and scale.
+pub struct ContributionGrid<'a> {
+    model: &'a Model,
+    trace: &'a Trace,
+    multipliers: Option<Vec<Vec<f64>>>,
+}
+
+impl<'a> ContributionGrid<'a> {
+    pub fn new(model: &'a Model, trace: &'a Trace) -> ContributionGrid<'a> {
+        let multipliers = model.media_multipliers(trace.draws(), &model.design.dates);
+        ContributionGrid { model, trace, multipliers }
+    }
+
+    /// Total in-sample contribution of channel `m` in geo `g` (0 for a national model) for
+    /// every draw when its whole historical spend there is multiplied by `delta`.
+    pub fn scaled_contribution(&self, (g, m): (usize, usize), delta: f64) -> Vec<f64> {
+        let model = self.model;
+        let cell = g * model.design.scales.channels.len() + m;
+        let x: Vec<f64> = model.design.channels[cell].iter().map(|v| v * delta).collect();
+        let s_y = model.design.scales.target_of(g);
+        let mut pass = ChannelPass::new(x.len(), &model.spec);
+        self.trace
+            .draws()
+            .enumerate()
+            .map(|(i, theta)| {
+                pass.forward(&model.spec, &x, &model.channel_params_in(theta, g, m));
+                match &self.multipliers {
+                    Some(per_draw) => {
+                        let multiplier = &per_draw[i][g * x.len()..(g + 1) * x.len()];
+                        pass.contribution.iter().zip(multiplier).map(|(c, n)| c * n).sum::<f64>() * s_y
+                    }
+                    None => pass.contribution.iter().sum::<f64>() * s_y,
+                }
+            })
+            .collect()
+    }
 }

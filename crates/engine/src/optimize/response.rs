@@ -95,9 +95,23 @@ impl ChannelResponse {
         model: &Model,
         data: &Dataset,
         trace: &Trace,
+        cell: (usize, usize),
+        horizon: Horizon,
+        cost_per_unit: f64,
+    ) -> ChannelResponse {
+        let multipliers = window_multipliers(model, &data.dates, trace, horizon);
+        ChannelResponse::with_multipliers(model, data, trace, cell, horizon, cost_per_unit, multipliers.as_deref())
+    }
+
+    /// [`ChannelResponse::new`] given [`window_multipliers`], which serve every cell.
+    fn with_multipliers(
+        model: &Model,
+        data: &Dataset,
+        trace: &Trace,
         (g, m): (usize, usize),
         horizon: Horizon,
         cost_per_unit: f64,
+        multipliers: Option<&[Vec<f64>]>,
     ) -> ChannelResponse {
         let scales = &model.design.scales;
         let cell = Cell {
@@ -106,13 +120,13 @@ impl ChannelResponse {
             target_scale: scales.target_of(g),
             cost_per_unit,
         };
-        // With time-varying media each window week's response is times the geo's multiplier
-        // there: the window follows the training weeks at their spacing (MODEL-R2.md §5).
-        let h = horizon.carry_in_weeks(model.spec.l_max, data.dates.len());
-        let window = window_dates(&data.dates, h, horizon.num_periods + model.spec.l_max);
-        let draws = trace
-            .draws()
-            .map(|theta| (model.channel_params_in(theta, g, m), model.media_multiplier(theta, g, &window)));
+        let draws = trace.draws().enumerate().map(|(i, theta)| {
+            let multiplier = multipliers.map(|per_draw| {
+                let weeks = per_draw[i].len() / model.design.geos.max(1);
+                per_draw[i][g * weeks..(g + 1) * weeks].to_vec()
+            });
+            (model.channel_params_in(theta, g, m), multiplier)
+        });
         ChannelResponse::of_varying_cell(&model.spec, cell, horizon, draws)
     }
 
@@ -250,6 +264,16 @@ impl ChannelResponse {
 
 /// The window's dates: the last `carried` of `dates`, then `ahead` more at the spacing of the
 /// first two (weekly where there is one date).
+/// With time-varying media, per draw the media multiplier of every geo (geo after geo) over
+/// the window of `horizon` after training `dates`: each window week's response is times its
+/// geo's multiplier there, the window following the training weeks at their spacing
+/// (MODEL-R2.md §5). `None` without time-varying media.
+fn window_multipliers(model: &Model, dates: &[Date], trace: &Trace, horizon: Horizon) -> Option<Vec<Vec<f64>>> {
+    let carried = horizon.carry_in_weeks(model.spec.l_max, dates.len());
+    let window = window_dates(dates, carried, horizon.num_periods + model.spec.l_max);
+    model.media_multipliers(trace.draws(), &window)
+}
+
 fn window_dates(dates: &[Date], carried: usize, ahead: usize) -> Vec<Date> {
     let spacing = if dates.len() > 1 { dates[1].0 - dates[0].0 } else { 7 };
     let last = dates.last().copied().unwrap_or(Date(0));
@@ -277,11 +301,21 @@ pub fn channel_responses(model: &Model, data: &Dataset, trace: &Trace, horizon: 
 pub fn cell_responses(model: &Model, panel: &Panel, trace: &Trace, horizon: Horizon) -> Vec<ChannelResponse> {
     let n = panel.channel_names().len();
     let costs = Costs::of(&model.spec, panel).expect("a model's costs cover the weeks it was fitted on");
+    let multipliers = window_multipliers(model, panel.dates(), trace, horizon);
     (0..panel.series() * n)
         .into_par_iter()
         .map(|i| {
             let (g, m) = (i / n, i % n);
-            ChannelResponse::new(model, &panel.data[g], trace, (g, m), horizon, costs.current(g, m))
+            let cost = costs.current(g, m);
+            ChannelResponse::with_multipliers(
+                model,
+                &panel.data[g],
+                trace,
+                (g, m),
+                horizon,
+                cost,
+                multipliers.as_deref(),
+            )
         })
         .collect()
 }
