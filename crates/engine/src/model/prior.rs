@@ -535,6 +535,12 @@ pub struct LogDensity {
 }
 
 impl LogDensity {
+    /// Whether this is `Normal(0, 1)` on the real line, the prior of the non-centred HSGP basis
+    /// coefficients (hundreds per process), which [`standard_normal_logp_dx`] evaluates.
+    pub fn is_standard_normal(&self) -> bool {
+        self.prior == (Prior::Normal { mu: 0.0, sigma: 1.0 }) && self.support == Support::Real
+    }
+
     /// `ln p(x)` and `d ln p / dx`. Outside the support, and where the density is infinite or
     /// undefined at an end of it (Gamma with `alpha < 1` at 0, InverseGamma at 0), this is
     /// `(-inf, 0)`: PyMC's `logpow` makes those ends impossible too, and so a draw that
@@ -579,6 +585,19 @@ impl LogDensity {
         } else {
             (lp, d)
         }
+    }
+}
+
+/// [`LogDensity::logp_dx`] of `Normal(0, 1)` on the real line, in the same bits (`(x − 0) / 1`
+/// is `x` exactly) without its dispatch on the family and support, for loops over many such
+/// elements.
+#[inline(always)]
+pub fn standard_normal_logp_dx(x: f64) -> (f64, f64) {
+    let lp = -LN_SQRT_2PI + -0.5 * x * x;
+    if lp.is_nan() || lp == f64::INFINITY {
+        (f64::NEG_INFINITY, 0.0)
+    } else {
+        (lp, -x)
     }
 }
 

@@ -17,7 +17,7 @@
 //! coefficients on the log scale.
 
 use super::constraint::Support;
-use super::prior::{LogDensity, Prior};
+use super::prior::{standard_normal_logp_dx, LogDensity, Prior};
 use super::special::LN_SQRT_2PI;
 use super::term::{Gradient, Point};
 use std::ops::Range;
@@ -182,8 +182,9 @@ impl Source {
 /// What evaluating a block needs, prepared when it is declared.
 #[derive(Debug, Clone, PartialEq)]
 enum Evaluation {
-    /// Constant priors, each with its support and normalising constant computed once.
-    Fixed(Vec<LogDensity>),
+    /// Constant priors, each with its support and normalising constant computed once, and
+    /// whether every one is `Normal(0, 1)` on the real line (evaluated without dispatch).
+    Fixed { densities: Vec<LogDensity>, standard_normal: bool },
     /// Priors with parameters from other blocks: their common support and, per element, the
     /// position each canonical parameter is read from (none: the prior's own constant).
     Hyper { support: Support, sources: Vec<[Option<usize>; 4]> },
@@ -371,10 +372,12 @@ impl ParameterSpace {
         mean_std: bool,
     ) -> Result<Evaluation, SpaceError> {
         let Some(first) = priors.first() else {
-            return Ok(Evaluation::Fixed(Vec::new()));
+            return Ok(Evaluation::Fixed { densities: Vec::new(), standard_normal: false });
         };
         if transform.centred() && hyper.is_empty() {
-            return Ok(Evaluation::Fixed(priors.iter().map(Prior::log_density).collect()));
+            let densities: Vec<LogDensity> = priors.iter().map(Prior::log_density).collect();
+            let standard_normal = !transform.exp() && densities.iter().all(LogDensity::is_standard_normal);
+            return Ok(Evaluation::Fixed { densities, standard_normal });
         }
         let same_family = |p: &Prior| std::mem::discriminant(p) == std::mem::discriminant(first);
         if !priors.iter().all(same_family) || priors.iter().any(|p| p.support() != first.support()) {
@@ -479,7 +482,7 @@ impl ParameterSpace {
         for b in &self.blocks {
             let range = b.range();
             match &b.evaluation {
-                Evaluation::Fixed(densities) => {
+                Evaluation::Fixed { densities, .. } => {
                     for ((th, &ui), d) in theta[range.clone()].iter_mut().zip(&u[range]).zip(densities) {
                         *th = d.support.constrain(ui).value;
                     }
@@ -508,7 +511,7 @@ impl ParameterSpace {
             let raw = |i: usize| if b.transform.exp() { theta[i].ln() } else { theta[i] };
             let range = b.range();
             match &b.evaluation {
-                Evaluation::Fixed(densities) => {
+                Evaluation::Fixed { densities, .. } => {
                     for (i, d) in range.zip(densities) {
                         u[i] = d.support.unconstrain(raw(i));
                     }
@@ -535,7 +538,7 @@ impl ParameterSpace {
         for b in &self.blocks {
             for (j, i) in b.range().enumerate() {
                 let raw = match &b.evaluation {
-                    Evaluation::Fixed(_) => b.priors[j].initial_value(),
+                    Evaluation::Fixed { .. } => b.priors[j].initial_value(),
                     Evaluation::Hyper { sources, .. } => b.resolved(j, &sources[j], &theta).0.initial_value(),
                     Evaluation::NonCentred { sources, .. } => b.location_scale(sources[j][0], sources[j][1], &theta).0,
                 };
@@ -565,7 +568,7 @@ impl ParameterSpace {
         for b in &self.blocks {
             let range = b.range();
             match &b.evaluation {
-                Evaluation::Fixed(densities) => {
+                Evaluation::Fixed { densities, .. } => {
                     for (i, d) in range.zip(densities) {
                         let c = d.support.constrain(u[i]);
                         (theta[i], dtheta_du[i], log_jac[i], grad_u[i]) =
@@ -614,7 +617,14 @@ impl ParameterSpace {
                 }
             };
             match &b.evaluation {
-                Evaluation::Fixed(densities) => {
+                Evaluation::Fixed { standard_normal: true, .. } => {
+                    for i in range {
+                        let (l, dx) = standard_normal_logp_dx(theta[i]);
+                        grad.theta[i] += dx;
+                        lp += log_jac[i] + l;
+                    }
+                }
+                Evaluation::Fixed { densities, .. } => {
                     for (i, d) in range.zip(densities) {
                         let (x, factor) = raw(i, &d.support);
                         let (l, dx) = d.logp_dx(x);
