@@ -17,6 +17,8 @@ use pgrx::PgRelation;
 pub struct Table {
     /// The argument of `mmm_fit` the rows come from, which names them in ERRORs.
     pub argument: &'static str,
+    /// What the hints call the table ("lift tests", "cost calibration").
+    pub noun: &'static str,
     /// What the hints call one row ("lift test", "row").
     pub what: &'static str,
     /// The catalog table a model's rows are stored in.
@@ -89,7 +91,8 @@ impl Table {
                     .zip(self.values)
                     .map(|(v, name)| {
                         v.unwrap_or_else(|| {
-                            let hint = format!("Give {}.", self.values.join(", "));
+                            let (last, rest) = self.values.split_last().expect("a table has values");
+                            let hint = format!("Give {} and {last}.", rest.join(", "));
                             self.bad(rows, i, panel, &format!("{name} is NULL"), &hint)
                         })
                     })
@@ -105,7 +108,7 @@ impl Table {
     pub fn read(&self, relation: &PgRelation, geo_column: Option<&str>, panel: bool) -> Vec<Row> {
         let geo_column = geo_column.filter(|_| panel);
         let wanted: Vec<&str> = ["channel"].into_iter().chain(geo_column).chain(self.values.iter().copied()).collect();
-        let hint = format!("The {} table needs columns {}.", self.argument, wanted.join(", "));
+        let hint = format!("The {} table needs columns {}.", self.noun, wanted.join(", "));
         source::require_columns(relation, self.argument, &wanted, &hint);
         let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", quote_ident(g)));
         let date = match self.dated && source::has_column(relation, "date") {

@@ -13,6 +13,7 @@ use pgrx::PgRelation;
 
 const TABLE: Table = Table {
     argument: "cost_calibration",
+    noun: "cost calibration",
     what: "row",
     catalog: "mmm.cost_calibrations",
     values: &["value", "sigma"],

@@ -15,6 +15,7 @@ use pgrx::PgRelation;
 
 const TABLE: Table = Table {
     argument: "lift_tests",
+    noun: "lift tests",
     what: "lift test",
     catalog: "mmm.lift_tests",
     values: &["x", "delta_x", "delta_y", "sigma"],
