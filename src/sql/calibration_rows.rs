@@ -49,7 +49,7 @@ pub struct Cell {
 pub type Stored = (String, Option<String>, Option<Date>, Vec<f64>);
 
 impl Table {
-    /// Row `i` as an ERROR shows it: `(channel 'tv', geo 'north', date 2024-01-01, x 100, ...)`,
+    /// A row as an ERROR shows it: `(channel 'tv', geo 'north', date 2024-01-01, x 100, ...)`,
     /// with its geo in a panel and its date when it has one.
     fn described(&self, row: &Row, panel: bool) -> String {
         let quoted = |v: &Option<String>| v.as_ref().map_or("NULL".into(), |s| format!("'{s}'"));
