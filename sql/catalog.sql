@@ -345,3 +345,8 @@ ALTER TABLE mmm.model_costs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY visible_model ON mmm.model_costs
     USING (EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id));
 GRANT SELECT, INSERT, DELETE ON mmm.model_costs TO PUBLIC;
+-- 0.7.0, lift tests with time-varying media: the training week whose media multiplier scales a
+-- test's lift, from the lift tests table's optional date column (required when the model's media
+-- varies over time, stored as given otherwise; NULL for tests without a date).
+ALTER TABLE mmm.lift_tests ADD COLUMN date date;
+COMMENT ON COLUMN mmm.lift_tests.date IS 'The training week the test ran in: with time_varying_media its lift is scaled by the media multiplier of that week (and geo); ignored otherwise';

@@ -75,6 +75,34 @@ SELECT channel, geo, estimate_lower < estimate AND estimate < estimate_upper AS 
        abs(estimate - value) < 3 * sigma AS agrees
 FROM mmm_cost_calibration(:panel_id) ORDER BY geo;
 
+-- Time-varying media: the ratio's contribution includes the media multiplier, as the
+-- decomposition's does. With ROAS as the target the posterior mean of the ratio is the total
+-- channel contribution over total spend (both over the training window): mmm_roas's, and the
+-- channel's contributions summed from mmm_contributions over its spend.
+SELECT mmm_fit('cpt_shop', 'week', 'sales', ARRAY['tv', 'social'], name => 'roas_tvm', cost_calibration => 'roas',
+               config => '{"chains": 2, "tune": 150, "draws": 60, "seed": 3, "progress": false,
+                           "calibration_target": "roas", "time_varying_media": true, "hsgp": {"m": 10}}') AS tvm_id \gset
+SELECT c.channel, abs(c.estimate - c.value) < 3 * c.sigma AS agrees,
+       abs(c.estimate - r.roas) < 1e-9 * r.roas AS as_mmm_roas,
+       abs(c.estimate - (SELECT sum(k.mean) FROM mmm_contributions(:tvm_id) k WHERE k.component = c.channel)
+                        / (SELECT sum(CASE c.channel WHEN 'tv' THEN s.tv ELSE s.social END) FROM cpt_shop s))
+         < 1e-9 * c.estimate AS as_contributions
+FROM mmm_cost_calibration(:tvm_id) c JOIN mmm_roas(:tvm_id) r USING (channel) ORDER BY c.channel;
+
+-- Cost per unit: tv is measured in units costing 4 each, so its spend in money (what the
+-- calibration rows measure) is 4 times its column; social costs 1 per unit.
+CREATE TABLE roas_money AS SELECT channel, CASE channel WHEN 'tv' THEN value / 4 ELSE value END AS value,
+       CASE channel WHEN 'tv' THEN sigma / 4 ELSE sigma END AS sigma FROM roas;
+SELECT mmm_fit('cpt_shop', 'week', 'sales', ARRAY['tv', 'social'], name => 'roas_priced', cost_calibration => 'roas_money',
+               config => '{"chains": 2, "tune": 200, "draws": 100, "seed": 4, "progress": false,
+                           "calibration_target": "roas", "cost_per_unit": {"tv": 4}}') AS priced_id \gset
+SELECT c.channel, abs(c.estimate - c.value) < 3 * c.sigma AS agrees,
+       abs(c.estimate - r.roas) < 1e-9 * r.roas AS as_mmm_roas,
+       abs(c.estimate - (SELECT sum(k.mean) FROM mmm_contributions(:priced_id) k WHERE k.component = c.channel)
+                        / (SELECT sum(CASE c.channel WHEN 'tv' THEN 4 * s.tv ELSE s.social END) FROM cpt_shop s))
+         < 1e-9 * c.estimate AS money
+FROM mmm_cost_calibration(:priced_id) c JOIN mmm_roas(:priced_id) r USING (channel) ORDER BY c.channel;
+
 -- Bad rows: an ERROR naming the row, nothing written.
 SELECT (SELECT count(*) FROM mmm.models) AS models_before, (SELECT count(*) FROM mmm.cost_calibrations) AS rows_before \gset
 CREATE TABLE bad_cpt (channel text, value float8, sigma float8);

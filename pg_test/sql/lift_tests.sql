@@ -99,3 +99,41 @@ SELECT mmm_fit('lift_panel', 'week', 'y', ARRAY['tv'], config => :'config', geo_
                lift_tests => 'geo_experiments');
 SELECT count(*) = :models_before AND (SELECT count(*) FROM mmm.lift_tests) = :tests_before AS nothing_written
 FROM mmm.models;
+
+-- Time-varying media: each test names the training week it ran in (column date), whose media
+-- multiplier scales the model's lift. The date is stored with the model, returned by
+-- mmm_lift_tests and kept by a refit.
+CREATE TABLE dated_experiments AS
+SELECT channel, x, delta_x, delta_y, sigma / 100 AS sigma,
+       (SELECT min(week) FROM lift_shop) + CASE channel WHEN 'tv' THEN 140 ELSE 280 END AS date
+FROM vague_experiments;
+\set tvm_config '{"time_varying_media": true, "hsgp": {"m": 10}, "chains": 2, "tune": 150, "draws": 60, "seed": 3, "progress": false}'
+SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'tvm_config',
+               name => 'lift_tvm', lift_tests => 'dated_experiments') AS tvm_id \gset
+SELECT l.row_number, l.channel, l.date = d.date AS stored_date
+FROM mmm.lift_tests l JOIN dated_experiments d USING (channel) WHERE l.model_id = :tvm_id ORDER BY l.row_number;
+SELECT c.channel, c.date = d.date AS returned_date,
+       c.estimated_lift_lower < c.estimated_lift AND c.estimated_lift < c.estimated_lift_upper AS banded,
+       abs(c.estimated_lift - c.delta_y) < 3 * c.sigma AS agrees
+FROM mmm_lift_tests(:tvm_id) c JOIN dated_experiments d USING (channel) ORDER BY c.channel;
+SELECT mmm_refit('lift_tvm', config => '{"draws": 40, "progress": false}') AS tvm_refit_id \gset
+SELECT count(*) FILTER (WHERE l.date = d.date) AS refit_dates
+FROM mmm.lift_tests l JOIN dated_experiments d USING (channel) WHERE l.model_id = :tvm_refit_id;
+
+-- Without time-varying media a date column is read and stored, and changes nothing: even a date
+-- outside the training weeks.
+CREATE TABLE off_grid_experiments AS SELECT channel, x, delta_x, delta_y, sigma, date + 3 AS date FROM dated_experiments;
+SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], lift_tests => 'off_grid_experiments',
+               config => '{"chains": 1, "tune": 50, "draws": 20, "seed": 1, "progress": false}') AS off_grid_id \gset
+SELECT count(*) FILTER (WHERE c.date = d.date) AS dates_returned
+FROM mmm_lift_tests(:off_grid_id) c JOIN off_grid_experiments d USING (channel);
+
+-- With time-varying media a missing (no column, or NULL) or unknown date is an ERROR naming the
+-- row, nothing written.
+SELECT (SELECT count(*) FROM mmm.models) AS models_before, (SELECT count(*) FROM mmm.lift_tests) AS tests_before \gset
+SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'tvm_config', lift_tests => 'vague_experiments');
+UPDATE dated_experiments SET date = NULL WHERE channel = 'tv';
+SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'tvm_config', lift_tests => 'dated_experiments');
+SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'tvm_config', lift_tests => 'off_grid_experiments');
+SELECT count(*) = :models_before AND (SELECT count(*) FROM mmm.lift_tests) = :tests_before AS nothing_written
+FROM mmm.models;

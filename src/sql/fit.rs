@@ -187,8 +187,8 @@ fn mmm_fit(
     );
     if let Some(lift_tests) = &lift_tests {
         let spec = &mut options.config.spec;
-        spec.lift_tests =
-            super::lift_tests::read(lift_tests, geo_column, data.channel_names(), &data.geos, spec.lift_likelihood);
+        let (cells, dates) = ((data.channel_names(), &data.geos[..]), spec.time_varying_media.then(|| data.dates()));
+        spec.lift_tests = super::lift_tests::read(lift_tests, geo_column, cells, spec.lift_likelihood, dates);
     }
     if let Some(rows) = &cost_calibration {
         options.config.spec.cost_calibration =

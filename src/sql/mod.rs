@@ -2,6 +2,7 @@
 //! wrapper over the pure engine modules.
 
 mod backtest;
+mod calibration_rows;
 mod catalog;
 mod compare;
 mod cost_calibration;

@@ -109,7 +109,8 @@ fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), c
     );
     // The lift tests stored with the version, over the geos of the source's current rows.
     let spec = &mut options.config.spec;
-    spec.lift_tests = super::lift_tests::stored(id).tests(&channels, &data.geos, spec.lift_likelihood);
+    let dates = spec.time_varying_media.then(|| data.dates());
+    spec.lift_tests = super::lift_tests::stored(id).tests((&channels, &data.geos), spec.lift_likelihood, dates);
     spec.cost_calibration = super::cost_calibration::stored(id).rows(&channels, &data.geos);
     if data.data.iter().all(|d| d.dates.is_empty()) {
         raise(

@@ -211,6 +211,17 @@ fn check_columns(
     }
 }
 
+/// Whether `relation` has a column `column`.
+pub fn has_column(relation: &PgRelation, column: &str) -> bool {
+    Spi::get_one_with_args(
+        "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1 AND attname = $2 AND attnum > 0
+                                                     AND NOT attisdropped)",
+        &[relation.oid().into(), column.into()],
+    )
+    .expect("read pg_attribute")
+    .unwrap_or(false)
+}
+
 /// Every column of `columns` is in `relation`, the table of argument `argument`; else an ERROR
 /// listing those missing, with `hint`.
 pub fn require_columns(relation: &PgRelation, argument: &str, columns: &[&str], hint: &str) {

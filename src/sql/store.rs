@@ -462,7 +462,8 @@ fn read(id: i64) -> Fit {
         let scales = stored_scales(&scales.0, &channel_names, &geos)
             .unwrap_or_else(|| corrupt("stored scales are invalid".into()));
 
-        config.spec.lift_tests = lift_tests.tests(&channel_names, &geos, config.spec.lift_likelihood);
+        // Checked against the training dates when fitted.
+        config.spec.lift_tests = lift_tests.tests((&channel_names, &geos), config.spec.lift_likelihood, None);
         config.spec.cost_calibration = cost_calibration.rows(&channel_names, &geos);
         let mut data = vec![Dataset::empty(channel_names, control_names); geos.len().max(1)];
         let rows = client

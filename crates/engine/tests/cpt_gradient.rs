@@ -1,7 +1,8 @@
 //! Cost-per-target / ROAS calibration in the log density: the analytic gradient with the term
 //! against finite differences at random points for every saturation kind and both targets,
-//! national and over a 2-geo panel; the term's value against a hand computation from the
-//! decomposition; and bad rows refused.
+//! national and over a 2-geo panel, with time-varying media (the contribution times the media
+//! multiplier) and with a cost per unit (the spend in money); the term's value against a hand
+//! computation from the decomposition; and bad rows refused.
 
 mod common;
 
@@ -109,6 +110,59 @@ fn the_term_is_the_normal_density_of_mean_spend_over_mean_contribution() {
             "{target}: {} vs {expected}",
             lp - lp_bare
         );
+    }
+}
+
+#[test]
+fn time_varying_media_and_cost_per_unit_gradients_match_finite_differences() {
+    let national = Panel::national(common::example_dataset().rows(0..60));
+    let panel = two_geos().rows(0..60);
+    let tvm = json!({"time_varying_media": true, "hsgp": {"m": 8}});
+    let priced = json!({"cost_per_unit": {"x1": 0.02, "x2": 3.5}});
+    for (j, target) in ["cost_per_target", "roas"].into_iter().enumerate() {
+        for (k, saturation) in ["logistic", "hill"].into_iter().enumerate() {
+            for (name, extra) in [("tvm", &tvm), ("cost per unit", &priced)] {
+                let mut config = json!({"saturation": saturation, "l_max": 4, "calibration_target": target});
+                config.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+                for (geos, data) in [(0, &national), (2, &panel)] {
+                    let model = calibrated(config.clone(), data);
+                    let err = common::worst_gradient_error(&model, (300 + 10 * j + 2 * k + geos) as u64, 2, 1.0);
+                    assert!(err < 1e-6, "{name} × {saturation} × {target} × {geos} geos: error {err:e}");
+                }
+            }
+        }
+    }
+}
+
+/// With time-varying media the ratio's contribution is the decomposition's (which includes the
+/// multiplier); with a cost per unit its spend is money, units × cost.
+#[test]
+fn the_ratio_reads_the_multiplied_contribution_and_money() {
+    let panel = two_geos().rows(0..60);
+    let weeks = 60;
+    let config = json!({"time_varying_media": true, "hsgp": {"m": 8}, "cost_per_unit": {"x1": 0.02}});
+    for target in ["cost_per_target", "roas"] {
+        let mut config = config.clone();
+        config["calibration_target"] = json!(target);
+        let model = calibrated(config, &panel);
+        let u: Vec<f64> =
+            model.initial_point().iter().enumerate().map(|(i, u)| u + 0.3 * ((i % 5) as f64 - 2.0)).collect();
+        let mut theta = vec![0.0; model.dim()];
+        model.constrain(&u, &mut theta);
+        let media = model.mean().get("channels").unwrap();
+        let mut series = vec![vec![0.0; 2 * weeks]; 2];
+        let scale = model.design.scales.targets(2);
+        media.decompose(&model.design, &theta, &scale, &mut series, media.workspace(2 * weeks).as_mut());
+        let n = model.media_multiplier(&theta, 1, panel.dates()).unwrap();
+        assert!(n.iter().any(|n| (n - 1.0).abs() > 1e-3), "the multiplier is not trivially 1");
+        for (row, estimate) in model.spec.cost_calibration.iter().zip(model.cost_estimates(&theta)) {
+            let (g, c) = (row.geo.unwrap(), row.channel);
+            let cost = if c == 0 { 0.02 } else { 1.0 };
+            let delta: f64 = series[c][g * weeks..(g + 1) * weeks].iter().sum::<f64>() / weeks as f64;
+            let spend: f64 = panel.data[g].channels[c].iter().map(|x| x * cost).sum::<f64>() / weeks as f64;
+            let ratio = if target == "roas" { delta / spend } else { spend / delta };
+            assert!((estimate - ratio).abs() < 1e-9 * ratio, "{target} ({g}, {c}): {estimate} vs {ratio}");
+        }
     }
 }
 

@@ -30,6 +30,7 @@ fn lift_calibrated_posterior_matches_pymc_marketing_1_3() {
         .map(|t| LiftTest {
             channel: data.channel_names.iter().position(|c| *c == t["channel"]).unwrap(),
             geo: None,
+            date: None,
             x: t["x"].as_f64().unwrap(),
             delta_x: t["delta_x"].as_f64().unwrap(),
             delta_y: t["delta_y"].as_f64().unwrap(),

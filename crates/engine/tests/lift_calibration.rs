@@ -40,7 +40,15 @@ fn lift_tests_pin_down_channels_whose_spend_moves_together() {
             let kind = sim.spec.channels[c].saturation.kind;
             let sat = |v: f64| saturation::evaluate(kind, v / max, &truth.saturation_params[c]).value;
             let lift = truth.target_scale * (sat(0.0) - sat(mean));
-            LiftTest { channel: c, geo: None, x: mean, delta_x: -mean, delta_y: lift, sigma: 0.1 * lift.abs() }
+            LiftTest {
+                channel: c,
+                geo: None,
+                date: None,
+                x: mean,
+                delta_x: -mean,
+                delta_y: lift,
+                sigma: 0.1 * lift.abs(),
+            }
         })
         .collect();
 

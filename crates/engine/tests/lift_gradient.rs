@@ -1,13 +1,16 @@
 //! Lift tests in the log density: the analytic gradient with the lift term against finite
 //! differences at random points for every saturation kind and lift likelihood, national and
-//! over a 2-geo panel; the term's value against a hand computation; and a model without lift
-//! tests unchanged.
+//! over a 2-geo panel, with and without time-varying media (the lift times the media
+//! multiplier at the test's week); the term's value against a hand computation; and a model
+//! without lift tests unchanged.
 
 mod common;
 
+use mmm_engine::calendar::Date;
 use mmm_engine::model::calibration::LiftTest;
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::{Model, ModelSpec};
+use mmm_engine::transforms::saturation;
 use serde_json::{json, Value};
 
 const SATURATIONS: [&str; 7] = ["logistic", "hill", "michaelis_menten", "tanh", "root", "none", "hill_sigmoid"];
@@ -23,6 +26,7 @@ fn with_tests(config: Value, geos: usize) -> ModelSpec {
             (0..2).map(move |c| LiftTest {
                 channel: c,
                 geo,
+                date: None,
                 x: 0.3 + 0.1 * c as f64,
                 delta_x: 0.15,
                 delta_y: 150.0 + 50.0 * c as f64,
@@ -80,6 +84,73 @@ fn panel_gradient_matches_finite_differences() {
             }
         }
     }
+}
+
+/// The tests of `with_tests`, each dated on a different training week of `dates`.
+fn dated(mut spec: ModelSpec, dates: &[Date]) -> ModelSpec {
+    for (k, t) in spec.lift_tests.iter_mut().enumerate() {
+        t.date = Some(dates[(17 * k + 5) % dates.len()]);
+    }
+    spec
+}
+
+#[test]
+fn time_varying_media_gradient_matches_finite_differences() {
+    let national = Panel::national(common::example_dataset().rows(0..60));
+    let panel = two_geos().rows(0..60);
+    for (j, likelihood) in likelihoods().iter().enumerate() {
+        for (k, saturation) in ["logistic", "hill"].into_iter().enumerate() {
+            let config = json!({"saturation": saturation, "l_max": 4, "time_varying_media": true, "hsgp": {"m": 8}});
+            let config = merged(&config, likelihood);
+            for (geos, data) in [(0, &national), (2, &panel)] {
+                let model = Model::panel(dated(with_tests(config.clone(), geos), data.dates()), data).unwrap();
+                assert_eq!(model.density.terms.last().unwrap().name(), "lift_tests");
+                let err = common::worst_gradient_error(&model, (200 + 10 * j + 2 * k + geos) as u64, 2, 1.0);
+                assert!(err < 1e-6, "{saturation} × {likelihood} × {geos} geos: error {err:e}");
+            }
+        }
+    }
+}
+
+/// With time-varying media the model's lift is `N[date, geo] · (Sat(x̃ + Δx̃) − Sat(x̃))` in the
+/// row's target units, and a date is required and must be a training date; without, a date is
+/// ignored.
+#[test]
+fn time_varying_media_multiplies_the_lift_at_the_tests_week() {
+    let panel = two_geos().rows(0..60);
+    let config = json!({"time_varying_media": true, "hsgp": {"m": 8}});
+    let model = Model::panel(dated(with_tests(config.clone(), 2), panel.dates()), &panel).unwrap();
+    let u: Vec<f64> = model.initial_point().iter().enumerate().map(|(i, u)| u + 0.3 * ((i % 5) as f64 - 2.0)).collect();
+    let mut theta = vec![0.0; model.dim()];
+    model.constrain(&u, &mut theta);
+    let estimates = model.lift_estimates(&theta);
+    let scales = &model.design.scales;
+    for (t, estimate) in model.spec.lift_tests.iter().zip(&estimates) {
+        let (g, c) = (t.geo.unwrap(), t.channel);
+        let week = panel.dates().iter().position(|d| Some(*d) == t.date).unwrap();
+        let n = model.media_multiplier(&theta, g, panel.dates()).unwrap()[week];
+        let p = model.channel_params_in(&theta, g, c).saturation;
+        let sat = |x: f64| saturation::evaluate(model.spec.saturation, x / scales.channel_of(g, c), &p).value;
+        let expected = n * (sat(t.x + t.delta_x) - sat(t.x)) * scales.target_of(g);
+        assert!((estimate - expected).abs() < 1e-12 * expected.abs(), "{estimate} vs {expected}");
+        assert!((n - 1.0).abs() > 1e-3, "the multiplier at the point is not trivially 1: {n}");
+    }
+    // Missing and unknown dates are refused, naming the row.
+    let err = |spec: ModelSpec| Model::panel(spec, &panel).unwrap_err().to_string();
+    let mut spec = dated(with_tests(config.clone(), 2), panel.dates());
+    spec.lift_tests[2].date = None;
+    assert!(err(spec).contains("lift_tests row 3: the date is missing"));
+    let mut spec = dated(with_tests(config, 2), panel.dates());
+    spec.lift_tests[1].date = Some(Date::from_ymd(2000, 1, 1));
+    assert!(err(spec).contains("lift_tests row 2: date 2000-01-01 is not a training date"));
+    // Without time-varying media a date, even an unknown one, changes nothing.
+    let plain = Model::panel(with_tests(json!({}), 2), &panel).unwrap();
+    let mut spec = with_tests(json!({}), 2);
+    spec.lift_tests.iter_mut().for_each(|t| t.date = Some(Date::from_ymd(2000, 1, 1)));
+    let ignored = Model::panel(spec, &panel).unwrap();
+    let mut theta = vec![0.0; plain.dim()];
+    plain.constrain(&plain.initial_point(), &mut theta);
+    assert_eq!(plain.lift_estimates(&theta), ignored.lift_estimates(&theta));
 }
 
 #[test]

@@ -19,7 +19,7 @@ mod common;
 use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::{Dataset, Model};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 const REFERENCE: &str = "tests/fixtures/trend_r2.json";
 
@@ -43,20 +43,8 @@ fn same_log_density_as_1_3() {
     let model = Model::panel_with_scales(spec, &panel, scales).unwrap();
 
     // 1.3's posterior means, on the engine's unconstrained coordinates.
-    let parameters = reference["parameters"].as_array().unwrap();
-    let mut theta = vec![f64::NAN; model.dim()];
-    for block in model.space().blocks() {
-        for element in 0..block.len() {
-            let labels = block.labels(element);
-            let coord: Map<String, Value> =
-                block.dims.iter().zip(&labels).map(|(d, l)| (d.name.clone(), json!(l))).collect();
-            let row = parameters
-                .iter()
-                .find(|p| p["name"] == block.name.as_str() && p["coord"] == Value::Object(coord.clone()))
-                .unwrap_or_else(|| panic!("1.3 has no {}[{}]", block.name, labels.join(",")));
-            theta[block.offset() + element] = row["mean"].as_f64().unwrap();
-        }
-    }
+    let (theta, missing) = common::theta_from_rows(&model, reference["parameters"].as_array().unwrap(), "mean");
+    assert!(missing.is_empty(), "1.3 has no {missing:?}");
     let mut u = vec![0.0; model.dim()];
     model.unconstrain(&theta, &mut u);
     let (mut grad, mut scratch) = (vec![0.0; model.dim()], model.scratch());

@@ -9,43 +9,19 @@
 //! one in 370 by chance alone even when the posteriors agree: their limit is Bonferroni's, the
 //! z beyond which any of them falls with probability 1% under agreement (4.16 for the panel's 312 geo-weeks, 3.90 for 104 weeks).
 
-use mmm_engine::calendar::Date;
+mod common;
+
 use mmm_engine::inference::diagnostics::{mcse_mean, normal_quantile};
 use mmm_engine::inference::{fit, Control, FitConfig};
-use mmm_engine::model::design::Panel;
-use mmm_engine::model::Dataset;
 use mmm_engine::posterior::time_varying;
 use serde_json::{json, Map, Value};
-
-/// The data the fixture holds: a national model when `geos` is null.
-fn fixture_panel(data: &Value) -> Panel {
-    let names = |key: &str| -> Vec<String> { serde_json::from_value(data[key].clone()).unwrap() };
-    let channels = names("channels");
-    let dates: Vec<Date> = names("dates").iter().map(|d| Date::parse(d).unwrap()).collect();
-    let dataset = |s: &Value| Dataset {
-        dates: dates.clone(),
-        y: serde_json::from_value(s["y"].clone()).unwrap(),
-        channels: channels.iter().map(|c| serde_json::from_value(s["channels"][c].clone()).unwrap()).collect(),
-        controls: Vec::new(),
-        channel_names: channels.clone(),
-        control_names: Vec::new(),
-    };
-    let series = data["series"].as_array().unwrap();
-    match data["geos"].as_array() {
-        None => Panel::national(dataset(&series[0])),
-        Some(geos) => Panel::from_geos(
-            geos.iter().zip(series).map(|(g, s)| (g.as_str().unwrap().to_string(), dataset(s))).collect(),
-        )
-        .unwrap(),
-    }
-}
 
 /// Fits the fixture's model (its config, with the engine's own `seed`) and compares it with
 /// 1.3's posterior; returns a one-line report.
 fn compare(case: &str, seed: u64) -> String {
     let path = format!("tests/fixtures/tvp_{case}_r2.json");
     let reference: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let panel = fixture_panel(&reference["data"]);
+    let panel = common::fixture_panel(&reference["data"]);
     let mut config = reference["config"].clone();
     config["seed"] = json!(seed);
     let config = FitConfig::from_json(&config).unwrap();

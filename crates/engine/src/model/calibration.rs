@@ -2,14 +2,17 @@
 //! `x → x + Δx` of one (geo, channel) cell adds a likelihood term on the saturation difference
 //! `Sat(x̃ + Δx̃; θ) − Sat(x̃; θ)` with that cell's saturation parameters, in the scaled units of
 //! the row's channel and target (PyMC-Marketing 1.3's `add_lift_test_measurements`). Steady
-//! state: no adstock, as in 1.3.
+//! state: no adstock, as in 1.3. With time-varying media the lift is also multiplied by the
+//! media multiplier `N[date, geo]` of the test's training week.
 
 use super::design::Scales;
+use super::multiplier::{MediaMultiplier, MultiplierWork};
 use super::prior::student_t_constant;
 use super::space::Handle;
 use super::spec::SpecError;
 use super::special::{digamma, ln_gamma, LN_SQRT_2PI};
 use super::term::{Gradient, Point, Term};
+use crate::calendar::Date;
 use crate::transforms::{saturation, SaturationKind};
 use serde::{Deserialize, Serialize};
 use std::any::Any;
@@ -35,11 +38,14 @@ impl LiftLikelihood {
 
 /// One experiment, in original units: the channel (an index into the model's channels), the
 /// geo (an index into its geos; `None` in a national model), the spend per period before the
-/// test, the change in spend, the measured change in the target and its standard error.
+/// test, the change in spend, the measured change in the target and its standard error, and
+/// the training week it ran in (required with time-varying media, ignored without).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LiftTest {
     pub channel: usize,
     pub geo: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
     pub x: f64,
     pub delta_x: f64,
     pub delta_y: f64,
@@ -47,12 +53,13 @@ pub struct LiftTest {
 }
 
 /// Checks lift tests against a model of `channels` channels and `geos` geos (0: national) and
-/// the likelihood; the error names the row (1-based).
+/// the likelihood; with time-varying media, `dates` are the training dates, one of which each
+/// test must name (1.3's `exact_row_indices`). The error names the row (1-based).
 pub fn check_lift_tests(
     tests: &[LiftTest],
     likelihood: LiftLikelihood,
-    channels: usize,
-    geos: usize,
+    (channels, geos): (usize, usize),
+    dates: Option<&[Date]>,
 ) -> Result<(), SpecError> {
     for (i, t) in tests.iter().enumerate() {
         let bad = |reason: String| Err(SpecError::LiftTest { row: i + 1, reason });
@@ -63,6 +70,13 @@ pub fn check_lift_tests(
             (Some(_), 0) => return bad("a geo is given but the model has no geo column".into()),
             (None, g) if g > 0 => return bad("the geo is missing (the model is a panel)".into()),
             (Some(g), n) if g >= n => return bad(format!("geo index {g} out of range (the model has {n} geos)")),
+            _ => {}
+        }
+        match (t.date, dates) {
+            (None, Some(_)) => return bad("the date is missing (media varies over time: time_varying_media)".into()),
+            (Some(d), Some(dates)) if dates.binary_search(&d).is_err() => {
+                return bad(format!("date {d} is not a training date"))
+            }
             _ => {}
         }
         let values = [("x", t.x), ("delta_x", t.delta_x), ("delta_y", t.delta_y), ("sigma", t.sigma)];
@@ -95,10 +109,12 @@ struct Scaled {
     sigma: f64,
     /// The row's target scale, back to original units.
     target_scale: f64,
+    /// Where the row reads the media multiplier, with time-varying media.
+    at: usize,
 }
 
 /// The lift tests' term of the log density.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Lift {
     likelihood: LiftLikelihood,
     /// Degrees of freedom of the Student-t.
@@ -107,15 +123,18 @@ pub struct Lift {
     /// Per saturation parameter, the position each (geo, channel) cell reads (geo-major).
     params: Vec<Vec<usize>>,
     rows: Vec<Scaled>,
+    /// The media multiplier, with time-varying media.
+    multiplier: Option<MediaMultiplier>,
 }
 
 impl Lift {
     /// The term of checked `tests`, scaled by `scales`, over the saturation blocks of the
-    /// media component (`channels` channels); `kind` is the likelihood, the Student-t's ν (unused by the others) and the saturation.
+    /// media component (`channels` channels) and its `multiplier` if media varies over time;
+    /// `kind` is the likelihood, the Student-t's ν (unused by the others) and the saturation.
     pub fn new(
         tests: &[LiftTest],
         (likelihood, nu, kind): (LiftLikelihood, f64, SaturationKind),
-        saturation: &[(Handle, Vec<usize>)],
+        (saturation, multiplier): (&[(Handle, Vec<usize>)], Option<MediaMultiplier>),
         channels: usize,
         scales: &Scales,
     ) -> Lift {
@@ -131,11 +150,14 @@ impl Lift {
                     dy: t.delta_y / sy,
                     sigma: t.sigma / sy,
                     target_scale: sy,
+                    at: multiplier.as_ref().map_or(0, |m| {
+                        m.index(g, t.date.and_then(|d| m.week_of(d)).expect("a checked test's training week"))
+                    }),
                 }
             })
             .collect();
         let params = saturation.iter().map(|(_, at)| at.clone()).collect();
-        Lift { likelihood, nu, kind, params, rows }
+        Lift { likelihood, nu, kind, params, rows, multiplier }
     }
 
     /// The saturation parameters of row `r`'s cell.
@@ -149,15 +171,24 @@ impl Lift {
 
     /// The model's lift of each test in original units, at parameter values `theta`.
     pub fn estimates(&self, theta: &[f64]) -> Vec<f64> {
+        let mut work = self.work();
+        if let (Some(m), Some(w)) = (&self.multiplier, &mut work) {
+            m.evaluate(theta, w);
+        }
         self.rows
             .iter()
             .map(|r| {
                 let p = self.params_of(theta, r);
                 let lift = saturation::evaluate(self.kind, r.x + r.dx, &p).value
                     - saturation::evaluate(self.kind, r.x, &p).value;
-                lift * r.target_scale
+                let n = work.as_ref().map_or(1.0, |w| w.values()[r.at]);
+                n * lift * r.target_scale
             })
             .collect()
+    }
+
+    fn work(&self) -> Option<MultiplierWork> {
+        self.multiplier.as_ref().map(MediaMultiplier::workspace)
     }
 
     /// `ln p(dy | lift, σ)` and its derivative in `lift`.
@@ -194,16 +225,37 @@ impl Term for Lift {
         "lift_tests"
     }
 
-    fn logp_grad(&self, at: &Point, grad: &mut Gradient, _work: &mut dyn Any) -> f64 {
+    fn workspace(&self, _weeks: usize) -> Box<dyn Any + Send> {
+        Box::new(self.work())
+    }
+
+    fn logp_grad(&self, at: &Point, grad: &mut Gradient, work: &mut dyn Any) -> f64 {
+        let work = work.downcast_mut::<Option<MultiplierWork>>().expect("the lift tests' workspace");
+        if let (Some(m), Some(w)) = (&self.multiplier, work.as_mut()) {
+            m.evaluate(at.theta, w);
+        }
         let mut lp = 0.0;
         for r in &self.rows {
             let p = self.params_of(at.theta, r);
             let (lo, hi) = (saturation::evaluate(self.kind, r.x, &p), saturation::evaluate(self.kind, r.x + r.dx, &p));
-            let (l, dl) = self.logp_dlift(r.dy, hi.value - lo.value, r.sigma);
+            let sat = hi.value - lo.value;
+            let (l, dl) = match work.as_mut() {
+                None => self.logp_dlift(r.dy, sat, r.sigma),
+                Some(w) => {
+                    // lift = N · sat: dl/dN = dl/dlift · sat, dl/dsat = dl/dlift · N.
+                    let n = w.values()[r.at];
+                    let (l, dl) = self.logp_dlift(r.dy, n * sat, r.sigma);
+                    w.dvalues[r.at] += dl * sat;
+                    (l, dl * n)
+                }
+            };
             lp += l;
             for ((at, d_hi), d_lo) in self.params.iter().zip(hi.dparams).zip(lo.dparams) {
                 grad.theta[at[r.cell]] += dl * (d_hi - d_lo);
             }
+        }
+        if let (Some(m), Some(w)) = (&self.multiplier, work.as_mut()) {
+            m.backward(at.theta, grad.theta, w);
         }
         lp
     }
@@ -214,24 +266,35 @@ mod tests {
     use super::*;
 
     fn test(channel: usize, geo: Option<usize>) -> LiftTest {
-        LiftTest { channel, geo, x: 1.0, delta_x: 0.5, delta_y: 0.2, sigma: 0.1 }
+        LiftTest { channel, geo, date: None, x: 1.0, delta_x: 0.5, delta_y: 0.2, sigma: 0.1 }
     }
 
     #[test]
     fn bad_rows_are_named() {
         let err = |t: LiftTest, l: LiftLikelihood, geos: usize| {
-            check_lift_tests(&[test(0, None), t], l, 2, geos).unwrap_err().to_string()
+            check_lift_tests(&[test(0, None), t], l, (2, geos), None).unwrap_err().to_string()
         };
         let normal = LiftLikelihood::Normal;
         assert!(err(test(2, None), normal, 0).contains("row 2: channel index 2"));
         assert!(err(test(0, Some(0)), normal, 0).contains("no geo column"));
-        assert!(check_lift_tests(&[test(0, None)], normal, 2, 3).unwrap_err().to_string().contains("row 1"));
+        assert!(check_lift_tests(&[test(0, None)], normal, (2, 3), None).unwrap_err().to_string().contains("row 1"));
         assert!(err(LiftTest { sigma: 0.0, ..test(1, None) }, normal, 0).contains("sigma = 0 must be > 0"));
         assert!(err(LiftTest { x: f64::NAN, ..test(1, None) }, normal, 0).contains("x = NaN"));
         assert!(err(LiftTest { delta_x: -2.0, ..test(1, None) }, normal, 0).contains(">= 0"));
         let negative = LiftTest { delta_y: -0.2, ..test(1, None) };
-        assert!(check_lift_tests(&[negative], normal, 2, 0).is_ok());
+        assert!(check_lift_tests(&[negative], normal, (2, 0), None).is_ok());
         assert!(err(negative, LiftLikelihood::Gamma, 0).contains("gamma"));
+        // With time-varying media each test names a training date; without, a date is ignored.
+        let dates = [Date::from_ymd(2024, 1, 1), Date::from_ymd(2024, 1, 8)];
+        let on = |date: Option<Date>| {
+            let t = LiftTest { date, ..test(1, None) };
+            check_lift_tests(&[t], normal, (2, 0), Some(&dates)).map_err(|e| e.to_string())
+        };
+        assert!(on(None).unwrap_err().contains("row 1: the date is missing"));
+        assert!(on(Some(Date::from_ymd(2024, 1, 9))).unwrap_err().contains("date 2024-01-09 is not a training date"));
+        assert!(on(Some(dates[1])).is_ok());
+        let unknown = LiftTest { date: Some(Date::from_ymd(1999, 1, 1)), ..test(1, None) };
+        assert!(check_lift_tests(&[unknown], normal, (2, 0), None).is_ok());
     }
 
     #[test]
@@ -242,6 +305,7 @@ mod tests {
             kind: SaturationKind::Logistic,
             params: Vec::new(),
             rows: Vec::new(),
+            multiplier: None,
         };
         // Normal(0.3; 0.25, 0.1) and its derivative in the mean.
         let (lp, d) = lift(LiftLikelihood::Normal, 0.0).logp_dlift(0.3, 0.25, 0.1);

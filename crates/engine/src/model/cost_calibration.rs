@@ -4,12 +4,18 @@
 //! adds `Normal(value | ratio, σ)` in original units, where
 //! `ratio = mean_t spend / max(mean_t Δ, 1e-12)` (cost per target) or
 //! `mean_t Δ / max(mean_t spend, 1e-12)` (ROAS) and `Δ_t = contribution_t · target_scale`.
+//! With time-varying media the contribution includes the media multiplier `N[t,g]`, as 1.3's
+//! `channel_contribution` does; with a cost per unit the spend is money (units × cost), as
+//! 1.3's calibration `data` is.
 //!
 //! The term runs the media component's own forward and backward pass for its cells: the
-//! gradient of `Σ_t contribution_t` is the backward pass with a constant weight per week.
+//! gradient of `Σ_t N_t contribution_t` is the backward pass with the weight `N_t` per week
+//! (1 without a multiplier), and `contribution_t` per week back into the multiplier.
 
+use super::costs::Costs;
 use super::design::{Design, Scales};
 use super::media::{ChannelPass, Media};
+use super::multiplier::{MediaMultiplier, MultiplierWork};
 use super::spec::SpecError;
 use super::special::LN_SQRT_2PI;
 use super::term::{Gradient, Point, Term};
@@ -82,9 +88,10 @@ pub fn check_cost_calibration(rows: &[CostCalibration], channels: usize, geos: u
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
     cell: usize,
+    geo: usize,
     /// The cell's scaled spend over the training window.
     x: Vec<f64>,
-    /// `mean_t spend` in original units.
+    /// `mean_t spend` in original units: money with a cost per unit.
     mean_spend: f64,
     /// `target_scale / weeks`: from `Σ_t contribution_t` to `mean_t Δ_t`.
     per_week: f64,
@@ -97,22 +104,23 @@ struct Row {
 pub struct CostTerm {
     target: CalibrationTarget,
     media: Arc<Media>,
+    /// The media multiplier, with time-varying media.
+    multiplier: Option<MediaMultiplier>,
     rows: Vec<Row>,
 }
 
-/// One forward pass per row, and the backward pass's constant weights.
-type Work = (Vec<ChannelPass>, Vec<f64>);
+/// One forward pass per row, the backward pass's weights, and the multiplier's buffers.
+type Work = (Vec<ChannelPass>, Vec<f64>, Option<MultiplierWork>);
 
 impl CostTerm {
-    /// The term of checked `rows` over the training `design` (scaled by `scales`) and the
-    /// model's `media` component of `channels` channels.
+    /// The term of checked `rows` over the training `design` (scaled by `scales`, spend
+    /// priced by `costs` when channels have a cost per unit) and the model's `media`
+    /// component of `channels` channels with its `multiplier` if media varies over time.
     pub fn new(
-        rows: &[CostCalibration],
-        target: CalibrationTarget,
-        media: Arc<Media>,
+        (rows, target): (&[CostCalibration], CalibrationTarget),
+        (media, multiplier): (Arc<Media>, Option<MediaMultiplier>),
         channels: usize,
-        design: &Design,
-        scales: &Scales,
+        (design, scales, costs): (&Design, &Scales, Option<&Costs>),
     ) -> CostTerm {
         let weeks = design.weeks();
         let rows = rows
@@ -121,12 +129,15 @@ impl CostTerm {
                 let g = r.geo.unwrap_or(0);
                 let cell = g * channels + r.channel;
                 let x = design.channels[cell].clone();
-                let mean_spend = x.iter().sum::<f64>() / weeks as f64 * scales.channel_of(g, r.channel);
+                let mean_spend = match costs {
+                    Some(costs) => costs.spend(g, r.channel).iter().sum::<f64>() / weeks as f64,
+                    None => x.iter().sum::<f64>() / weeks as f64 * scales.channel_of(g, r.channel),
+                };
                 let per_week = scales.target_of(g) / weeks as f64;
-                Row { cell, x, mean_spend, per_week, value: r.value, sigma: r.sigma }
+                Row { cell, geo: g, x, mean_spend, per_week, value: r.value, sigma: r.sigma }
             })
             .collect();
-        CostTerm { target, media, rows }
+        CostTerm { target, media, multiplier, rows }
     }
 
     /// The ratio of a row whose cell contributes `total = Σ_t contribution_t` (scaled), and its
@@ -147,18 +158,33 @@ impl CostTerm {
 
     fn work(&self) -> Work {
         let weeks = self.rows.first().map_or(0, |r| r.x.len());
-        (self.rows.iter().map(|_| self.media.pass(weeks)).collect(), vec![0.0; weeks])
+        let multiplier = self.multiplier.as_ref().map(MediaMultiplier::workspace);
+        (self.rows.iter().map(|_| self.media.pass(weeks)).collect(), vec![0.0; weeks], multiplier)
+    }
+
+    /// `Σ_t N_t contribution_t` of row `r`'s cell after its forward pass into `pass`.
+    fn total(&self, r: &Row, pass: &ChannelPass, multiplier: Option<&MultiplierWork>) -> f64 {
+        match (&self.multiplier, multiplier) {
+            (Some(m), Some(w)) => {
+                let n = &w.values()[m.index(r.geo, 0)..m.index(r.geo + 1, 0)];
+                pass.contribution.iter().zip(n).map(|(c, n)| c * n).sum()
+            }
+            _ => pass.contribution.iter().sum(),
+        }
     }
 
     /// The model's ratio of each row in original units, at parameter values `theta`.
     pub fn estimates(&self, theta: &[f64]) -> Vec<f64> {
-        let (mut passes, _) = self.work();
+        let (mut passes, _, mut multiplier) = self.work();
+        if let (Some(m), Some(w)) = (&self.multiplier, &mut multiplier) {
+            m.evaluate(theta, w);
+        }
         self.rows
             .iter()
             .zip(&mut passes)
             .map(|(r, pass)| {
                 self.media.cell_forward(&r.x, theta, r.cell, pass);
-                self.ratio(r, pass.contribution.iter().sum()).0
+                self.ratio(r, self.total(r, pass, multiplier.as_ref())).0
             })
             .collect()
     }
@@ -174,16 +200,31 @@ impl Term for CostTerm {
     }
 
     fn logp_grad(&self, at: &Point, grad: &mut Gradient, work: &mut dyn Any) -> f64 {
-        let (passes, weights) = work.downcast_mut::<Work>().expect("the cost calibration's workspace");
+        let (passes, weights, multiplier) = work.downcast_mut::<Work>().expect("the cost calibration's workspace");
+        if let (Some(m), Some(w)) = (&self.multiplier, multiplier.as_mut()) {
+            m.evaluate(at.theta, w);
+        }
         let mut lp = 0.0;
         for (r, pass) in self.rows.iter().zip(passes.iter_mut()) {
             self.media.cell_forward(&r.x, at.theta, r.cell, pass);
-            let (ratio, d_total) = self.ratio(r, pass.contribution.iter().sum());
+            let (ratio, d_total) = self.ratio(r, self.total(r, pass, multiplier.as_ref()));
             let z = (r.value - ratio) / r.sigma;
             lp += -0.5 * z * z - r.sigma.ln() - LN_SQRT_2PI;
-            // d/dθ Σ_t contribution_t is the backward pass with weight 1 on every week.
-            weights.fill(z / r.sigma * d_total);
+            let d = z / r.sigma * d_total;
+            match (&self.multiplier, multiplier.as_mut()) {
+                // d/dθ Σ_t N_t contribution_t: weight N_t on week t, and contribution_t back to N_t.
+                (Some(m), Some(w)) => {
+                    let at = m.index(r.geo, 0);
+                    weights.iter_mut().zip(&w.values()[at..]).for_each(|(wt, n)| *wt = d * n);
+                    w.dvalues[at..].iter_mut().zip(&pass.contribution).for_each(|(dv, c)| *dv += d * c);
+                }
+                // d/dθ Σ_t contribution_t is the backward pass with weight 1 on every week.
+                _ => weights.fill(d),
+            }
             self.media.cell_backward(&r.x, r.cell, pass, weights, grad.theta);
+        }
+        if let (Some(m), Some(w)) = (&self.multiplier, multiplier.as_mut()) {
+            m.backward(at.theta, grad.theta, w);
         }
         lp
     }

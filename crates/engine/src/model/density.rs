@@ -11,12 +11,14 @@
 
 use super::calibration::{check_lift_tests, Lift};
 use super::cost_calibration::{check_cost_calibration, CostTerm};
+use super::costs::Costs;
 use super::design::{Dataset, Design, Panel, Scales};
 use super::events::Events;
 use super::hsgp::{basis_dim, Process, TimeVarying, INTERCEPT_PROCESS, MEDIA_PROCESS};
 use super::likelihood::Observation;
 use super::mean::{Columns, Intercept, Linear, Mean, MeanComponent};
 use super::media::Media;
+use super::multiplier::MediaMultiplier;
 use super::space::ParameterSpace;
 use super::spec::{panel_parameter_space, Likelihood, ModelSpec, SpecError};
 use super::term::{Gradient, Point, Priors, Term};
@@ -193,23 +195,9 @@ impl Model {
         let (intercept, tv_intercept) = time_varying(config.time_varying_intercept, INTERCEPT_PROCESS, intercept)?;
         let media_component = Arc::clone(&media) as Arc<dyn MeanComponent>;
         let (media_component, tv_media) = time_varying(config.time_varying_media, MEDIA_PROCESS, media_component)?;
-        if tv_media.is_some() && !config.lift_tests.is_empty() {
-            return Err(SpecError::Config(
-                "lift_tests: lift tests are not supported with time_varying_media yet".into(),
-            ));
-        }
-        if !config.cost_calibration.is_empty() && (!config.cost_per_unit.is_empty() || !config.cost_table.is_empty()) {
-            // The calibration term's mean spend is the channel columns', in units here.
-            return Err(SpecError::Config(
-                "cost_calibration: cost calibration is not supported with cost_per_unit yet".into(),
-            ));
-        }
-        if tv_media.is_some() && !config.cost_calibration.is_empty() {
-            // The calibration term reads the media component without its multiplier.
-            return Err(SpecError::Config(
-                "cost_calibration: cost calibration is not supported with time_varying_media yet".into(),
-            ));
-        }
+        // The calibration terms read the media multiplier at the training weeks themselves.
+        let multiplier =
+            tv_media.as_ref().map(|p| MediaMultiplier::new(Arc::clone(p), panel.dates(), panel.geos.len()));
         // The order in which the components add to the mean, which fixes the rounding of mu.
         let mut components: Vec<Arc<dyn MeanComponent>> = vec![
             intercept,
@@ -254,10 +242,12 @@ impl Model {
         let lift = if config.lift_tests.is_empty() {
             None
         } else {
-            check_lift_tests(&config.lift_tests, config.lift_likelihood, channels.len(), panel.geos.len())?;
+            let dates = multiplier.is_some().then(|| panel.dates());
+            check_lift_tests(&config.lift_tests, config.lift_likelihood, (channels.len(), panel.geos.len()), dates)?;
             let nu = config.lift_nu.unwrap_or(f64::NAN);
             let kind = (config.lift_likelihood, nu, config.saturation);
-            let lift = Arc::new(Lift::new(&config.lift_tests, kind, &media.saturation, channels.len(), &scales));
+            let media = (media.saturation.as_slice(), multiplier.clone());
+            let lift = Arc::new(Lift::new(&config.lift_tests, kind, media, channels.len(), &scales));
             terms.push(Arc::clone(&lift) as Arc<dyn Term>);
             Some(lift)
         };
@@ -265,8 +255,12 @@ impl Model {
             None
         } else {
             check_cost_calibration(&config.cost_calibration, channels.len(), panel.geos.len())?;
-            let (rows, target, media) = (&config.cost_calibration, config.calibration_target, Arc::clone(&media));
-            let cost = Arc::new(CostTerm::new(rows, target, media, channels.len(), &design, &scales));
+            // The calibration's spend is money: units × cost for channels with a cost per unit.
+            let priced = !config.cost_per_unit.is_empty() || !config.cost_table.is_empty();
+            let costs = priced.then(|| Costs::of(&config, panel)).transpose()?;
+            let rows = (config.cost_calibration.as_slice(), config.calibration_target);
+            let media = (Arc::clone(&media), multiplier);
+            let cost = Arc::new(CostTerm::new(rows, media, channels.len(), (&design, &scales, costs.as_ref())));
             terms.push(Arc::clone(&cost) as Arc<dyn Term>);
             Some(cost)
         };

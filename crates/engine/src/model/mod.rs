@@ -13,6 +13,7 @@ pub mod hsgp;
 pub mod likelihood;
 pub mod mean;
 pub mod media;
+pub mod multiplier;
 pub mod prior;
 pub mod prior_draws;
 pub mod space;

@@ -186,7 +186,9 @@ impl SpecError {
             SpecError::Support { domain, .. } => format!("Choose a distribution whose support lies in {domain}."),
             SpecError::Cost(e) => e.hint(),
             SpecError::LiftTest { .. } => {
-                "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0.".into()
+                "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0, \
+                 and, when media varies over time, the training date it ran in."
+                    .into()
             }
             SpecError::CostCalibration { .. } => {
                 "Each cost calibration row names a channel (and geo) of the model once, with a finite value > 0 and sigma > 0.".into()

@@ -124,3 +124,52 @@ pub fn compare_parameters(
     assert_eq!(compared, parameters.len(), "the reference has parameters the engine lacks");
     (report, failures, max_rhat)
 }
+
+/// The data a fixture holds in the layout of `scripts/reference/tvp_r2.py` (and
+/// `panel_r2_data.json`): a national model when `geos` is null.
+pub fn fixture_panel(data: &serde_json::Value) -> mmm_engine::model::design::Panel {
+    let names = |key: &str| -> Vec<String> { serde_json::from_value(data[key].clone()).unwrap() };
+    let channels = names("channels");
+    let dates: Vec<mmm_engine::calendar::Date> =
+        names("dates").iter().map(|d| mmm_engine::calendar::Date::parse(d).unwrap()).collect();
+    let dataset = |s: &serde_json::Value| mmm_engine::model::Dataset {
+        dates: dates.clone(),
+        y: serde_json::from_value(s["y"].clone()).unwrap(),
+        channels: channels.iter().map(|c| serde_json::from_value(s["channels"][c].clone()).unwrap()).collect(),
+        controls: Vec::new(),
+        channel_names: channels.clone(),
+        control_names: Vec::new(),
+    };
+    let series = data["series"].as_array().unwrap();
+    match data["geos"].as_array() {
+        None => mmm_engine::model::design::Panel::national(dataset(&series[0])),
+        Some(geos) => mmm_engine::model::design::Panel::from_geos(
+            geos.iter().zip(series).map(|(g, s)| (g.as_str().unwrap().to_string(), dataset(s))).collect(),
+        )
+        .unwrap(),
+    }
+}
+
+/// Parameter values of `model` from a PyMC-Marketing fixture's rows `{"name", "coord", key}`
+/// (pg_mmm's block names and coordinates), and the labels of the elements no row gives (left
+/// NaN).
+pub fn theta_from_rows(
+    model: &mmm_engine::model::Model,
+    rows: &[serde_json::Value],
+    key: &str,
+) -> (Vec<f64>, Vec<String>) {
+    use serde_json::{json, Map, Value};
+    let (mut theta, mut missing) = (vec![f64::NAN; model.dim()], Vec::new());
+    for block in model.space().blocks() {
+        for element in 0..block.len() {
+            let labels = block.labels(element);
+            let coord: Map<String, Value> =
+                block.dims.iter().zip(&labels).map(|(d, l)| (d.name.clone(), json!(l))).collect();
+            match rows.iter().find(|p| p["name"] == block.name.as_str() && p["coord"] == Value::Object(coord.clone())) {
+                Some(row) => theta[block.offset() + element] = row[key].as_f64().unwrap(),
+                None => missing.push(format!("{}[{}]", block.name, labels.join(","))),
+            }
+        }
+    }
+    (theta, missing)
+}
