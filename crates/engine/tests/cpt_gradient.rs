@@ -153,7 +153,7 @@ fn the_ratio_reads_the_multiplied_contribution_and_money() {
         let mut series = vec![vec![0.0; 2 * weeks]; 2];
         let scale = model.design.scales.targets(2);
         media.decompose(&model.design, &theta, &scale, &mut series, media.workspace(2 * weeks).as_mut());
-        let n = model.media_multiplier(&theta, 1, panel.dates()).unwrap();
+        let n = &model.media_multipliers(std::iter::once(&theta[..]), panel.dates()).unwrap()[0][weeks..];
         assert!(n.iter().any(|n| (n - 1.0).abs() > 1e-3), "the multiplier is not trivially 1");
         for (row, estimate) in model.spec.cost_calibration.iter().zip(model.cost_estimates(&theta)) {
             let (g, c) = (row.geo.unwrap(), row.channel);

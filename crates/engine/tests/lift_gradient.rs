@@ -128,7 +128,8 @@ fn time_varying_media_multiplies_the_lift_at_the_tests_week() {
     for (t, estimate) in model.spec.lift_tests.iter().zip(&estimates) {
         let (g, c) = (t.geo.unwrap(), t.channel);
         let week = panel.dates().iter().position(|d| Some(*d) == t.date).unwrap();
-        let n = model.media_multiplier(&theta, g, panel.dates()).unwrap()[week];
+        let n = model.media_multipliers(std::iter::once(&theta[..]), panel.dates()).unwrap()[0]
+            [g * panel.dates().len() + week];
         let p = model.channel_params_in(&theta, g, c).saturation;
         let sat = |x: f64| saturation::evaluate(model.spec.saturation, x / scales.channel_of(g, c), &p).value;
         let expected = n * (sat(t.x + t.delta_x) - sat(t.x)) * scales.target_of(g);
