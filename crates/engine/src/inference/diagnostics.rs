@@ -35,14 +35,27 @@ pub fn summarize(draws: ArrayView2<f64>, hdi_prob: f64) -> Summary {
         mcse_sd: mcse_sd(draws),
         ess_bulk: ess(bulk.view()),
         ess_tail: tail_ess(draws, &sorted_draws),
-        r_hat: split_rhat(&bulk).max(folded_rhat(draws, &sorted_draws)),
+        r_hat: rhat_of(draws, &bulk, &sorted_draws),
     }
 }
 
 /// Rank-normalised split R-hat: the larger of the bulk and the folded (tail) versions.
 pub fn rhat(draws: ArrayView2<f64>) -> f64 {
     let sorted_draws = sorted(draws.iter().copied().collect());
-    split_rhat(&z_scale(split_chains(draws).view())).max(folded_rhat(draws, &sorted_draws))
+    rhat_of(draws, &z_scale(split_chains(draws).view()), &sorted_draws)
+}
+
+/// [`rhat`] and [`ess_bulk`], sharing the rank-normalised split chains: what a fit's health
+/// reads of every parameter.
+pub fn rhat_and_ess_bulk(draws: ArrayView2<f64>) -> (f64, f64) {
+    let sorted_draws = sorted(draws.iter().copied().collect());
+    let bulk = z_scale(split_chains(draws).view());
+    (rhat_of(draws, &bulk, &sorted_draws), ess(bulk.view()))
+}
+
+/// R-hat from the rank-normalised split chains `bulk` and the sorted draws.
+fn rhat_of(draws: ArrayView2<f64>, bulk: &Array2<f64>, sorted_draws: &[f64]) -> f64 {
+    split_rhat(bulk).max(folded_rhat(draws, sorted_draws))
 }
 
 /// R-hat of the distances from the median: sensitive to chains that differ in spread.

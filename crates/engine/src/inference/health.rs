@@ -2,8 +2,9 @@
 //! parameter and its divergences, judged against gates. The catalog stores the verdict with
 //! each model so that a user sees `check_diagnostics` before reading its answers.
 
-use super::diagnostics::{ess_bulk, rhat};
+use super::diagnostics::rhat_and_ess_bulk;
 use super::sampler::Trace;
+use rayon::prelude::*;
 
 /// What a fit must meet to be `ok`. Stan's and ArviZ's advice: R-hat at most 1.01, no
 /// divergent transitions, and a bulk ESS of at least 100 per chain for four chains (400).
@@ -49,11 +50,14 @@ pub struct Health {
 
 impl Health {
     pub fn judge(trace: &Trace, gates: &Gates) -> Health {
+        // Hundreds of parameters with time-varying effects or many geos: in parallel, then
+        // folded in parameter order.
+        let figures: Vec<(f64, f64)> =
+            (0..trace.dim).into_par_iter().map(|i| rhat_and_ess_bulk(trace.parameter(i).view())).collect();
         let (mut max_r_hat, mut min_ess_bulk) = (f64::NEG_INFINITY, f64::INFINITY);
-        for i in 0..trace.dim {
-            let draws = trace.parameter(i);
-            max_r_hat = max_r_hat.max(rhat(draws.view()));
-            min_ess_bulk = min_ess_bulk.min(ess_bulk(draws.view()));
+        for (r_hat, ess) in figures {
+            max_r_hat = max_r_hat.max(r_hat);
+            min_ess_bulk = min_ess_bulk.min(ess);
         }
         let divergences = trace.divergences();
         let mut health = Health { max_r_hat, min_ess_bulk, divergences, status: Status::Ok };
