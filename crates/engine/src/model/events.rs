@@ -5,7 +5,7 @@
 //! `{prefix}_total_effect`). Events are global: every geo sees the same windows.
 
 use super::design::Design;
-use super::mean::MeanComponent;
+use super::mean::{add_each_geo, decompose_each_geo, MeanComponent};
 use crate::calendar::Date;
 use serde::{Deserialize, Serialize};
 use std::any::Any;
@@ -82,12 +82,7 @@ impl MeanComponent for Events {
     }
 
     fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], work: &mut dyn Any) {
-        let total = work.downcast_mut::<Vec<f64>>().expect("the events' workspace");
-        total.resize(design.weeks(), 0.0);
-        for (g, mu) in mu.chunks_mut(design.weeks()).enumerate() {
-            self.values(design, theta, g, total);
-            mu.iter_mut().zip(total.iter()).for_each(|(m, v)| *m += v);
-        }
+        add_each_geo(design, mu, work, |g, out| self.values(design, theta, g, out));
     }
 
     fn backward(&self, design: &Design, theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], _work: &mut dyn Any) {
@@ -110,10 +105,7 @@ impl MeanComponent for Events {
     }
 
     fn decompose(&self, design: &Design, theta: &[f64], scale: &[f64], out: &mut [Vec<f64>], _work: &mut dyn Any) {
-        for ((g, out), s) in out[0].chunks_mut(design.weeks()).enumerate().zip(scale) {
-            self.values(design, theta, g, out);
-            out.iter_mut().for_each(|v| *v *= s);
-        }
+        decompose_each_geo(design, scale, &mut out[0], |g, out| self.values(design, theta, g, out));
     }
 }
 

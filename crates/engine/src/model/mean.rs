@@ -40,6 +40,36 @@ pub trait MeanComponent: fmt::Debug + Send + Sync {
     fn decompose(&self, design: &Design, theta: &[f64], scale: &[f64], out: &mut [Vec<f64>], work: &mut dyn Any);
 }
 
+/// The forward pass of a one-part component that writes geo `g`'s values with `values(g, out)`
+/// (the trend, the events): each geo's added to the mean through the workspace, a buffer of one
+/// geo's weeks.
+pub(super) fn add_each_geo(
+    design: &Design,
+    mu: &mut [f64],
+    work: &mut dyn Any,
+    mut values: impl FnMut(usize, &mut [f64]),
+) {
+    let buffer = work.downcast_mut::<Vec<f64>>().expect("a buffer of one geo's weeks");
+    buffer.resize(design.weeks(), 0.0);
+    for (g, mu) in mu.chunks_mut(design.weeks()).enumerate() {
+        values(g, buffer);
+        mu.iter_mut().zip(buffer.iter()).for_each(|(m, v)| *m += v);
+    }
+}
+
+/// The decomposition of such a component into `out`: each geo's values times its target scale.
+pub(super) fn decompose_each_geo(
+    design: &Design,
+    scale: &[f64],
+    out: &mut [f64],
+    mut values: impl FnMut(usize, &mut [f64]),
+) {
+    for ((g, out), s) in out.chunks_mut(design.weeks()).enumerate().zip(scale) {
+        values(g, out);
+        out.iter_mut().for_each(|v| *v *= s);
+    }
+}
+
 /// The mean: its components in the order they are added.
 #[derive(Debug, Clone, Default)]
 pub struct Mean {

@@ -7,7 +7,7 @@
 //! `s_m` are frozen at their training values: new weeks extend the last slope.
 
 use super::design::Design;
-use super::mean::MeanComponent;
+use super::mean::{add_each_geo, decompose_each_geo, MeanComponent};
 use crate::calendar::Date;
 use serde::{Deserialize, Serialize};
 use std::any::Any;
@@ -102,12 +102,7 @@ impl MeanComponent for Trend {
     }
 
     fn forward(&self, design: &Design, theta: &[f64], mu: &mut [f64], work: &mut dyn Any) {
-        let trend = work.downcast_mut::<Vec<f64>>().expect("the trend's workspace");
-        trend.resize(design.weeks(), 0.0);
-        for (g, mu) in mu.chunks_mut(design.weeks()).enumerate() {
-            self.values(design, theta, g, trend);
-            mu.iter_mut().zip(trend.iter()).for_each(|(m, v)| *m += v);
-        }
+        add_each_geo(design, mu, work, |g, out| self.values(design, theta, g, out));
     }
 
     fn backward(&self, design: &Design, _theta: &[f64], dmu: &[f64], grad_theta: &mut [f64], _work: &mut dyn Any) {
@@ -123,10 +118,7 @@ impl MeanComponent for Trend {
     }
 
     fn decompose(&self, design: &Design, theta: &[f64], scale: &[f64], out: &mut [Vec<f64>], _work: &mut dyn Any) {
-        for ((g, out), s) in out[0].chunks_mut(design.weeks()).enumerate().zip(scale) {
-            self.values(design, theta, g, out);
-            out.iter_mut().for_each(|v| *v *= s);
-        }
+        decompose_each_geo(design, scale, &mut out[0], |g, out| self.values(design, theta, g, out));
     }
 }
 
