@@ -8,9 +8,9 @@
 
 mod common;
 
-use mmm_engine::inference::{fit, Control, FitConfig};
+use mmm_engine::inference::{fit, Control};
 use mmm_engine::model::cost_calibration::CostCalibration;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const REFERENCE: &str = "tests/fixtures/cpt_r2.json";
 
@@ -18,11 +18,7 @@ const REFERENCE: &str = "tests/fixtures/cpt_r2.json";
 fn cost_calibrated_posterior_matches_pymc_marketing_1_3() {
     let reference: Value = serde_json::from_str(&std::fs::read_to_string(REFERENCE).unwrap()).unwrap();
     let data = common::example_dataset();
-    let s = &reference["sampler"];
-    let mut config = FitConfig::from_json(&json!({
-        "yearly_seasonality": 2, "chains": s["chains"], "tune": s["tune"], "draws": s["draws"], "seed": s["seed"],
-    }))
-    .unwrap();
+    let mut config = common::example_config(&reference);
     config.spec.cost_calibration = reference["cost_calibration"]
         .as_array()
         .unwrap()
@@ -40,20 +36,15 @@ fn cost_calibrated_posterior_matches_pymc_marketing_1_3() {
     let (mut report, mut failures, max_rhat) =
         common::compare_parameters(&fit, reference["parameters"].as_array().unwrap());
 
-    // Each row's cost per target in original units, per draw.
-    let estimates: Vec<Vec<f64>> = fit.trace.draws().map(|theta| fit.model.cost_estimates(theta)).collect();
-    let per_chain = fit.trace.draws_per_chain();
-    for (i, theirs) in reference["estimates"].as_array().unwrap().iter().enumerate() {
-        let (m, s) = (theirs["mean"].as_f64().unwrap(), theirs["mcse"].as_f64().unwrap());
-        let draws = ndarray::Array2::from_shape_fn((fit.trace.chains.len(), per_chain), |(c, d)| {
-            estimates[c * per_chain + d][i]
-        });
-        let (ours, z) = common::mcse_distance(draws.view(), m, s);
-        report.push(format!("cost per target {i}: {ours:.4e} vs {m:.4e} ({z:.2})"));
-        if z > 3.0 {
-            failures.push(format!("cost per target {i}: {ours:.4e} vs {m:.4e} ({z:.2} combined MCSE)"));
-        }
-    }
+    // Each row's cost per target in original units.
+    let theirs: Vec<(f64, f64)> = reference["estimates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["mean"].as_f64().unwrap(), e["mcse"].as_f64().unwrap()))
+        .collect();
+    let estimates = |theta: &[f64]| fit.model.cost_estimates(theta);
+    common::compare_derived(&fit, estimates, &theirs, "cost per target", (&mut report, &mut failures));
     println!(
         "{}\nmax r_hat {max_rhat:.3}, {} divergences, fit {seconds:.1} s (1.3 + nutpie: {:.0} s)",
         report.join("\n"),

@@ -8,9 +8,9 @@
 
 mod common;
 
-use mmm_engine::inference::{fit, Control, FitConfig};
+use mmm_engine::inference::{fit, Control};
 use mmm_engine::model::calibration::LiftTest;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const REFERENCE: &str = "tests/fixtures/lift_r2.json";
 
@@ -18,11 +18,7 @@ const REFERENCE: &str = "tests/fixtures/lift_r2.json";
 fn lift_calibrated_posterior_matches_pymc_marketing_1_3() {
     let reference: Value = serde_json::from_str(&std::fs::read_to_string(REFERENCE).unwrap()).unwrap();
     let data = common::example_dataset();
-    let s = &reference["sampler"];
-    let mut config = FitConfig::from_json(&json!({
-        "yearly_seasonality": 2, "chains": s["chains"], "tune": s["tune"], "draws": s["draws"], "seed": s["seed"],
-    }))
-    .unwrap();
+    let mut config = common::example_config(&reference);
     config.spec.lift_tests = reference["lift_tests"]
         .as_array()
         .unwrap()
@@ -44,25 +40,12 @@ fn lift_calibrated_posterior_matches_pymc_marketing_1_3() {
     let (mut report, mut failures, max_rhat) =
         common::compare_parameters(&fit, reference["parameters"].as_array().unwrap());
 
-    // Each test's estimated lift in original units, per draw.
-    let lifts: Vec<Vec<f64>> = fit.trace.draws().map(|theta| fit.model.lift_estimates(theta)).collect();
-    let per_chain = fit.trace.draws_per_chain();
-    for (i, (m, s)) in reference["estimated_lift"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(reference["estimated_lift_mcse"].as_array().unwrap())
-        .enumerate()
-    {
-        let (m, s) = (m.as_f64().unwrap(), s.as_f64().unwrap());
-        let draws =
-            ndarray::Array2::from_shape_fn((fit.trace.chains.len(), per_chain), |(c, d)| lifts[c * per_chain + d][i]);
-        let (ours, z) = common::mcse_distance(draws.view(), m, s);
-        report.push(format!("estimated lift {i}: {ours:.2} vs {m:.2} ({z:.2})"));
-        if z > 3.0 {
-            failures.push(format!("estimated lift {i}: {ours:.2} vs {m:.2} ({z:.2} combined MCSE)"));
-        }
-    }
+    // Each test's estimated lift in original units.
+    let means = reference["estimated_lift"].as_array().unwrap().iter();
+    let mcses = reference["estimated_lift_mcse"].as_array().unwrap().iter();
+    let theirs: Vec<(f64, f64)> = means.zip(mcses).map(|(m, s)| (m.as_f64().unwrap(), s.as_f64().unwrap())).collect();
+    let lifts = |theta: &[f64]| fit.model.lift_estimates(theta);
+    common::compare_derived(&fit, lifts, &theirs, "estimated lift", (&mut report, &mut failures));
     println!(
         "{}\nmax r_hat {max_rhat:.3}, {} divergences, fit {seconds:.1} s (1.3 + nutpie: {:.0} s)",
         report.join("\n"),

@@ -125,6 +125,39 @@ pub fn compare_parameters(
     (report, failures, max_rhat)
 }
 
+/// The example data's standard config (yearly seasonality 2, 1.3's default priors) with a
+/// fixture's sampler settings (`reference["sampler"]`: chains, tune, draws, seed).
+pub fn example_config(reference: &serde_json::Value) -> mmm_engine::inference::FitConfig {
+    let s = &reference["sampler"];
+    mmm_engine::inference::FitConfig::from_json(&serde_json::json!({
+        "yearly_seasonality": 2, "chains": s["chains"], "tune": s["tune"], "draws": s["draws"], "seed": s["seed"],
+    }))
+    .unwrap()
+}
+
+/// Quantities derived from `fit`'s draws (`per_draw` maps a draw to one value per quantity)
+/// against a fixture's `(mean, MCSE)` of each: a report line per quantity, `{label} {i}`, and a
+/// failure for each more than 3 combined MCSE apart.
+pub fn compare_derived(
+    fit: &mmm_engine::inference::Fit,
+    per_draw: impl Fn(&[f64]) -> Vec<f64>,
+    theirs: &[(f64, f64)],
+    label: &str,
+    (report, failures): (&mut Vec<String>, &mut Vec<String>),
+) {
+    let values: Vec<Vec<f64>> = fit.trace.draws().map(per_draw).collect();
+    let per_chain = fit.trace.draws_per_chain();
+    for (i, &(m, s)) in theirs.iter().enumerate() {
+        let draws =
+            ndarray::Array2::from_shape_fn((fit.trace.chains.len(), per_chain), |(c, d)| values[c * per_chain + d][i]);
+        let (ours, z) = mcse_distance(draws.view(), m, s);
+        report.push(format!("{label} {i}: {ours:.4e} vs {m:.4e} ({z:.2})"));
+        if z > 3.0 {
+            failures.push(format!("{label} {i}: {ours:.4e} vs {m:.4e} ({z:.2} combined MCSE)"));
+        }
+    }
+}
+
 /// The data a fixture holds in the layout of `scripts/reference/tvp_r2.py` (and
 /// `panel_r2_data.json`): a national model when `geos` is null.
 pub fn fixture_panel(data: &serde_json::Value) -> mmm_engine::model::design::Panel {
