@@ -158,6 +158,38 @@ pub fn compare_derived(
     }
 }
 
+/// What calibration did to one channel's 94% band against the truth `t` (issue #14's
+/// acceptance): a report fragment, and a failure when the calibrated mean misses `t` by more
+/// than 15% or the interval is not at most half as wide as without calibration. `digits` are
+/// the decimals of the report.
+pub fn calibration_gain(
+    (name, t): (&str, f64),
+    before: mmm_engine::posterior::Band,
+    after: mmm_engine::posterior::Band,
+    digits: usize,
+    failures: &mut Vec<String>,
+) -> String {
+    let error = |band: mmm_engine::posterior::Band| 100.0 * (band.mean - t).abs() / t;
+    let (width_before, width_after) = (before.upper - before.lower, after.upper - after.lower);
+    let band =
+        |b: mmm_engine::posterior::Band| format!("{:.digits$} [{:.digits$}, {:.digits$}]", b.mean, b.lower, b.upper);
+    if error(after) > 15.0 {
+        failures.push(format!("{name}: {:.digits$} vs true {t:.digits$}", after.mean));
+    }
+    if width_after > 0.5 * width_before {
+        failures.push(format!("{name}: 94 % interval width {width_after:.digits$} vs {width_before:.digits$} before"));
+    }
+    format!(
+        "without calibration {} (error {:.1} %, width {width_before:.digits$}); with it {} (error {:.1} %, \
+         width {width_after:.digits$}, {:.0} % of before)",
+        band(before),
+        error(before),
+        band(after),
+        error(after),
+        100.0 * width_after / width_before,
+    )
+}
+
 /// The data a fixture holds in the layout of `scripts/reference/tvp_r2.py` (and
 /// `panel_r2_data.json`): a national model when `geos` is null.
 pub fn fixture_panel(data: &serde_json::Value) -> mmm_engine::model::design::Panel {
