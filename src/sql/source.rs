@@ -211,28 +211,27 @@ fn check_columns(
     }
 }
 
-/// Whether `relation` has a column `column`.
-pub fn has_column(relation: &PgRelation, column: &str) -> bool {
+/// The columns of `columns` that `relation` lacks, in their order and comma-separated; `None`
+/// when it has them all.
+fn missing_columns(relation: &PgRelation, columns: &[&str]) -> Option<String> {
     Spi::get_one_with_args(
-        "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1 AND attname = $2 AND attnum > 0
-                                                     AND NOT attisdropped)",
-        &[relation.oid().into(), column.into()],
-    )
-    .expect("read pg_attribute")
-    .unwrap_or(false)
-}
-
-/// Every column of `columns` is in `relation`, the table of argument `argument`; else an ERROR
-/// listing those missing, with `hint`.
-pub fn require_columns(relation: &PgRelation, argument: &str, columns: &[&str], hint: &str) {
-    let missing: Option<String> = Spi::get_one_with_args(
         "SELECT string_agg(c, ', ' ORDER BY k) FROM unnest($2::text[]) WITH ORDINALITY AS w(c, k)
          WHERE NOT EXISTS (SELECT 1 FROM pg_attribute
                            WHERE attrelid = $1 AND attname = c AND attnum > 0 AND NOT attisdropped)",
         &[relation.oid().into(), columns.to_vec().into()],
     )
-    .expect("read pg_attribute");
-    if let Some(missing) = missing {
+    .expect("read pg_attribute")
+}
+
+/// Whether `relation` has a column `column`.
+pub fn has_column(relation: &PgRelation, column: &str) -> bool {
+    missing_columns(relation, &[column]).is_none()
+}
+
+/// Every column of `columns` is in `relation`, the table of argument `argument`; else an ERROR
+/// listing those missing, with `hint`.
+pub fn require_columns(relation: &PgRelation, argument: &str, columns: &[&str], hint: &str) {
+    if let Some(missing) = missing_columns(relation, columns) {
         raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
             format!("{argument}: relation \"{}\" has no column {missing}", relation.name()),
