@@ -151,6 +151,8 @@ INSERT INTO bad_costs SELECT min(week), 'tv', 3 FROM grp_shop;
 SELECT mmm_fit('grp_shop', 'week', 'sales', ARRAY['tv', 'social'], cost_per_unit => 'bad_costs');
 CREATE TABLE costs_without_channel AS SELECT week AS date, 2.0::float8 AS cost_per_unit FROM grp_shop;
 SELECT mmm_fit('grp_shop', 'week', 'sales', ARRAY['tv', 'social'], cost_per_unit => 'costs_without_channel');
+CREATE TABLE costs_as_text AS SELECT week::text AS date, 'tv' AS channel, 2.0::float8 AS cost_per_unit FROM grp_shop;
+SELECT mmm_fit('grp_shop', 'week', 'sales', ARRAY['tv', 'social'], cost_per_unit => 'costs_as_text');
 -- A panel's table needs the geo column, geos of the model, no NULL geo, and every geo of a
 -- listed channel.
 SELECT mmm_fit('grp_panel', 'week', 'y', ARRAY['tv'], geo_column => 'region', cost_per_unit => 'grp_costs');

@@ -135,5 +135,10 @@ SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'
 UPDATE dated_experiments SET date = NULL WHERE channel = 'tv';
 SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'tvm_config', lift_tests => 'dated_experiments');
 SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'tvm_config', lift_tests => 'off_grid_experiments');
+-- A date or number column of a type that does not hold dates or numbers is an ERROR naming it.
+CREATE TABLE text_experiments AS SELECT channel, x, delta_x, delta_y, sigma, date::text AS date FROM off_grid_experiments;
+SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], config => :'tvm_config', lift_tests => 'text_experiments');
+ALTER TABLE text_experiments ALTER COLUMN date TYPE date USING date::date, ALTER COLUMN sigma TYPE text;
+SELECT mmm_fit('lift_shop', 'week', 'sales', ARRAY['tv', 'social'], lift_tests => 'text_experiments');
 SELECT count(*) = :models_before AND (SELECT count(*) FROM mmm.lift_tests) = :tests_before AS nothing_written
 FROM mmm.models;

@@ -4,7 +4,7 @@
 //! row's posterior band in the read functions. Each feature keeps only its columns and checks.
 
 use super::error::raise;
-use super::source::{self, qualified_name, quote_ident};
+use super::source::{self, qualified_name, quote_ident, Holds};
 use super::store::{from_pg_date, to_pg_date};
 use mmm_engine::calendar::Date;
 use mmm_engine::inference::Fit;
@@ -110,11 +110,18 @@ impl Table {
         let wanted: Vec<&str> = ["channel"].into_iter().chain(geo_column).chain(self.values.iter().copied()).collect();
         let hint = format!("The {} table needs columns {}.", self.noun, wanted.join(", "));
         source::require_columns(relation, self.argument, &wanted, &hint);
+        let dated = self.dated && source::has_column(relation, "date");
+        let typed: Vec<(&str, Holds)> = dated
+            .then_some(("date", Holds::Dates))
+            .into_iter()
+            .chain(self.values.iter().map(|&v| (v, Holds::Numbers)))
+            .collect();
+        source::require_types(relation, self.argument, &typed, |holds| match holds {
+            Holds::Dates => format!("A {}'s date must be of type date or timestamp.", self.what),
+            Holds::Numbers => format!("The {} table's columns {} must be numeric.", self.noun, self.values.join(", ")),
+        });
         let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", quote_ident(g)));
-        let date = match self.dated && source::has_column(relation, "date") {
-            true => "date::date",
-            false => "NULL::date",
-        };
+        let date = if dated { "date::date" } else { "NULL::date" };
         let values: Vec<String> = self.values.iter().map(|v| format!("{}::float8", quote_ident(v))).collect();
         let order: Vec<String> = (1..=3 + self.values.len()).map(|k| k.to_string()).collect();
         let query = format!(

@@ -168,46 +168,82 @@ fn check_columns(
             "Name at least one spend column, e.g. ARRAY['tv', 'radio'].",
         );
     }
-    let columns: Vec<(String, String, String)> = Spi::connect(|client| {
-        client
-            .select(
-                "SELECT a.attname::text, t.typcategory::text, format_type(a.atttypid, a.atttypmod)
-                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-                 WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped",
-                None,
-                &[source.oid().into()],
-            )
-            .expect("read pg_attribute")
-            .map(|r| (r.get(1).unwrap().unwrap(), r.get(2).unwrap().unwrap(), r.get(3).unwrap().unwrap()))
-            .collect()
-    });
+    let types = column_types(source);
     let numeric = target
         .map(|t| ("target_column", t))
         .into_iter()
         .chain(channels.iter().map(|c| ("channel_columns", c.as_str())))
         .chain(controls.iter().map(|c| ("control_columns", c.as_str())));
     // A geo column may have any type: its values are read as text.
-    let geo = geo.map(|g| ("geo_column", g, ""));
-    for (argument, column, category) in
-        std::iter::once(("date_column", date, "D")).chain(geo).chain(numeric.map(|(a, c)| (a, c, "N")))
+    let geo = geo.map(|g| ("geo_column", g, None));
+    let typed = numeric.map(|(a, c)| (a, c, Some(Holds::Numbers)));
+    for (argument, column, holds) in std::iter::once(("date_column", date, Some(Holds::Dates))).chain(geo).chain(typed)
     {
-        match columns.iter().find(|(name, _, _)| name == column) {
-            None => raise(
+        if !types.iter().any(|(name, _, _)| name == column) {
+            raise(
                 PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
                 format!("column \"{column}\" ({argument}) does not exist in relation \"{}\"", source.name()),
                 "Column names are case-sensitive here; pass them as they appear in \\d.",
-            ),
-            Some((_, cat, ty)) if !category.is_empty() && cat != category => raise(
-                PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
-                format!("column \"{column}\" ({argument}) has type {ty}"),
-                if category == "D" {
-                    "The date column must be of type date or timestamp."
-                } else {
-                    "Spend, target and control columns must be numeric."
-                },
-            ),
-            Some(_) => {}
+            );
         }
+        if let Some(holds) = holds {
+            let hint = match holds {
+                Holds::Dates => "The date column must be of type date or timestamp.",
+                Holds::Numbers => "Spend, target and control columns must be numeric.",
+            };
+            check_type(&types, argument, column, holds, hint);
+        }
+    }
+}
+
+/// What a column read as a date or a number must hold: a type of PostgreSQL's category `D`
+/// (date, timestamp) or `N` (numbers). A cast of anything else fails row by row, or worse,
+/// succeeds on text that happens to parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Dates,
+    Numbers,
+}
+
+/// Each column of `relation`: its name, type category and type as `\d` shows it.
+fn column_types(relation: &PgRelation) -> Vec<(String, String, String)> {
+    Spi::connect(|client| {
+        client
+            .select(
+                "SELECT a.attname::text, t.typcategory::text, format_type(a.atttypid, a.atttypmod)
+                 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                 WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped",
+                None,
+                &[relation.oid().into()],
+            )
+            .expect("read pg_attribute")
+            .map(|r| (r.get(1).unwrap().unwrap(), r.get(2).unwrap().unwrap(), r.get(3).unwrap().unwrap()))
+            .collect()
+    })
+}
+
+/// An ERROR naming `column` (of argument `argument`) and its type, with `hint`, if `types` has
+/// it with a type that does not hold `holds`.
+fn check_type(types: &[(String, String, String)], argument: &str, column: &str, holds: Holds, hint: &str) {
+    let category = match holds {
+        Holds::Dates => "D",
+        Holds::Numbers => "N",
+    };
+    if let Some((_, _, ty)) = types.iter().find(|(name, cat, _)| name == column && cat != category) {
+        raise(
+            PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
+            format!("column \"{column}\" ({argument}) has type {ty}"),
+            hint,
+        );
+    }
+}
+
+/// Every column of `columns` that `relation` (the table of argument `argument`) has holds what
+/// it must, else an ERROR naming the first that does not, with the hint `hint(holds)`.
+pub fn require_types(relation: &PgRelation, argument: &str, columns: &[(&str, Holds)], hint: impl Fn(Holds) -> String) {
+    let types = column_types(relation);
+    for &(column, holds) in columns {
+        check_type(&types, argument, column, holds, &hint(holds));
     }
 }
 
@@ -298,6 +334,12 @@ pub fn read_costs(relation: &PgRelation, geo_column: Option<&str>) -> Vec<CostRo
     let wanted: Vec<&str> = ["date"].into_iter().chain(geo_column).chain(["channel", "cost_per_unit"]).collect();
     let hint = format!("The cost_per_unit table needs columns {}.", wanted.join(", "));
     require_columns(relation, "cost_per_unit", &wanted, &hint);
+    require_types(relation, "cost_per_unit", &[("date", Holds::Dates), ("cost_per_unit", Holds::Numbers)], |holds| {
+        match holds {
+            Holds::Dates => "The cost table's date must be of type date or timestamp.".into(),
+            Holds::Numbers => "The cost table's cost_per_unit must be numeric.".into(),
+        }
+    });
     let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", quote_ident(g)));
     let query = format!(
         "SELECT date::date, {geo}, channel::text, cost_per_unit::float8 FROM {} ORDER BY 3, 2, 1",
