@@ -276,7 +276,7 @@ def panel_tables(systems, results):
               f"| {fmt(cpu / base_cpu, '.1f') if cpu and base_cpu else '–'} |")
     ours, theirs = (median(r["min_ess_per_s"] for r in medium_runs[k]) for k in (SQL, PANEL_NUTPIE))
     if ours and theirs:
-        print(f"\nMedians; pg_mmm's min bulk ESS per second is {ours / theirs:.1f} times PyMC-Marketing's.")
+        print(f"\nMedians over runs, except max r_hat (the largest of any run); pg_mmm's min bulk ESS per second is {ours / theirs:.1f} times PyMC-Marketing's.")
     print("\nWall time: pg_mmm is `SELECT mmm_fit(...)` in a fresh session (loading the extension, reading "
           "the rows, sampling, storing the draws); PyMC-Marketing is `build_model` + `fit` (PyTensor graph, "
           "nutpie's numba compile, sampling, 1.3's post-processing). Min bulk ESS: the smallest over the "
@@ -359,7 +359,7 @@ def tvp_tables(systems, results):
             ratios.append(f"{model}: pg_mmm is {walls[1] / walls[0]:.1f} times faster end to end, with "
                           f"{ess[0] / ess[1]:.1f} times PyMC-Marketing's min bulk ESS per second")
     if ratios:
-        print("\nMedians; " + "; ".join(ratios) + ".")
+        print("\nMedians over runs, except max r_hat (the largest of any run); " + "; ".join(ratios) + ".")
     print("\nWall time: pg_mmm is `SELECT mmm_fit(...)` in a fresh session (loading the extension, reading "
           "the rows, sampling, storing the draws); PyMC-Marketing is `build_model` (+ `add_lift_test_measurements`) "
           "+ `fit` (PyTensor graph, nutpie's numba compile, sampling, 1.3's post-processing), not the imports. "
