@@ -262,8 +262,6 @@ impl ChannelResponse {
     }
 }
 
-/// The window's dates: the last `carried` of `dates`, then `ahead` more at the spacing of the
-/// first two (weekly where there is one date).
 /// With time-varying media, per draw the media multiplier of every geo (geo after geo) over
 /// the window of `horizon` after training `dates`: each window week's response is times its
 /// geo's multiplier there, the window following the training weeks at their spacing
@@ -274,6 +272,8 @@ fn window_multipliers(model: &Model, dates: &[Date], trace: &Trace, horizon: Hor
     model.media_multipliers(trace.draws(), &window)
 }
 
+/// The window's dates: the last `carried` of `dates`, then `ahead` more at the spacing of the
+/// first two (weekly where there is one date).
 fn window_dates(dates: &[Date], carried: usize, ahead: usize) -> Vec<Date> {
     let spacing = if dates.len() > 1 { dates[1].0 - dates[0].0 } else { 7 };
     let last = dates.last().copied().unwrap_or(Date(0));
