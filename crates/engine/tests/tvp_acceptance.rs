@@ -42,11 +42,7 @@ fn compare(case: &str, seed: u64) -> String {
     };
 
     let parameters = reference["parameters"].as_array().unwrap();
-    // The data have no controls and no seasonality: the engine's placeholder coefficients of
-    // those empty dims (sampled from their priors, read by nothing) have no 1.3 counterpart.
-    let compared_blocks = fit.model.space().blocks().filter(|b| {
-        !b.name.ends_with("_raw_hsgp_coefs_offset") && b.name != "gamma_control" && b.name != "gamma_fourier"
-    });
+    let compared_blocks = fit.model.space().blocks().filter(|b| !b.name.ends_with("_raw_hsgp_coefs_offset"));
     for block in compared_blocks {
         for element in 0..block.len() {
             let labels = block.labels(element);

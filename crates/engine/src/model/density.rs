@@ -199,21 +199,20 @@ impl Model {
         let multiplier =
             tv_media.as_ref().map(|p| MediaMultiplier::new(Arc::clone(p), panel.dates(), panel.geos.len()));
         // The order in which the components add to the mean, which fixes the rounding of mu.
+        // A model without controls (or seasonality) has no such block: its component adds nothing.
+        let coefficients = |name: &str, dim: &str| match space.handle(name) {
+            Some(_) => over(name, Some(dim)),
+            None => Ok(Vec::new()),
+        };
         let mut components: Vec<Arc<dyn MeanComponent>> = vec![
             intercept,
             Arc::new(Linear::per_column(
                 "controls",
-                block("gamma_control"),
-                over("gamma_control", Some("control"))?,
+                coefficients("gamma_control", "control")?,
                 Columns::Controls,
                 controls.to_vec(),
             )),
-            Arc::new(Linear::summed(
-                "seasonality",
-                block("gamma_fourier"),
-                over("gamma_fourier", Some("fourier_mode"))?,
-                Columns::Fourier,
-            )),
+            Arc::new(Linear::summed("seasonality", coefficients("gamma_fourier", "fourier_mode")?, Columns::Fourier)),
             media_component,
         ];
         if let Some(trend) = config.trend {

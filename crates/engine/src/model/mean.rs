@@ -193,12 +193,11 @@ impl Columns {
     }
 }
 
-/// `Σ_j γ_{g,j} z_{t,g,j}`: a coefficient block times columns of the design, per geo. A
-/// national block over an empty dim keeps one (unused) coefficient, which this leaves out.
+/// `Σ_j γ_{g,j} z_{t,g,j}`: a coefficient block times columns of the design, per geo (none
+/// when the model has no such columns, and so no block).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Linear {
     name: String,
-    pub block: Handle,
     pub columns: Columns,
     /// Per geo and column (geo-major), the position of the coefficient.
     positions: Vec<usize>,
@@ -211,19 +210,13 @@ type LinearWork = (Vec<f64>, Vec<f64>);
 
 impl Linear {
     /// One reported series per column, named by `parts`; the coefficients at `positions`.
-    pub fn per_column(
-        name: &str,
-        block: Handle,
-        positions: Vec<usize>,
-        columns: Columns,
-        parts: Vec<String>,
-    ) -> Linear {
-        Linear { name: name.into(), block, columns, positions, parts }
+    pub fn per_column(name: &str, positions: Vec<usize>, columns: Columns, parts: Vec<String>) -> Linear {
+        Linear { name: name.into(), columns, positions, parts }
     }
 
     /// The columns' sum reported as one series named like the component.
-    pub fn summed(name: &str, block: Handle, positions: Vec<usize>, columns: Columns) -> Linear {
-        Linear { name: name.into(), block, columns, positions, parts: vec![name.into()] }
+    pub fn summed(name: &str, positions: Vec<usize>, columns: Columns) -> Linear {
+        Linear { name: name.into(), columns, positions, parts: vec![name.into()] }
     }
 
     /// Geo `g`'s coefficients, gathered into `out`.

@@ -290,7 +290,8 @@ impl Domain {
 /// The parameter space of a spec over the named channels and controls: the blocks
 /// `intercept`, `adstock_*`, `saturation_*` (over `channel`), `gamma_control` (over `control`),
 /// `gamma_fourier` (over `fourier_mode`), `y_sigma` and, for the Student-t, `likelihood_nu`, in
-/// that order, with default priors overridden by `spec.priors`.
+/// that order, with default priors overridden by `spec.priors`; a model without controls (or
+/// seasonality) has no `gamma_control` (or `gamma_fourier`).
 pub fn parameter_space(
     spec: &ModelSpec,
     channels: &[String],
@@ -484,20 +485,21 @@ const META_KEYS: [&str; 3] = ["dims", "centered", "transform"];
 
 impl Builder<'_> {
     /// Declares block `name` over `dim` (and `geo` in a panel), its default prior overridden for
-    /// all or some coordinates. A national block over an empty dim is a scalar that nothing
-    /// reads: round 1 sampled it from its prior, and keeping it keeps those models' parameter
-    /// vectors.
+    /// all or some coordinates. A block over an empty dim (the control coefficients of a model
+    /// without controls) is not declared, as PyMC-Marketing declares no such variable; a prior
+    /// given for it is accepted and unused, as there.
     fn block(&mut self, name: &str, dim: Option<&str>, domain: Domain, default: Value) -> Result<(), SpecError> {
         let coords: Vec<String> =
             dim.and_then(|d| self.space.dims().find(|x| x.name == d)).map_or_else(Vec::new, |d| d.labels.clone());
+        if dim.is_some() && coords.is_empty() {
+            self.used.extend(self.overrides.get_key_value(name).map(|(k, _)| k));
+            return Ok(());
+        }
         let mut full: Vec<&str> = Vec::new();
         if self.panel {
             full.push("geo");
         }
-        match dim {
-            Some(d) if self.panel || !coords.is_empty() => full.push(d),
-            _ => {}
-        }
+        full.extend(dim);
         // Where a prior gives no dims: the full dims, except that in a panel a user's prior of a
         // parameter outside the media is shared by the geos, as PyMC-Marketing's model_config
         // entries are (it would also share one value over the controls or Fourier modes; here
@@ -767,10 +769,12 @@ mod tests {
         let modes: Vec<_> = (0..fourier.len()).filter_map(|i| fourier.coordinate(i)).collect();
         assert_eq!(modes, names(&["sin_1", "sin_2", "cos_1", "cos_2"]));
         assert_eq!(space.find("saturation_beta").unwrap().priors[0].to_string(), "HalfNormal(sigma=2)");
-        // Without controls, gamma_control is round 1's unused scalar.
-        let space = parameter_space(&config, &names(&["x1"]), &[]).unwrap();
-        let control = space.find("gamma_control").unwrap();
-        assert_eq!((control.len(), control.coordinate(0)), (1, None));
+        // Without controls or seasonality there are no such coefficients, as in PyMC-Marketing,
+        // and a prior given for them is accepted and unused, as there.
+        let bare = ModelSpec::from_json(&json!({"priors": {"gamma_control": {"dist": "Normal", "sigma": 1}}})).unwrap();
+        let space = parameter_space(&bare, &names(&["x1"]), &[]).unwrap();
+        assert!(space.find("gamma_control").is_none() && space.find("gamma_fourier").is_none());
+        assert_eq!(space.dim(), 1 + 1 + 1 + 1 + 1);
     }
 
     #[test]
