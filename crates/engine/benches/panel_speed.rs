@@ -26,49 +26,11 @@ use mmm_engine::inference::{Control, FitConfig};
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::term::{Gradient, Point};
 use mmm_engine::model::Model;
-use mmm_engine::simulate::{simulate_panel, PanelSpec};
+use mmm_engine::simulate::simulate_panel;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// `scripts/bench`'s `panel_spec`: the first `channels` of its eight channels, four controls.
-fn panel_spec(geos: usize, channels: usize) -> PanelSpec {
-    let channel = |name: &str, spend: Value, alpha: f64, lam: f64, effect: f64| {
-        json!({"name": name, "spend": spend, "effect": effect,
-               "adstock": {"kind": "geometric", "params": [alpha], "l_max": 8, "normalize": true},
-               "saturation": {"kind": "logistic", "params": [lam, 1.0]}})
-    };
-    let on = |level: f64, noise: f64, share: f64, burst: f64| json!({"pattern": "always_on", "level": level, "noise": noise, "burst_share": share, "burst": burst});
-    let seasonal = |level: f64, amplitude: f64, peak_day: u32, noise_sd: f64| json!({"pattern": "seasonal", "level": level, "amplitude": amplitude, "peak_day": peak_day, "noise_sd": noise_sd});
-    let media = [
-        channel("tv", on(2000.0, 0.3, 0.25, 6.0), 0.5, 1.5, 350.0),
-        channel("social", on(1500.0, 0.25, 0.0, 1.0), 0.25, 2.5, 150.0),
-        channel(
-            "search",
-            json!({"pattern": "follows_control", "control": "demand", "per_unit": 10, "noise": 0.2}),
-            0.05,
-            3.5,
-            50.0,
-        ),
-        channel("radio", on(800.0, 0.3, 0.1, 3.0), 0.35, 2.0, 80.0),
-        channel("video", on(1200.0, 0.35, 0.2, 3.0), 0.4, 1.8, 120.0),
-        channel("ooh", on(1000.0, 0.2, 0.2, 3.0), 0.6, 1.2, 60.0),
-        channel("display", on(900.0, 0.3, 0.0, 1.0), 0.15, 3.0, 70.0),
-        channel("print", on(600.0, 0.4, 0.15, 4.0), 0.3, 2.0, 40.0),
-    ];
-    let controls = json!([
-        {"name": "demand", "pattern": seasonal(100.0, 0.25, 350, 8.0), "gamma": 1.5},
-        {"name": "price_index", "pattern": seasonal(50.0, 0.1, 180, 3.0), "gamma": -2.0},
-        {"name": "competitor", "pattern": seasonal(30.0, 0.3, 90, 5.0), "gamma": -1.0},
-        {"name": "holiday", "pattern": {"pattern": "events", "dates": ["2021-11-21", "2022-11-20", "2023-11-19"]},
-         "gamma": 60},
-    ]);
-    let base = json!({"start": "2021-01-03", "weeks": 156, "channels": media[..channels], "controls": controls,
-                      "intercept": 600, "noise_sd": 20, "seed": 11});
-    let spec = json!({"base": base, "geos": geos, "effect_sd": 0.2, "size_sd": 0.3, "short_on_signal": 0});
-    serde_json::from_value(spec).expect("the bench's panel spec")
-}
 
 /// What a shape fits: its rows and its base config.
 struct Shape {
@@ -79,7 +41,7 @@ struct Shape {
 impl Shape {
     fn named(name: &str) -> Shape {
         let simulated = |geos, channels| Shape {
-            panel: simulate_panel(&panel_spec(geos, channels)).expect("simulated panel").panel(),
+            panel: simulate_panel(&common::bench_panel(geos, channels)).expect("simulated panel").panel(),
             config: json!({"pooling": "partial", "scaling": {"target": "per_geo", "channel": "per_geo"},
                            "yearly_seasonality": 2}),
         };

@@ -9,7 +9,8 @@
 //! config, the priors 1.3 used (`Prior.to_dict()`), its scales, and the posterior mean and MCSE
 //! of every parameter by name and coordinate.
 
-use mmm_engine::calendar::Date;
+mod common;
+
 use mmm_engine::inference::diagnostics::{mcse_mean, rhat};
 use mmm_engine::inference::{fit, Control, FitConfig};
 use mmm_engine::model::design::Panel;
@@ -54,56 +55,9 @@ fn configs() -> Value {
 #[test]
 #[ignore = "writes the data fixture: cargo test -p mmm_engine --test panel_acceptance -- --ignored"]
 fn export_data() {
-    let sim = simulate_panel(&panel_spec()).unwrap();
-    let panel = sim.panel();
-    let columns = |names: &[String], values: &[Vec<f64>]| -> Map<String, Value> {
-        names.iter().zip(values).map(|(n, v)| (n.clone(), json!(v))).collect()
-    };
-    let series: Vec<Value> = panel
-        .data
-        .iter()
-        .map(|d| {
-            json!({
-                "y": d.y,
-                "channels": columns(&d.channel_names, &d.channels),
-                "controls": columns(&d.control_names, &d.controls),
-            })
-        })
-        .collect();
-    let out = json!({
-        "geos": panel.geos,
-        "dates": panel.dates().iter().map(Date::to_string).collect::<Vec<_>>(),
-        "channels": panel.channel_names(),
-        "controls": panel.control_names(),
-        "series": series,
-        "configs": configs(),
-    });
+    let mut out = common::panel_json(&simulate_panel(&panel_spec()).unwrap().panel());
+    out["configs"] = configs();
     std::fs::write(DATA, serde_json::to_string_pretty(&out).unwrap() + "\n").unwrap();
-}
-
-/// The panel of the data fixture: the numbers 1.3 fitted.
-fn fixture_panel(data: &Value) -> Panel {
-    let names = |key: &str| -> Vec<String> { serde_json::from_value(data[key].clone()).unwrap() };
-    let (channels, controls) = (names("channels"), names("controls"));
-    let dates: Vec<Date> = names("dates").iter().map(|d| Date::parse(d).unwrap()).collect();
-    let column =
-        |s: &Value, group: &str, name: &str| -> Vec<f64> { serde_json::from_value(s[group][name].clone()).unwrap() };
-    let series = names("geos")
-        .into_iter()
-        .zip(data["series"].as_array().unwrap())
-        .map(|(geo, s)| {
-            let d = Dataset {
-                dates: dates.clone(),
-                y: serde_json::from_value(s["y"].clone()).unwrap(),
-                channels: channels.iter().map(|c| column(s, "channels", c)).collect(),
-                controls: controls.iter().map(|c| column(s, "controls", c)).collect(),
-                channel_names: channels.clone(),
-                control_names: controls.clone(),
-            };
-            (geo, d)
-        })
-        .collect();
-    Panel::from_geos(series).unwrap()
 }
 
 /// A 1.3 `Prior.to_dict()` as an engine prior object: `kwargs` flattened, hyper-priors too.
@@ -131,7 +85,7 @@ fn engine_prior(v: &Value) -> Value {
 fn fixtures() -> (Value, Value, Panel) {
     let read = |path: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap() };
     let data = read(DATA);
-    let panel = fixture_panel(&data);
+    let panel = common::fixture_panel(&data);
     (data, read(REFERENCE), panel)
 }
 

@@ -191,19 +191,20 @@ pub fn calibration_gain(
 }
 
 /// The data a fixture holds in the layout of `scripts/reference/tvp_r2.py` (and
-/// `panel_r2_data.json`): a national model when `geos` is null.
+/// `panel_r2_data.json`, `logp_sweep.json`): a national model when `geos` is null.
 pub fn fixture_panel(data: &serde_json::Value) -> mmm_engine::model::design::Panel {
     let names = |key: &str| -> Vec<String> { serde_json::from_value(data[key].clone()).unwrap() };
     let channels = names("channels");
+    let controls = if data["controls"].is_array() { names("controls") } else { Vec::new() };
     let dates: Vec<mmm_engine::calendar::Date> =
         names("dates").iter().map(|d| mmm_engine::calendar::Date::parse(d).unwrap()).collect();
     let dataset = |s: &serde_json::Value| mmm_engine::model::Dataset {
         dates: dates.clone(),
         y: serde_json::from_value(s["y"].clone()).unwrap(),
         channels: channels.iter().map(|c| serde_json::from_value(s["channels"][c].clone()).unwrap()).collect(),
-        controls: Vec::new(),
+        controls: controls.iter().map(|c| serde_json::from_value(s["controls"][c].clone()).unwrap()).collect(),
         channel_names: channels.clone(),
-        control_names: Vec::new(),
+        control_names: controls.clone(),
     };
     let series = data["series"].as_array().unwrap();
     match data["geos"].as_array() {
@@ -237,4 +238,71 @@ pub fn theta_from_rows(
         }
     }
     (theta, missing)
+}
+
+/// `scripts/bench`'s panel: `geos` geos × 156 weeks of the first `channels` of its eight
+/// channels (`search` follows the `demand` control) and four controls.
+pub fn bench_panel(geos: usize, channels: usize) -> mmm_engine::simulate::PanelSpec {
+    use serde_json::{json, Value};
+    let channel = |name: &str, spend: Value, alpha: f64, lam: f64, effect: f64| {
+        json!({"name": name, "spend": spend, "effect": effect,
+               "adstock": {"kind": "geometric", "params": [alpha], "l_max": 8, "normalize": true},
+               "saturation": {"kind": "logistic", "params": [lam, 1.0]}})
+    };
+    let on = |level: f64, noise: f64, share: f64, burst: f64| json!({"pattern": "always_on", "level": level, "noise": noise, "burst_share": share, "burst": burst});
+    let seasonal = |level: f64, amplitude: f64, peak_day: u32, noise_sd: f64| json!({"pattern": "seasonal", "level": level, "amplitude": amplitude, "peak_day": peak_day, "noise_sd": noise_sd});
+    let media = [
+        channel("tv", on(2000.0, 0.3, 0.25, 6.0), 0.5, 1.5, 350.0),
+        channel("social", on(1500.0, 0.25, 0.0, 1.0), 0.25, 2.5, 150.0),
+        channel(
+            "search",
+            json!({"pattern": "follows_control", "control": "demand", "per_unit": 10, "noise": 0.2}),
+            0.05,
+            3.5,
+            50.0,
+        ),
+        channel("radio", on(800.0, 0.3, 0.1, 3.0), 0.35, 2.0, 80.0),
+        channel("video", on(1200.0, 0.35, 0.2, 3.0), 0.4, 1.8, 120.0),
+        channel("ooh", on(1000.0, 0.2, 0.2, 3.0), 0.6, 1.2, 60.0),
+        channel("display", on(900.0, 0.3, 0.0, 1.0), 0.15, 3.0, 70.0),
+        channel("print", on(600.0, 0.4, 0.15, 4.0), 0.3, 2.0, 40.0),
+    ];
+    let controls = json!([
+        {"name": "demand", "pattern": seasonal(100.0, 0.25, 350, 8.0), "gamma": 1.5},
+        {"name": "price_index", "pattern": seasonal(50.0, 0.1, 180, 3.0), "gamma": -2.0},
+        {"name": "competitor", "pattern": seasonal(30.0, 0.3, 90, 5.0), "gamma": -1.0},
+        {"name": "holiday", "pattern": {"pattern": "events", "dates": ["2021-11-21", "2022-11-20", "2023-11-19"]},
+         "gamma": 60},
+    ]);
+    let base = json!({"start": "2021-01-03", "weeks": 156, "channels": media[..channels], "controls": controls,
+                      "intercept": 600, "noise_sd": 20, "seed": 11});
+    let spec = json!({"base": base, "geos": geos, "effect_sd": 0.2, "size_sd": 0.3, "short_on_signal": 0});
+    serde_json::from_value(spec).expect("the bench's panel spec")
+}
+
+/// A panel in the layout [`fixture_panel`] reads (`geos`, `dates`, `channels`, `controls`, one
+/// `series` per geo): what the data fixtures the reference scripts fit hold.
+pub fn panel_json(panel: &mmm_engine::model::design::Panel) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let columns = |names: &[String], values: &[Vec<f64>]| -> Map<String, Value> {
+        names.iter().zip(values).map(|(n, v)| (n.clone(), json!(v))).collect()
+    };
+    let series: Vec<Value> = panel
+        .data
+        .iter()
+        .map(|d| {
+            json!({
+                "y": d.y,
+                "channels": columns(&d.channel_names, &d.channels),
+                "controls": columns(&d.control_names, &d.controls),
+            })
+        })
+        .collect();
+    json!({
+        "geos": panel.geos,
+        "dates": panel.dates().iter().map(Date::to_string).collect::<Vec<_>>(),
+        "channels": panel.channel_names(),
+        "controls": panel.control_names(),
+        "series": series,
+    })
 }
