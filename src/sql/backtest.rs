@@ -242,12 +242,10 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
         );
     }
     let positive = |argument: &str, interval: &Interval| {
-        let later = Spi::get_one_with_args::<bool>(
-            "SELECT $1 + $2 > $1::timestamp",
-            &[to_pg_date(start).into(), (*interval).into()],
-        )
-        .expect("compare intervals")
-        .unwrap_or(false);
+        let later =
+            super::read::one::<bool>("SELECT $1 + $2 > $1::timestamp", &[to_pg_date(start).into(), (*interval).into()])
+                .expect("compare intervals")
+                .unwrap_or(false);
         if !later {
             bad(
                 format!("{argument} = '{}' is not a positive interval", interval_text(interval)),
@@ -349,11 +347,10 @@ fn store_fold(backtest_id: i64, date: pgrx::datum::Date, r: &FoldReport, row: &F
 /// number as a model id.
 #[pg_extern(stable, parallel_safe)]
 fn mmm_plot_backtest(backtest_id: i64, geo: default!(Option<&str>, "NULL")) -> String {
-    let name =
-        match Spi::get_one_with_args::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
-            Err(pgrx::spi::SpiError::InvalidPosition) => None,
-            found => found.expect("read mmm.backtests"),
-        };
+    let name = match super::read::one::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
+        Err(pgrx::spi::SpiError::InvalidPosition) => None,
+        found => found.expect("read mmm.backtests"),
+    };
     let name = name.unwrap_or_else(|| {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,

@@ -17,6 +17,7 @@ mod optimize;
 mod plot;
 mod predict;
 mod prior_check;
+mod read;
 mod refit;
 mod report;
 mod schedule;

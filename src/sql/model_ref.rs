@@ -22,7 +22,7 @@ pub fn by_name(name: &str) -> i64 {
 }
 
 fn lookup(query: &str, arg: pgrx::datum::DatumWithOid, shown: &str) -> i64 {
-    Spi::get_one_with_args::<i64>(query, &[arg]).ok().flatten().unwrap_or_else(|| {
+    super::read::one::<i64>(query, &[arg]).ok().flatten().unwrap_or_else(|| {
         raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
             format!("model {shown} does not exist"),

@@ -51,7 +51,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
     super::check_num_periods(num_periods);
     let fit = load(id);
     let geos = geos_of(&fit, geo);
-    let target: String = Spi::get_one_with_args("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
+    let target: String = super::read::one("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
         .expect("read mmm.models")
         .expect("target_column");
     let document = match kind {

@@ -26,17 +26,19 @@ fn setup_hint(database: &str) -> String {
 /// functions and tables live only there). Otherwise the ERROR is as precise as the role's view
 /// of the settings allows: both are superuser-only.
 fn require_cron() {
-    let (created, preload, cron_database) = Spi::get_three::<bool, String, String>(
+    let (created, preload, cron_database) = super::read::three::<bool, String, String>(
         "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron'),
                 (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'),
                 (SELECT setting FROM pg_settings WHERE name = 'cron.database_name')",
+        &[],
     )
     .expect("read pg_cron's settings");
     if created == Some(true) {
         return;
     }
-    let database =
-        Spi::get_one::<String>("SELECT current_database()::text").expect("current_database").expect("a database");
+    let database = super::read::one::<String>("SELECT current_database()::text", &[])
+        .expect("current_database")
+        .expect("a database");
     let not_ready = |message: String, hint: String| -> ! {
         raise(PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, message, &hint)
     };

@@ -250,7 +250,7 @@ pub fn require_types(relation: &PgRelation, argument: &str, columns: &[(&str, Ho
 /// The columns of `columns` that `relation` lacks, in their order and comma-separated; `None`
 /// when it has them all.
 fn missing_columns(relation: &PgRelation, columns: &[&str]) -> Option<String> {
-    Spi::get_one_with_args(
+    super::read::one(
         "SELECT string_agg(c, ', ' ORDER BY k) FROM unnest($2::text[]) WITH ORDINALITY AS w(c, k)
          WHERE NOT EXISTS (SELECT 1 FROM pg_attribute
                            WHERE attrelid = $1 AND attname = c AND attnum > 0 AND NOT attisdropped)",

@@ -219,7 +219,7 @@ fn with_start(mut sampler: serde_json::Value, start: &Start) -> serde_json::Valu
 }
 
 pub fn current_user() -> String {
-    Spi::get_one::<String>("SELECT current_user::text").expect("current_user").expect("a role")
+    super::read::one::<String>("SELECT current_user::text", &[]).expect("current_user").expect("a role")
 }
 
 /// One row per (parameter, geo, coordinate, chain) holding that chain's draws, in a single INSERT:
@@ -399,12 +399,10 @@ fn stored_scales(v: &serde_json::Value, channels: &[String], geos: &[String]) ->
 /// A stored model rebuilt for answering questions: config, rows and draws. The caller has
 /// checked that the current role sees model `id`.
 pub fn load(id: i64) -> Rc<Fit> {
-    let created: f64 = Spi::get_one_with_args(
-        "SELECT extract(epoch FROM created_at)::float8 FROM mmm.models WHERE id = $1",
-        &[id.into()],
-    )
-    .expect("read mmm.models")
-    .expect("created_at is set");
+    let created: f64 =
+        super::read::one("SELECT extract(epoch FROM created_at)::float8 FROM mmm.models WHERE id = $1", &[id.into()])
+            .expect("read mmm.models")
+            .expect("created_at is set");
     let hit = RECENT.with_borrow_mut(|recent| {
         let i = recent.iter().position(|(m, c, _)| *m == id && *c == created)?;
         let entry = recent.remove(i);

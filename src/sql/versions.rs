@@ -130,7 +130,7 @@ pub fn promote(id: i64) {
 /// Raises an ERROR when model `id` holds prior draws only (`"prior_only": true`): it cannot be
 /// `what` (promoted, refitted).
 pub fn refuse_prior_only(id: i64, what: &str) {
-    let found = Spi::get_three_with_args::<bool, String, i32>(
+    let found = super::read::three::<bool, String, i32>(
         "SELECT prior_only, name, version FROM mmm.models WHERE id = $1",
         &[id.into()],
     )
@@ -158,7 +158,7 @@ pub fn retain(name: &str, keep: i64) {
 
 /// The first column of the row a query finds, if it finds one.
 fn optional<T: FromDatum + IntoDatum>(query: &str, args: &[pgrx::datum::DatumWithOid]) -> Option<T> {
-    match Spi::get_one_with_args::<T>(query, args) {
+    match super::read::one::<T>(query, args) {
         Err(pgrx::spi::SpiError::InvalidPosition) => None,
         found => found.expect("read the catalog"),
     }
@@ -167,7 +167,7 @@ fn optional<T: FromDatum + IntoDatum>(query: &str, args: &[pgrx::datum::DatumWit
 /// The owner, name and version of a model the current role can see, locked for a change of
 /// its promotion; only its owner may change it.
 fn owned(id: i64) -> (String, i32) {
-    let (owner, name, version) = Spi::get_three_with_args::<String, String, i32>(
+    let (owner, name, version) = super::read::three::<String, String, i32>(
         "SELECT owner::text, name, version FROM mmm.models WHERE id = $1",
         &[id.into()],
     )
