@@ -110,7 +110,7 @@ fn mmm_backtest(
     for fold in folds {
         pg_sys::check_for_interrupts!();
         let (f, id) = fit(panel.rows(0..fold.origin));
-        let report = evaluate(&f, &panel, fold, HDI_PROB, seed)
+        let report = super::cancel::optimizing(|| evaluate(&f, &panel, fold, HDI_PROB, seed))
             .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
         if options.progress {
             notice!(
@@ -149,6 +149,7 @@ fn mmm_backtest(
         .iter()
         .flat_map(|(r, model_id)| {
             let later = second_opinion(&last, r.fold, &[&r.plans.mmm, &r.plans.equal], HDI_PROB);
+            pgrx::check_for_interrupts!();
             let date = to_pg_date(last.panel.dates()[r.fold.origin]);
             fold_rows(r, &later)
                 .into_iter()

@@ -108,14 +108,7 @@ pub fn fit_and_store_from(
 pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &str, warm: Option<WarmStart>) -> Fit {
     let mut next_report = 0.1;
     let on_progress = |p: Progress| {
-        // A cancel request, statement_timeout or termination; other interrupts (catch-up,
-        // barriers) are left for PostgreSQL to process after the fit.
-        // SAFETY: plain reads of flags PostgreSQL's signal handlers set.
-        let cancel = unsafe {
-            std::ptr::read_volatile(&raw const pg_sys::QueryCancelPending) != 0
-                || std::ptr::read_volatile(&raw const pg_sys::ProcDiePending) != 0
-        };
-        if cancel {
+        if super::cancel::requested() {
             return Control::Cancel;
         }
         let share = p.done as f64 / p.total as f64;

@@ -153,8 +153,8 @@ pub(super) fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f
 /// over all its (geo, channel) cells.
 pub(super) fn plan(fit: &Fit, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> BudgetReport {
     let budget = budget.unwrap_or_else(|| fit.costs().mean_weekly_spend());
-    Planner::new(fit, Horizon { num_periods, carry_in: true })
-        .optimize(budget, None, Utility::Mean, hdi_prob)
+    let planner = Planner::new(fit, Horizon { num_periods, carry_in: true });
+    super::cancel::optimizing(|| planner.optimize(budget, None, Utility::Mean, hdi_prob))
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()))
 }
 

@@ -118,6 +118,7 @@ pub fn read_panel(
     let mut series: Vec<(String, Rows)> = Vec::new();
     Spi::connect(|client| {
         for row in client.select(&query, None, &[through.into()]).expect("read source rows") {
+            pgrx::check_for_interrupts!();
             let date = row.get::<pgrx::datum::Date>(1).expect("date").map(from_pg_date);
             let label = row.get::<String>(2).expect("geo");
             let g = match (geo, label) {

@@ -230,6 +230,7 @@ fn save_posterior(id: i64, model: &Model, trace: &Trace) {
     let (mut names, mut geos, mut coordinates, mut chains) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut values = Vec::with_capacity(dim * draws * trace.chains.len());
     for ((name, geo, coordinate), i) in parameters(model) {
+        pgrx::check_for_interrupts!();
         for (c, chain) in trace.chains.iter().enumerate() {
             names.push(name.to_string());
             geos.push(geo.map(str::to_string));
@@ -473,6 +474,7 @@ fn read(id: i64) -> Fit {
             )
             .expect("read mmm.model_data");
         for row in rows {
+            pgrx::check_for_interrupts!();
             let geo: Option<String> = row.get(1).expect("geo");
             let g = match &geo {
                 None if geos.is_empty() => 0,
@@ -512,6 +514,8 @@ fn read(id: i64) -> Fit {
             )
             .expect("read mmm.posterior_draws");
         for row in rows {
+            // A model's draws can be gigabytes: let a cancel in between arrays.
+            pgrx::check_for_interrupts!();
             let parameter: String = row.get(1).expect("parameter").expect("parameter");
             let geo: Option<String> = row.get(2).expect("geo");
             let coordinate: Option<String> = row.get(3).expect("coordinate");

@@ -280,6 +280,9 @@ impl Optimizer<'_> {
         let mut budget = 0.5 * (low + high);
         let mut best = top;
         for _ in 0..200 {
+            if super::interrupt::interrupted() {
+                break;
+            }
             let a = mean.solve(budget, bounds, &[])?;
             if a.utility >= target {
                 high = budget;
