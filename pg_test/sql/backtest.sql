@@ -71,6 +71,10 @@ FROM mmm.models;
 -- Bad arguments.
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], horizon => '0 days');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], refit_every => '-1 month');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], refit_every => '1 day',
+                           config => '{"chains": 1, "tune": 50, "draws": 20, "seed": 3, "progress": false}');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x1'],
+                           config => '{"chains": 1, "tune": 50, "draws": 20, "seed": 3, "progress": false}');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], start => '2018-04-02');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], start => '2021-06-01');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['nope']);

@@ -280,13 +280,23 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
             "Pass an earlier start or a shorter horizon.",
         );
     }
+    // Each origin moves to the first week on or after it: origins less than a week apart land
+    // on one week, which would be fitted again and stored twice.
+    if let Some(pair) = folds.windows(2).find(|pair| pair[0].origin == pair[1].origin) {
+        bad(
+            format!(
+                "refit_every = '{}' puts two origins in the week of {}",
+                interval_text(&refit_every),
+                dates[pair[0].origin]
+            ),
+            "The rows are weekly: refit_every accepts an interval of a week or more, e.g. '1 month'.",
+        );
+    }
     folds
 }
 
 fn interval_text(interval: &Interval) -> String {
-    Spi::get_one_with_args::<String>("SELECT $1::text", &[(*interval).into()])
-        .expect("interval as text")
-        .expect("not NULL")
+    super::read::one::<String>("SELECT $1::text", &[(*interval).into()]).expect("interval as text").expect("not NULL")
 }
 
 /// The plan's weekly budget per channel, `{"tv": 1200.5}`, or per geo and channel for a panel,

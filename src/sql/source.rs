@@ -153,7 +153,8 @@ pub fn read_panel(
     }
 }
 
-/// Every named column exists, the date column holds dates and the others numbers.
+/// Every named column exists, the date column holds dates and the others numbers, and no
+/// column is named twice.
 fn check_columns(
     source: &PgRelation,
     date: &str,
@@ -178,8 +179,8 @@ fn check_columns(
     // A geo column may have any type: its values are read as text.
     let geo = geo.map(|g| ("geo_column", g, None));
     let typed = numeric.map(|(a, c)| (a, c, Some(Holds::Numbers)));
-    for (argument, column, holds) in std::iter::once(("date_column", date, Some(Holds::Dates))).chain(geo).chain(typed)
-    {
+    let columns: Vec<_> = std::iter::once(("date_column", date, Some(Holds::Dates))).chain(geo).chain(typed).collect();
+    for &(argument, column, holds) in &columns {
         if !types.iter().any(|(name, _, _)| name == column) {
             raise(
                 PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
@@ -194,6 +195,29 @@ fn check_columns(
             };
             check_type(&types, argument, column, holds, hint);
         }
+    }
+    require_distinct(
+        columns.iter().map(|&(argument, column, _)| (argument, column)),
+        "column",
+        "Each column plays one part: the date, the geo, the target, a channel or a control.",
+    );
+}
+
+/// Every name of `named` (pairs of the argument that names it and the name) is given once,
+/// else an ERROR naming the name (a `what`) and the arguments that repeat it, with `hint`.
+/// Checked before anything is read: a repeated name would otherwise be fitted twice and only
+/// fail when its draws were stored.
+pub fn require_distinct<'a>(named: impl IntoIterator<Item = (&'a str, &'a str)>, what: &str, hint: &str) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (argument, name) in named {
+        if let Some((first, _)) = seen.iter().find(|(_, n)| *n == name) {
+            let place = match *first == argument {
+                true => format!("twice in {argument}"),
+                false => format!("in both {first} and {argument}"),
+            };
+            raise(PgSqlErrorCode::ERRCODE_DUPLICATE_COLUMN, format!("{what} \"{name}\" is named {place}"), hint);
+        }
+        seen.push((argument, name));
     }
 }
 
