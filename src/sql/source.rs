@@ -319,15 +319,19 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
     Spi::connect(|client| {
         for row in client.select(&query, None, &[]).expect("read the events") {
             let name: Option<String> = row.get(1).expect("name");
-            let start = row.get::<pgrx::datum::Date>(2).expect("start_date").map(from_pg_date);
-            let end = row.get::<pgrx::datum::Date>(3).expect("end_date").map(from_pg_date);
+            let (start, end) = (row.get::<pgrx::datum::Date>(2).expect("start_date"), row.get(3).expect("end_date"));
+            let finite = [start, end].iter().flatten().all(pgrx::datum::Date::is_finite);
             let shown = |v: Option<String>| v.unwrap_or_else(|| "NULL".into());
-            let described = format!(
-                "({}, {}, {})",
-                shown(name.as_ref().map(|n| format!("'{n}'"))),
-                shown(start.map(|d| d.to_string())),
-                shown(end.map(|d| d.to_string()))
-            );
+            let date = |d: Option<pgrx::datum::Date>| {
+                shown(d.map(|d| match (d.is_infinity(), d.is_neg_infinity()) {
+                    (true, _) => "infinity".into(),
+                    (_, true) => "-infinity".into(),
+                    _ => from_pg_date(d).to_string(),
+                }))
+            };
+            let described =
+                format!("({}, {}, {})", shown(name.as_ref().map(|n| format!("'{n}'"))), date(start), date(end));
+            let (start, end) = (start.map(from_pg_date), end.map(from_pg_date));
             let bad = |message: &str, hint: &str| -> ! {
                 raise(
                     PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -338,6 +342,12 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
             let (Some(name), Some(start), Some(end)) = (name, start, end) else {
                 bad("name, start_date and end_date must not be NULL", "Give every event a name and both dates.")
             };
+            if !finite {
+                bad(
+                    "start_date and end_date must be finite dates",
+                    "An event runs between two calendar dates, not to 'infinity'.",
+                );
+            }
             if end < start {
                 bad("end_date is before start_date", "An event runs from start_date to end_date, both included.");
             }
