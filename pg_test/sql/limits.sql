@@ -25,6 +25,11 @@ FROM mmm_simulate('example', seed => 2);
 SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], config => '{"chains": 65}');
 SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], config => '{"draws": 100001}');
 SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], config => '{"tune": 100001}');
+SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], config => '{"chains": 20, "draws": 60000}');
+SELECT mmm_fit('lim_weeks', 'week', 'sales', (SELECT array_agg('x' || i) FROM generate_series(1, 201) i));
+SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], (SELECT array_agg('z' || i) FROM generate_series(1, 201) i));
+SELECT mmm_fit_agg('g'::text, week, sales, array_fill(x1, ARRAY[201]), ARRAY[]::float8[], '{"progress": false}')
+FROM lim_weeks;
 SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], config => '{"l_max": 521}');
 SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], config => '{"yearly_seasonality": 27}');
 SELECT mmm_fit('lim_weeks', 'week', 'sales', ARRAY['x1'], config => '{"trend": {"changepoints": 201}}');

@@ -1,6 +1,7 @@
 //! `mmm_fit`: one model over a table, and `mmm_fit_agg`: one model per group.
 
 use super::error::{raise, raise_fit};
+use super::limits;
 use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
 use mmm_engine::inference::FitConfig;
@@ -45,6 +46,21 @@ pub fn options(config: &serde_json::Value) -> Options {
     let mut engine = obj.clone();
     let progress = take_bool(&mut engine, "progress", true);
     let config = FitConfig::from_json(&serde_json::Value::Object(engine)).unwrap_or_else(|e| raise_fit(e.into()));
+    let (chains, draws) = (config.sampler.chains, config.sampler.draws);
+    if chains * draws > limits::MAX_KEPT_DRAWS {
+        raise(
+            PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+            format!(
+                "config keys \"chains\" × \"draws\" = {chains} × {draws} = {} kept draws, more than {}",
+                chains * draws,
+                limits::MAX_KEPT_DRAWS
+            ),
+            &format!(
+                "Pass fewer chains or draws: a fit keeps at most {} draws in all, e.g. 4 chains of 1000.",
+                limits::MAX_KEPT_DRAWS
+            ),
+        );
+    }
     Options { config, progress, prior_only: false }
 }
 
@@ -236,6 +252,8 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
         names
     };
     let (n_channels, n_controls) = (width(2), width(3));
+    limits::check_length("channels", n_channels, limits::MAX_COLUMNS);
+    limits::check_length("controls", n_controls, limits::MAX_COLUMNS);
     let channel_names = names(&given_channels, "channel", n_channels);
     let control_names = names(&given_controls, "control", n_controls);
     let named = channel_names.iter().map(|n| ("channel_names", n.as_str()));

@@ -18,6 +18,13 @@ pub const MAX_SERIES: i64 = 1_000_000;
 pub const MAX_SCENARIOS: i64 = 1000;
 /// Models of `mmm_compare`: each is loaded whole, draws included.
 pub const MAX_COMPARED: i64 = 100;
+/// Channel columns, and control columns, of a fit (each): every one adds parameters per geo,
+/// and every parameter's draws are held in memory and stored.
+pub const MAX_COLUMNS: i64 = 200;
+/// Draws a fit keeps, chains × draws: each holds every parameter (8 bytes each) in memory and in
+/// `mmm.posterior_draws`, 800 MB for a model of 100 parameters at this limit. The engine bounds
+/// chains (64) and draws (100000) each, whose product alone would be 6.4 million.
+pub const MAX_KEPT_DRAWS: usize = 1_000_000;
 /// Optimisation horizons are whole weeks, at most ten years.
 pub const MAX_PERIODS: i64 = 520;
 

@@ -170,6 +170,8 @@ fn check_columns(
             "Name at least one spend column, e.g. ARRAY['tv', 'radio'].",
         );
     }
+    super::limits::check_length("channel_columns", channels.len(), super::limits::MAX_COLUMNS);
+    super::limits::check_length("control_columns", controls.len(), super::limits::MAX_COLUMNS);
     let types = column_types(source);
     let numeric = target
         .map(|t| ("target_column", t))
