@@ -32,6 +32,7 @@ type BacktestRow =
 /// Backtests the budget plans of PyMC-Marketing's MMM on the rows of `source`: one row per
 /// origin (`geo` NULL), the values summed over the geos of a panel, followed by one row per geo
 /// of a panel.
+// PARALLEL UNSAFE: stores the run, its rows and its models (mmm.backtests, mmm.models).
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_backtest(

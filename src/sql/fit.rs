@@ -169,6 +169,7 @@ fn require_rows(data: &Panel) {
 /// target: the model stores `chains × draws` draws from its priors alone (PyMC's
 /// `sample_prior_predictive`), read like any model's and checked by `mmm_prior_check`, and
 /// never promoted.
+// PARALLEL UNSAFE: stores the model (mmm.models and its rows), which no parallel worker may.
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
@@ -226,6 +227,7 @@ fn mmm_fit(
 
 /// Final function of `mmm_fit_agg`: fits one group's collected rows and stores the model,
 /// named by the group key.
+// PARALLEL UNSAFE: stores the group's model.
 #[pg_extern(volatile, parallel_unsafe, name = "mmm_fit_agg_final")]
 fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
     let state = state?.0;

@@ -48,6 +48,7 @@ fn check_num_periods(n: i32) {
     limits::check_size("num_periods", n.into(), 1, limits::MAX_PERIODS, " weeks");
 }
 
+// PARALLEL UNSAFE (both overloads): deletes the model and, by cascade, its rows.
 #[pg_extern(volatile, strict, parallel_unsafe, name = "mmm_drop_model")]
 fn mmm_drop_model_by_id(model: i64) -> bool {
     drop_model(model_ref::by_id(model))

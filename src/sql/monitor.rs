@@ -23,6 +23,7 @@ type MonitorRow =
 /// NULL model is checked here.
 macro_rules! overloads {
     ($($function:ident($model:ty) => $lookup:path),*) => {$(
+        // PARALLEL UNSAFE: records the run in mmm.monitor_runs.
         #[pg_extern(volatile, parallel_unsafe, name = "mmm_monitor")]
         fn $function(
             model: Option<$model>,

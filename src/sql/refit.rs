@@ -22,6 +22,7 @@ use serde_json::Value;
 /// 0.4.0) or over another parameter space refits cold with a NOTICE. The new version records
 /// `refit_of` (and `warm_start` in `sampler`) and is judged and promoted like any fit. Returns
 /// its id.
+// PARALLEL UNSAFE: stores the new version and may promote it.
 #[pg_extern(volatile, parallel_unsafe)]
 fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), config: default!(JsonB, "'{}'")) -> i64 {
     let id = model_ref::by_name(name);

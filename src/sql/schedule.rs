@@ -74,6 +74,7 @@ fn job_name(name: &str) -> String {
 /// 03:00), in this database, as the calling role, so that row-level security and the role's
 /// privileges on the source hold. Scheduling a name again replaces its schedule. Returns the
 /// pg_cron job id.
+// PARALLEL UNSAFE: writes pg_cron's job table.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_schedule_refit(name: &str, schedule: default!(&str, "'0 3 * * 1'")) -> i64 {
     require_cron();
@@ -92,6 +93,7 @@ fn mmm_schedule_refit(name: &str, schedule: default!(&str, "'0 3 * * 1'")) -> i6
 }
 
 /// Removes the calling role's scheduled refit of `name`; an ERROR when there is none.
+// PARALLEL UNSAFE: writes pg_cron's job table.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_unschedule_refit(name: &str) -> bool {
     require_cron();

@@ -189,6 +189,7 @@ fn owned(id: i64) -> (String, i32) {
 /// default 400), `keep_versions` (default null: keep every version) and the monitor's
 /// thresholds (`monitor`: `mape`, `coverage`). Keys left out take their defaults; the policy
 /// applies to the fits that follow. Returns the stored policy.
+// PARALLEL UNSAFE: writes mmm.policies.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
     parse(&policy.0);
@@ -203,6 +204,7 @@ fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
 
 /// Promotes a version by hand, whatever its status: reading its name then means this version.
 /// Returns its id.
+// PARALLEL UNSAFE (as mmm_rollback): changes which version is promoted in mmm.models.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_promote(model: i64) -> i64 {
     let id = model_ref::by_id(model);
