@@ -18,7 +18,7 @@ pub fn requested() -> bool {
 
 /// Raises the ERROR of a pending cancel request, PostgreSQL's own (statement timeout, cancel,
 /// termination) when it processes it here.
-pub fn raise_if_requested(what: &str) {
+fn raise_if_requested(what: &str) {
     if requested() {
         pgrx::check_for_interrupts!();
         raise(
