@@ -9,6 +9,9 @@ CREATE TABLE weekly_bt AS
 SELECT date AS week, y AS sales, (spend ->> 'x1')::float8 AS x1, (spend ->> 'x2')::float8 AS x2
 FROM mmm_simulate('example', seed => 5);
 SELECT count(*) AS models_before FROM mmm.models \gset
+-- Backtest ids from 1001 on (and 2001 for the panel's below), so that the messages that name a
+-- run name the same id whatever ran before.
+SELECT setval('mmm.backtests_id_seq', 1000) AS ids_from;
 
 CREATE TABLE bt AS
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x2'],
@@ -68,6 +71,10 @@ FROM mmm.models;
 -- Bad arguments.
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], horizon => '0 days');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], refit_every => '-1 month');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], refit_every => '1 day',
+                           config => '{"chains": 1, "tune": 50, "draws": 20, "seed": 3, "progress": false}');
+SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x1'],
+                           config => '{"chains": 1, "tune": 50, "draws": 20, "seed": 3, "progress": false}');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], start => '2018-04-02');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], start => '2021-06-01');
 SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['nope']);
@@ -76,9 +83,13 @@ SELECT * FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1'], config => 
 -- A backtest past statement_timeout is cancelled and writes nothing: no run, no rows, no model.
 SELECT count(*) AS models_now FROM mmm.models \gset
 SELECT count(*) AS backtests_now FROM mmm.backtests \gset
+-- The work is sized so that no machine finishes it within the timeout: the most warm-up the
+-- limits allow (100000 iterations per chain) at each of some 30 monthly origins, i.e. millions
+-- of gradient evaluations, where a fast machine does a few hundred thousand a second.
 SET statement_timeout = '2s';
 SELECT count(*) FROM mmm_backtest('weekly_bt', 'week', 'sales', ARRAY['x1', 'x2'], name => 'late',
-                                  config => '{"chains": 2, "tune": 3000, "draws": 3000, "seed": 3, "progress": false}');
+                                  config => '{"chains": 2, "tune": 100000, "draws": 100, "seed": 3, "progress": false}',
+                                  refit_every => '1 month', horizon => '4 weeks');
 RESET statement_timeout;
 SELECT count(*) = :models_now AS no_models, (SELECT count(*) = :backtests_now FROM mmm.backtests) AS no_runs,
        (SELECT count(*) FROM mmm.backtest_folds f JOIN mmm.backtests b ON b.id = f.backtest_id WHERE b.name = 'late') AS late_rows,
@@ -91,6 +102,7 @@ FROM mmm.models;
 CREATE TABLE regions_bt AS
 SELECT geo AS region, date AS week, y AS sales, (spend ->> 'tv')::float8 AS tv, (spend ->> 'radio')::float8 AS radio
 FROM mmm_simulate_panel('geo_panel', seed => 7, geos => 2, weeks => 104);
+SELECT setval('mmm.backtests_id_seq', 2000) AS ids_from;
 CREATE TABLE rbt AS
 SELECT * FROM mmm_backtest('regions_bt', 'week', 'sales', ARRAY['tv', 'radio'], geo_column => 'region',
                            config => '{"chains": 1, "tune": 100, "draws": 60, "seed": 3, "progress": false, "keep_models": false}',

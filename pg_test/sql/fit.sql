@@ -100,3 +100,15 @@ SELECT count(*) AS groups FROM (
     FROM brands GROUP BY brand) AS fits;
 SELECT count(*) AS models FROM mmm_models WHERE name ~ '^brand_[0-9]$';
 SELECT mmm_drop_model(name) FROM mmm_models WHERE name ~ '^brand_[0-9]$' ORDER BY name;
+-- A name given twice, or a NULL group key (which would name the model), is refused before
+-- anything is fitted.
+SELECT mmm_fit_agg(brand, week, sales, ARRAY[tv, social], ARRAY[demand],
+                   '{"channel_names": ["tv", "tv"], "chains": 1, "tune": 50, "draws": 20, "seed": 4, "progress": false}')
+FROM brands WHERE brand = 'brand_1' GROUP BY brand;
+SELECT mmm_fit_agg(brand, week, sales, ARRAY[tv, social], ARRAY[demand],
+                   '{"channel_names": ["tv", "demand"], "control_names": ["demand"], "chains": 1, "tune": 50, "draws": 20, "seed": 4, "progress": false}')
+FROM brands WHERE brand = 'brand_1' GROUP BY brand;
+SELECT mmm_fit_agg(NULL::text, week, sales, ARRAY[tv, social], ARRAY[demand],
+                   '{"chains": 1, "tune": 50, "draws": 20, "seed": 4, "progress": false}')
+FROM brands WHERE brand = 'brand_1';
+SELECT count(*) AS models FROM mmm_models WHERE name ~ '^brand_[0-9]$' OR name = 'group';

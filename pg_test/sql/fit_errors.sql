@@ -22,6 +22,13 @@ SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1'], config => '{"progress": "ye
 SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1'], config => '{"priors": {"saturation_beta": {"dist": "HalfNormal", "sigma": -1}}}');
 SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1'], config => '{"priors": {"saturation_gamma": {"dist": "HalfNormal", "sigma": 1}}}');
 SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1'], config => '{"priors": {"adstock_alpha": {"dist": "Normal", "mu": 0, "sigma": 1}}}');
+-- A column named twice or in two parts, and the aggregate's keys for naming array elements,
+-- are refused before anything is read or fitted.
+SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1', 'x1'], config => :'short');
+SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1'], ARRAY['x2', 'x1'], config => :'short');
+SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1', 'sales'], config => :'short');
+SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1'], config => '{"channel_names": ["tv"], "chains": 1, "tune": 50, "draws": 20, "seed": 1, "progress": false}');
+SELECT mmm_fit('good', 'week', 'sales', ARRAY['x1'], config => '{"control_names": [], "chains": 1, "tune": 50, "draws": 20, "seed": 1, "progress": false}');
 
 -- Data problems, each on a copy of the good table.
 CREATE TABLE bad AS SELECT * FROM good;

@@ -49,6 +49,7 @@ JOIN mmm_optimize_budget('opt', :budget) d USING (channel);
 
 -- Bad requests name the argument and say why.
 SELECT * FROM mmm_optimize_budget('opt', -1);
+SELECT * FROM mmm_optimize_budget('opt', 1e-320);
 SELECT * FROM mmm_optimize_budget('opt', 100, bounds => '{"x1": [80, 100], "x2": [50, 100]}');
 SELECT * FROM mmm_optimize_budget('opt', 100, bounds => '{"x1": [0, 10], "x2": [0, 10]}');
 SELECT * FROM mmm_optimize_budget('opt', 100, bounds => '{"tv": [0, 10]}');

@@ -127,6 +127,8 @@ CREATE VIEW panel_gappy AS
 SELECT * FROM regions WHERE NOT (region = 'geo_02' AND week IN ((SELECT min(week) + 21 FROM regions), (SELECT min(week) + 28 FROM regions)));
 SELECT mmm_fit('panel_gappy', 'week', 'sales', ARRAY['tv', 'radio'], config => :'tiny', geo_column => 'region');
 SELECT mmm_fit('regions', 'week', 'sales', ARRAY['tv'], config => :'tiny', geo_column => 'county');
+SELECT mmm_fit('regions', 'week', 'sales', ARRAY['tv', 'radio', 'tv'], config => :'tiny', geo_column => 'region');
+SELECT mmm_fit('numbered', 'week', 'sales', ARRAY['tv', 'store'], config => :'tiny', geo_column => 'store');
 SELECT mmm_fit('regions', 'week', 'sales', ARRAY['tv'], config => '{"pooling": "partial"}');
 SELECT mmm_fit('regions', 'week', 'sales', ARRAY['tv'], config => '{"scaling": {"target": "per_country"}}', geo_column => 'region');
 SELECT mmm_fit('regions', 'week', 'sales', ARRAY['tv'], geo_column => 'region',

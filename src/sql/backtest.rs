@@ -32,6 +32,7 @@ type BacktestRow =
 /// Backtests the budget plans of PyMC-Marketing's MMM on the rows of `source`: one row per
 /// origin (`geo` NULL), the values summed over the geos of a panel, followed by one row per geo
 /// of a panel.
+// PARALLEL UNSAFE: stores the run, its rows and its models (mmm.backtests, mmm.models).
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_backtest(
@@ -110,7 +111,7 @@ fn mmm_backtest(
     for fold in folds {
         pg_sys::check_for_interrupts!();
         let (f, id) = fit(panel.rows(0..fold.origin));
-        let report = evaluate(&f, &panel, fold, HDI_PROB, seed)
+        let report = super::cancel::optimizing(|| evaluate(&f, &panel, fold, HDI_PROB, seed))
             .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()));
         if options.progress {
             notice!(
@@ -149,6 +150,7 @@ fn mmm_backtest(
         .iter()
         .flat_map(|(r, model_id)| {
             let later = second_opinion(&last, r.fold, &[&r.plans.mmm, &r.plans.equal], HDI_PROB);
+            pgrx::check_for_interrupts!();
             let date = to_pg_date(last.panel.dates()[r.fold.origin]);
             fold_rows(r, &later)
                 .into_iter()
@@ -242,12 +244,10 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
         );
     }
     let positive = |argument: &str, interval: &Interval| {
-        let later = Spi::get_one_with_args::<bool>(
-            "SELECT $1 + $2 > $1::timestamp",
-            &[to_pg_date(start).into(), (*interval).into()],
-        )
-        .expect("compare intervals")
-        .unwrap_or(false);
+        let later =
+            super::read::one::<bool>("SELECT $1 + $2 > $1::timestamp", &[to_pg_date(start).into(), (*interval).into()])
+                .expect("compare intervals")
+                .unwrap_or(false);
         if !later {
             bad(
                 format!("{argument} = '{}' is not a positive interval", interval_text(interval)),
@@ -281,13 +281,23 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
             "Pass an earlier start or a shorter horizon.",
         );
     }
+    // Each origin moves to the first week on or after it: origins less than a week apart land
+    // on one week, which would be fitted again and stored twice.
+    if let Some(pair) = folds.windows(2).find(|pair| pair[0].origin == pair[1].origin) {
+        bad(
+            format!(
+                "refit_every = '{}' puts two origins in the week of {}",
+                interval_text(&refit_every),
+                dates[pair[0].origin]
+            ),
+            "The rows are weekly: refit_every accepts an interval of a week or more, e.g. '1 month'.",
+        );
+    }
     folds
 }
 
 fn interval_text(interval: &Interval) -> String {
-    Spi::get_one_with_args::<String>("SELECT $1::text", &[(*interval).into()])
-        .expect("interval as text")
-        .expect("not NULL")
+    super::read::one::<String>("SELECT $1::text", &[(*interval).into()]).expect("interval as text").expect("not NULL")
 }
 
 /// The plan's weekly budget per channel, `{"tv": 1200.5}`, or per geo and channel for a panel,
@@ -349,11 +359,10 @@ fn store_fold(backtest_id: i64, date: pgrx::datum::Date, r: &FoldReport, row: &F
 /// number as a model id.
 #[pg_extern(stable, parallel_safe)]
 fn mmm_plot_backtest(backtest_id: i64, geo: default!(Option<&str>, "NULL")) -> String {
-    let name =
-        match Spi::get_one_with_args::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
-            Err(pgrx::spi::SpiError::InvalidPosition) => None,
-            found => found.expect("read mmm.backtests"),
-        };
+    let name = match super::read::one::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
+        Err(pgrx::spi::SpiError::InvalidPosition) => None,
+        found => found.expect("read mmm.backtests"),
+    };
     let name = name.unwrap_or_else(|| {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,

@@ -79,6 +79,7 @@ fn scored(id: i64, fit: &Fit) -> Scored {
 }
 
 fn comparison(models: &[Option<i64>]) -> Vec<CompareRow> {
+    super::limits::check_length("models", models.len(), super::limits::MAX_COMPARED);
     let ids: Vec<i64> = models
         .iter()
         .map(|m| {

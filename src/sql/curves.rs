@@ -77,9 +77,7 @@ fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32
             "max_spend_multiplier is a positive multiple of the largest historical weekly spend, e.g. 1.5.",
         );
     }
-    if !(2..=10_000).contains(&points) {
-        invalid(format!("points = {points} is out of range"), "points accepts 2 to 10000.");
-    }
+    super::limits::check_size("points", points.into(), 2, 10_000, "");
     let fit = load(id);
     let costs = fit.costs();
     let names = fit.panel.channel_names();
@@ -120,9 +118,7 @@ fn grid(id: i64, start: f64, stop: f64, num: i32, hdi_prob: f64) -> Vec<GridRow>
             "start and stop are spend multipliers with 0 <= start <= stop, e.g. 0 and 1.5.",
         );
     }
-    if !(1..=1000).contains(&num) {
-        invalid(format!("num = {num} is out of range"), "num accepts 1 to 1000.");
-    }
+    super::limits::check_size("num", num.into(), 1, 1000, "");
     let fit = load(id);
     let costs = fit.costs();
     let contributions = ContributionGrid::new(&fit.model, &fit.trace);

@@ -1,6 +1,7 @@
 //! `mmm_fit`: one model over a table, and `mmm_fit_agg`: one model per group.
 
 use super::error::{raise, raise_fit};
+use super::limits;
 use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
 use mmm_engine::inference::FitConfig;
@@ -11,15 +12,14 @@ use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
 use std::time::Instant;
 
 /// Splits the SQL layer's own keys off the engine config: `progress` (NOTICE lines, default
-/// true), `prior_only` (see [`fit_options`]) and, for the aggregate, `channel_names` and
-/// `control_names`.
+/// true) and `prior_only` (see [`fit_options`]); the aggregate's `channel_names` and
+/// `control_names` are split off by [`agg_options`] alone, so that they are unknown keys, an
+/// ERROR naming them, wherever the columns already name the channels.
 pub struct Options {
     pub config: FitConfig,
     pub progress: bool,
     /// Draws from the priors alone instead of fitting (`"prior_only": true`).
     pub prior_only: bool,
-    channel_names: Option<Vec<String>>,
-    control_names: Option<Vec<String>>,
 }
 
 /// Removes the SQL layer's own true/false option `key` from `config`: its value, or `default`.
@@ -45,21 +45,23 @@ pub fn options(config: &serde_json::Value) -> Options {
     };
     let mut engine = obj.clone();
     let progress = take_bool(&mut engine, "progress", true);
-    let mut take_names = |key: &str| {
-        engine.remove(key).map(|v| {
-            serde_json::from_value::<Vec<String>>(v.clone()).unwrap_or_else(|_| {
-                raise(
-                    PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                    format!("config key \"{key}\" must be an array of names, got {v}"),
-                    "For example '{\"channel_names\": [\"tv\", \"radio\"]}'.",
-                )
-            })
-        })
-    };
-    let channel_names = take_names("channel_names");
-    let control_names = take_names("control_names");
     let config = FitConfig::from_json(&serde_json::Value::Object(engine)).unwrap_or_else(|e| raise_fit(e.into()));
-    Options { config, progress, prior_only: false, channel_names, control_names }
+    let (chains, draws) = (config.sampler.chains, config.sampler.draws);
+    if chains * draws > limits::MAX_KEPT_DRAWS {
+        raise(
+            PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+            format!(
+                "config keys \"chains\" × \"draws\" = {chains} × {draws} = {} kept draws, more than {}",
+                chains * draws,
+                limits::MAX_KEPT_DRAWS
+            ),
+            &format!(
+                "Pass fewer chains or draws: a fit keeps at most {} draws in all, e.g. 4 chains of 1000.",
+                limits::MAX_KEPT_DRAWS
+            ),
+        );
+    }
+    Options { config, progress, prior_only: false }
 }
 
 /// [`options`] of `mmm_fit` and `mmm_fit_agg`, which also take `"prior_only"` (default false):
@@ -69,6 +71,24 @@ pub fn fit_options(config: &serde_json::Value) -> Options {
     let mut config = config.clone();
     let prior_only = config.as_object_mut().is_some_and(|obj| take_bool(obj, "prior_only", false));
     Options { prior_only, ..options(&config) }
+}
+
+/// [`fit_options`] of `mmm_fit_agg`, whose rows are arrays: the config keys `channel_names` and
+/// `control_names` name their elements (`None` when absent).
+fn agg_options(config: &serde_json::Value) -> (Options, Option<Vec<String>>, Option<Vec<String>>) {
+    let mut config = config.clone();
+    let mut take_names = |key: &str| {
+        let v = config.as_object_mut()?.remove(key)?;
+        Some(serde_json::from_value::<Vec<String>>(v.clone()).unwrap_or_else(|_| {
+            raise(
+                PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("config key \"{key}\" must be an array of names, got {v}"),
+                "For example '{\"channel_names\": [\"tv\", \"radio\"]}'.",
+            )
+        }))
+    };
+    let (channel_names, control_names) = (take_names("channel_names"), take_names("control_names"));
+    (fit_options(&config), channel_names, control_names)
 }
 
 /// Fits with interrupts forwarded to the sampler and progress as NOTICE lines, then stores.
@@ -108,14 +128,7 @@ pub fn fit_and_store_from(
 pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &str, warm: Option<WarmStart>) -> Fit {
     let mut next_report = 0.1;
     let on_progress = |p: Progress| {
-        // A cancel request, statement_timeout or termination; other interrupts (catch-up,
-        // barriers) are left for PostgreSQL to process after the fit.
-        // SAFETY: plain reads of flags PostgreSQL's signal handlers set.
-        let cancel = unsafe {
-            std::ptr::read_volatile(&raw const pg_sys::QueryCancelPending) != 0
-                || std::ptr::read_volatile(&raw const pg_sys::ProcDiePending) != 0
-        };
-        if cancel {
+        if super::cancel::requested() {
             return Control::Cancel;
         }
         let share = p.done as f64 / p.total as f64;
@@ -156,6 +169,7 @@ fn require_rows(data: &Panel) {
 /// target: the model stores `chains × draws` draws from its priors alone (PyMC's
 /// `sample_prior_predictive`), read like any model's and checked by `mmm_prior_check`, and
 /// never promoted.
+// PARALLEL UNSAFE: stores the model (mmm.models and its rows), which no parallel worker may.
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
@@ -213,10 +227,19 @@ fn mmm_fit(
 
 /// Final function of `mmm_fit_agg`: fits one group's collected rows and stores the model,
 /// named by the group key.
+// PARALLEL UNSAFE: stores the group's model.
 #[pg_extern(volatile, parallel_unsafe, name = "mmm_fit_agg_final")]
 fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
     let state = state?.0;
-    let options = fit_options(&state["config"]);
+    // The step function starts the state with the first row's key as text: NULL for a NULL key.
+    let Some(name) = state["name"].as_str().map(str::to_string) else {
+        raise(
+            PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+            "mmm_fit_agg: group_key is NULL".into(),
+            "The group key names the model: filter the rows without one (WHERE key IS NOT NULL) or label them.",
+        )
+    };
+    let (options, given_channels, given_controls) = agg_options(&state["config"]);
     let rows = state["rows"].as_array().cloned().unwrap_or_default();
     let width = |i: usize| rows.first().and_then(|r| r[i].as_array()).map_or(0, Vec::len);
     let names = |given: &Option<Vec<String>>, prefix: &str, n: usize| {
@@ -231,8 +254,16 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
         names
     };
     let (n_channels, n_controls) = (width(2), width(3));
-    let channel_names = names(&options.channel_names, "channel", n_channels);
-    let control_names = names(&options.control_names, "control", n_controls);
+    limits::check_length("channels", n_channels, limits::MAX_COLUMNS);
+    limits::check_length("controls", n_controls, limits::MAX_COLUMNS);
+    let channel_names = names(&given_channels, "channel", n_channels);
+    let control_names = names(&given_controls, "control", n_controls);
+    let named = channel_names.iter().map(|n| ("channel_names", n.as_str()));
+    source::require_distinct(
+        named.chain(control_names.iter().map(|n| ("control_names", n.as_str()))),
+        "name",
+        "Each channel and control needs a name of its own.",
+    );
     let element = |argument: &str, n: usize| (1..=n).map(|i| format!("{argument}[{i}]")).collect::<Vec<_>>();
     let labels = Labels {
         geo: None,
@@ -259,7 +290,6 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
         }
         data.push(date, row[1].as_f64(), channels.into_iter().chain(controls));
     }
-    let name = state["name"].as_str().unwrap_or("group").to_string();
     let caller = caller_arguments(fcinfo);
     let argument = |key: &str, default: &str| {
         caller.as_ref().and_then(|c| c.arguments.get(key)).and_then(|v| v.as_str()).unwrap_or(default).to_string()

@@ -3,6 +3,7 @@
 
 mod backtest;
 mod calibration_rows;
+mod cancel;
 mod catalog;
 mod compare;
 mod cost_calibration;
@@ -11,12 +12,14 @@ mod decomposition;
 mod error;
 mod fit;
 mod lift_tests;
+mod limits;
 mod model_ref;
 mod monitor;
 mod optimize;
 mod plot;
 mod predict;
 mod prior_check;
+mod read;
 mod refit;
 mod report;
 mod schedule;
@@ -41,17 +44,11 @@ fn check_hdi_prob(p: f64) {
     }
 }
 
-/// Optimisation horizons are whole weeks, at most ten years.
 fn check_num_periods(n: i32) {
-    if !(1..=520).contains(&n) {
-        error::raise(
-            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-            format!("num_periods = {n} is out of range"),
-            "num_periods accepts 1 to 520 weeks.",
-        );
-    }
+    limits::check_size("num_periods", n.into(), 1, limits::MAX_PERIODS, " weeks");
 }
 
+// PARALLEL UNSAFE (both overloads): deletes the model and, by cascade, its rows.
 #[pg_extern(volatile, strict, parallel_unsafe, name = "mmm_drop_model")]
 fn mmm_drop_model_by_id(model: i64) -> bool {
     drop_model(model_ref::by_id(model))

@@ -22,7 +22,7 @@ pub fn by_name(name: &str) -> i64 {
 }
 
 fn lookup(query: &str, arg: pgrx::datum::DatumWithOid, shown: &str) -> i64 {
-    Spi::get_one_with_args::<i64>(query, &[arg]).ok().flatten().unwrap_or_else(|| {
+    super::read::one::<i64>(query, &[arg]).ok().flatten().unwrap_or_else(|| {
         raise(
             PgSqlErrorCode::ERRCODE_UNDEFINED_OBJECT,
             format!("model {shown} does not exist"),
@@ -35,7 +35,9 @@ fn lookup(query: &str, arg: pgrx::datum::DatumWithOid, shown: &str) -> i64 {
 /// implementation)` declares the set-returning SQL function for `model bigint` and for `model
 /// text`, both returning the rows of `implementation(id, args)`. Types are bracketed so that
 /// `default!(..)` reaches pgrx as written. pgrx makes the functions STRICT unless an argument
-/// is an `Option` (a `DEFAULT NULL` argument).
+/// is an `Option` (a `DEFAULT NULL` argument). They are PARALLEL SAFE: they only read, and
+/// through read-only queries (`super::read`, `Spi::connect` with `select`), which assign no
+/// transaction id; `pg_test/sql/parallel.sql` holds them to it.
 macro_rules! by_model {
     ($sql:literal, $by_id:ident, $by_name:ident, ($($arg:ident : [$($ty:tt)+]),*) -> $ret:ty, $imp:path) => {
         #[pg_extern(stable, parallel_safe, name = $sql)]

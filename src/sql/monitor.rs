@@ -23,6 +23,7 @@ type MonitorRow =
 /// NULL model is checked here.
 macro_rules! overloads {
     ($($function:ident($model:ty) => $lookup:path),*) => {$(
+        // PARALLEL UNSAFE: records the run in mmm.monitor_runs.
         #[pg_extern(volatile, parallel_unsafe, name = "mmm_monitor")]
         fn $function(
             model: Option<$model>,
@@ -113,7 +114,7 @@ fn stored_source(model: &Stored) -> PgRelation {
 /// The monitoring thresholds of the policy of the model's name, else the defaults.
 fn thresholds(model: &Stored) -> Thresholds {
     // No row, or a policy without "monitor": the defaults.
-    let policy = Spi::get_one_with_args::<JsonB>(
+    let policy = super::read::one::<JsonB>(
         "SELECT policy -> 'monitor' FROM mmm.policies WHERE owner = $1 AND name = $2",
         &[model.owner.clone().into(), model.name.clone().into()],
     )

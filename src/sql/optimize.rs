@@ -6,6 +6,7 @@
 //! section 3); `mmm_sample_response` answers per cell too, and starts cold, as 1.3's
 //! `sample_response_distribution` does.
 
+use super::cancel::optimizing;
 use super::error::raise;
 use super::model_ref::by_model;
 use super::store::{load, to_pg_date};
@@ -149,8 +150,10 @@ fn optimize_budget(
     let planner = Planner::new(&load(id), horizon(num_periods, carry_in));
     let bounds = bounds.as_ref().map(|b| &b.0);
     let report = match (geo_budgets, budget) {
-        (Some(geo_budgets), budget) => planner.optimize_geo_budgets(&geo_budgets.0, budget, bounds, utility, hdi_prob),
-        (None, Some(budget)) => planner.optimize(budget, bounds, utility, hdi_prob),
+        (Some(geo_budgets), budget) => {
+            optimizing(|| planner.optimize_geo_budgets(&geo_budgets.0, budget, bounds, utility, hdi_prob))
+        }
+        (None, Some(budget)) => optimizing(|| planner.optimize(budget, bounds, utility, hdi_prob)),
         (None, None) => raise(
             PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
             "budget is NULL".into(),
@@ -207,9 +210,10 @@ fn min_budget(
         );
     }
     check(num_periods, hdi_prob);
-    let MinBudgetReport { outcome, solution } = Planner::new(&load(id), horizon(num_periods, carry_in))
-        .min_budget(target_response, bounds.as_ref().map(|b| &b.0), hdi_prob)
-        .unwrap_or_else(|e| raise_allocation(e));
+    let planner = Planner::new(&load(id), horizon(num_periods, carry_in));
+    let MinBudgetReport { outcome, solution } =
+        optimizing(|| planner.min_budget(target_response, bounds.as_ref().map(|b| &b.0), hdi_prob))
+            .unwrap_or_else(|e| raise_allocation(e));
     (0..outcome.budgets.len())
         .map(|m| {
             let (b, c) = (outcome.budgets[m], outcome.channels[m]);
@@ -242,12 +246,12 @@ fn scenarios(
     carry_in: bool,
 ) -> Vec<ScenarioRow> {
     check(num_periods, hdi_prob);
+    super::limits::check_length("budgets", budgets.len(), super::limits::MAX_SCENARIOS);
     let planner = Planner::new(&load(id), horizon(num_periods, carry_in));
     let mut rows = Vec::new();
     for budget in budgets {
-        pgrx::check_for_interrupts!();
-        let o =
-            planner.scenario(budget, bounds.as_ref().map(|b| &b.0), hdi_prob).unwrap_or_else(|e| raise_allocation(e));
+        let o = optimizing(|| planner.scenario(budget, bounds.as_ref().map(|b| &b.0), hdi_prob))
+            .unwrap_or_else(|e| raise_allocation(e));
         for (m, c) in o.channels.iter().enumerate() {
             rows.push((
                 budget,

@@ -51,7 +51,7 @@ fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: 
     super::check_num_periods(num_periods);
     let fit = load(id);
     let geos = geos_of(&fit, geo);
-    let target: String = Spi::get_one_with_args("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
+    let target: String = super::read::one("SELECT target_column FROM mmm.models WHERE id = $1", &[id.into()])
         .expect("read mmm.models")
         .expect("target_column");
     let document = match kind {
@@ -153,8 +153,8 @@ pub(super) fn contributions(fit: &Fit, geos: &[usize], target: &str, hdi_prob: f
 /// over all its (geo, channel) cells.
 pub(super) fn plan(fit: &Fit, budget: Option<f64>, num_periods: usize, hdi_prob: f64) -> BudgetReport {
     let budget = budget.unwrap_or_else(|| fit.costs().mean_weekly_spend());
-    Planner::new(fit, Horizon { num_periods, carry_in: true })
-        .optimize(budget, None, Utility::Mean, hdi_prob)
+    let planner = Planner::new(fit, Horizon { num_periods, carry_in: true });
+    super::cancel::optimizing(|| planner.optimize(budget, None, Utility::Mean, hdi_prob))
         .unwrap_or_else(|e| raise(PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), e.hint()))
 }
 

@@ -66,7 +66,7 @@ fn check_geos(model: &[String], future: &[String]) {
 
 /// The date column model `id` was fitted with, and its geo column (NULL for a national model).
 pub fn columns(id: i64) -> (String, Option<String>) {
-    Spi::get_two_with_args("SELECT date_column, geo_column FROM mmm.models WHERE id = $1", &[id.into()])
+    super::read::two("SELECT date_column, geo_column FROM mmm.models WHERE id = $1", &[id.into()])
         .map(|(date, geo)| (date.expect("date_column"), geo))
         .expect("read mmm.models")
 }

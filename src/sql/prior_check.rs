@@ -27,7 +27,7 @@ type CheckRow = (String, Option<f64>, f64, f64, f64, f64, String, Option<String>
 /// share of the observed target), over all geos (geo NULL) and then per geo of a panel.
 fn check(id: i64, hdi_prob: f64) -> Vec<CheckRow> {
     super::check_hdi_prob(hdi_prob);
-    let (prior_only, name, version) = Spi::get_three_with_args::<bool, String, i32>(
+    let (prior_only, name, version) = super::read::three::<bool, String, i32>(
         "SELECT prior_only, name, version FROM mmm.models WHERE id = $1",
         &[id.into()],
     )

@@ -22,11 +22,12 @@ use serde_json::Value;
 /// 0.4.0) or over another parameter space refits cold with a NOTICE. The new version records
 /// `refit_of` (and `warm_start` in `sampler`) and is judged and promoted like any fit. Returns
 /// its id.
+// PARALLEL UNSAFE: stores the new version and may promote it.
 #[pg_extern(volatile, parallel_unsafe)]
 fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), config: default!(JsonB, "'{}'")) -> i64 {
     let id = model_ref::by_name(name);
     super::versions::refuse_prior_only(id, "refitted");
-    let stored = Spi::get_one_with_args::<JsonB>(
+    let stored = super::read::one::<JsonB>(
         "SELECT jsonb_build_object('source', source, 'date_column', date_column, 'target_column', target_column,
                 'channel_columns', channel_columns, 'control_columns', control_columns, 'spec', spec,
                 'priors', priors, 'group_key', group_key, 'geo_column', geo_column, 'geos', geos,

@@ -39,7 +39,15 @@ fn render(id: i64, by_name: bool) -> String {
         true => document,
         false => mmm_engine::plot::scoped(document, "all geos"),
     };
+    // Each section reads the whole posterior: a cancel is honoured between them.
     let plan = plot::plan(&fit, None, NUM_PERIODS, HDI_PROB);
+    pgrx::check_for_interrupts!();
+    let charts = Charts {
+        contributions: chart(plot::contributions(&fit, &geos, &model.target, HDI_PROB)),
+        response_curves: chart(plot::response_curves(&fit, &geos, &model.target, HDI_PROB)),
+        posterior: chart(plot::posterior(&fit, None, HDI_PROB)),
+    };
+    pgrx::check_for_interrupts!();
     let report = ModelReport {
         fit: summary::fit_metrics_row(id)
             .into_iter()
@@ -62,11 +70,7 @@ fn render(id: i64, by_name: bool) -> String {
             })
             .collect(),
         hdi_prob: HDI_PROB,
-        charts: Charts {
-            contributions: chart(plot::contributions(&fit, &geos, &model.target, HDI_PROB)),
-            response_curves: chart(plot::response_curves(&fit, &geos, &model.target, HDI_PROB)),
-            posterior: chart(plot::posterior(&fit, None, HDI_PROB)),
-        },
+        charts,
         plan: Plan {
             num_periods: NUM_PERIODS,
             chart: chart(plot::allocation(&plan, fit.panel.channel_names(), None, &model.target)),

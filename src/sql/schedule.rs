@@ -26,17 +26,19 @@ fn setup_hint(database: &str) -> String {
 /// functions and tables live only there). Otherwise the ERROR is as precise as the role's view
 /// of the settings allows: both are superuser-only.
 fn require_cron() {
-    let (created, preload, cron_database) = Spi::get_three::<bool, String, String>(
+    let (created, preload, cron_database) = super::read::three::<bool, String, String>(
         "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron'),
                 (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'),
                 (SELECT setting FROM pg_settings WHERE name = 'cron.database_name')",
+        &[],
     )
     .expect("read pg_cron's settings");
     if created == Some(true) {
         return;
     }
-    let database =
-        Spi::get_one::<String>("SELECT current_database()::text").expect("current_database").expect("a database");
+    let database = super::read::one::<String>("SELECT current_database()::text", &[])
+        .expect("current_database")
+        .expect("a database");
     let not_ready = |message: String, hint: String| -> ! {
         raise(PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, message, &hint)
     };
@@ -72,6 +74,7 @@ fn job_name(name: &str) -> String {
 /// 03:00), in this database, as the calling role, so that row-level security and the role's
 /// privileges on the source hold. Scheduling a name again replaces its schedule. Returns the
 /// pg_cron job id.
+// PARALLEL UNSAFE: writes pg_cron's job table.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_schedule_refit(name: &str, schedule: default!(&str, "'0 3 * * 1'")) -> i64 {
     require_cron();
@@ -90,6 +93,7 @@ fn mmm_schedule_refit(name: &str, schedule: default!(&str, "'0 3 * * 1'")) -> i6
 }
 
 /// Removes the calling role's scheduled refit of `name`; an ERROR when there is none.
+// PARALLEL UNSAFE: writes pg_cron's job table.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_unschedule_refit(name: &str) -> bool {
     require_cron();

@@ -1,10 +1,11 @@
 //! `mmm_simulate`: weekly data with known truth, from a preset or a full spec.
 
 use super::error::raise;
+use super::limits;
 use super::store::to_pg_date;
 use mmm_engine::simulate::{
     example_process, geo_panel, geo_panel_short_on_signal, simulate, simulate_panel, tv_social_search, PanelSpec,
-    SimulationSpec,
+    SimulationSpec, MAX_WEEKS,
 };
 use pgrx::prelude::*;
 use pgrx::JsonB;
@@ -34,6 +35,7 @@ fn mmm_simulate(
         &[("example", example_process), ("tv_social_search", tv_social_search)],
         "a simulation preset",
     );
+    check_simulated_values(&spec, 1);
     let sim = simulate(&spec).unwrap_or_else(|e| invalid_spec(e.to_string()));
     TableIterator::new(simulated_weeks(&sim).collect::<Vec<_>>())
 }
@@ -60,6 +62,28 @@ fn spec_or_preset<T: serde::de::DeserializeOwned>(
                 &format!("preset accepts {}, or pass spec.", names.join(" or ")),
             )
         }
+    }
+}
+
+/// The values a simulation of `geos` series of `spec` draws are within
+/// [`limits::MAX_SIMULATED_VALUES`], checked before any is drawn: the spec's lists of channels
+/// and controls are as long as the caller writes them.
+fn check_simulated_values(spec: &SimulationSpec, geos: usize) {
+    let per_week = spec.channels.len() + spec.controls.len();
+    let values = spec.weeks.saturating_mul(geos).saturating_mul(per_week);
+    if values > limits::MAX_SIMULATED_VALUES {
+        raise(
+            PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+            format!(
+                "the simulation would draw {values} values: \
+                 weeks × geos × (channels + controls) = {} × {geos} × {per_week}",
+                spec.weeks
+            ),
+            &format!(
+                "A simulation draws at most {} values: pass fewer weeks, geos, channels or controls.",
+                limits::MAX_SIMULATED_VALUES
+            ),
+        );
     }
 }
 
@@ -121,30 +145,24 @@ fn mmm_simulate_panel(
         &[("geo_panel", geo_panel), ("geo_panel_short_on_signal", geo_panel_short_on_signal)],
         "a panel simulation preset",
     );
-    let positive = |n: Option<i32>, argument: &str| {
-        n.map(|n| {
-            usize::try_from(n).ok().filter(|&n| n > 0).unwrap_or_else(|| {
-                raise(
-                    PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-                    format!("{argument} = {n} is out of range"),
-                    "geos and weeks accept a positive number.",
-                )
-            })
-        })
-    };
-    if let Some(n) = positive(geos, "geos") {
-        spec.short_on_signal = spec.short_on_signal.min(n);
-        spec.geos = n;
+    if let Some(n) = geos {
+        limits::check_size("geos", n.into(), 1, limits::MAX_GEOS, "");
+        spec.short_on_signal = spec.short_on_signal.min(n as usize);
+        spec.geos = n as usize;
     }
-    if let Some(n) = positive(weeks, "weeks") {
-        spec.base.weeks = n;
+    if let Some(n) = weeks {
+        limits::check_size("weeks", n.into(), 1, MAX_WEEKS as i64, "");
+        spec.base.weeks = n as usize;
     }
+    // A spec's own geos are bounded as the argument is (its weeks by the engine's own check);
+    // the panel is allocated per geo before any geo is simulated.
+    limits::check_size("spec.geos", i64::try_from(spec.geos).unwrap_or(i64::MAX), 1, limits::MAX_GEOS, "");
+    check_simulated_values(&spec.base, spec.geos);
     let sim = simulate_panel(&spec).unwrap_or_else(|e| invalid_spec(e.to_string()));
-    let rows: Vec<_> = sim
-        .geos
-        .iter()
-        .zip(&sim.series)
-        .flat_map(|(geo, s)| simulated_weeks(s).map(move |(d, y, x, z, c)| (geo.clone(), d, y, x, z, c)))
-        .collect();
+    let mut rows = Vec::new();
+    for (geo, s) in sim.geos.iter().zip(&sim.series) {
+        pgrx::check_for_interrupts!();
+        rows.extend(simulated_weeks(s).map(|(d, y, x, z, c)| (geo.clone(), d, y, x, z, c)));
+    }
     TableIterator::new(rows)
 }

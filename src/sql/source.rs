@@ -118,6 +118,7 @@ pub fn read_panel(
     let mut series: Vec<(String, Rows)> = Vec::new();
     Spi::connect(|client| {
         for row in client.select(&query, None, &[through.into()]).expect("read source rows") {
+            pgrx::check_for_interrupts!();
             let date = row.get::<pgrx::datum::Date>(1).expect("date").map(from_pg_date);
             let label = row.get::<String>(2).expect("geo");
             let g = match (geo, label) {
@@ -152,7 +153,8 @@ pub fn read_panel(
     }
 }
 
-/// Every named column exists, the date column holds dates and the others numbers.
+/// Every named column exists, the date column holds dates and the others numbers, and no
+/// column is named twice.
 fn check_columns(
     source: &PgRelation,
     date: &str,
@@ -168,6 +170,8 @@ fn check_columns(
             "Name at least one spend column, e.g. ARRAY['tv', 'radio'].",
         );
     }
+    super::limits::check_length("channel_columns", channels.len(), super::limits::MAX_COLUMNS);
+    super::limits::check_length("control_columns", controls.len(), super::limits::MAX_COLUMNS);
     let types = column_types(source);
     let numeric = target
         .map(|t| ("target_column", t))
@@ -177,8 +181,8 @@ fn check_columns(
     // A geo column may have any type: its values are read as text.
     let geo = geo.map(|g| ("geo_column", g, None));
     let typed = numeric.map(|(a, c)| (a, c, Some(Holds::Numbers)));
-    for (argument, column, holds) in std::iter::once(("date_column", date, Some(Holds::Dates))).chain(geo).chain(typed)
-    {
+    let columns: Vec<_> = std::iter::once(("date_column", date, Some(Holds::Dates))).chain(geo).chain(typed).collect();
+    for &(argument, column, holds) in &columns {
         if !types.iter().any(|(name, _, _)| name == column) {
             raise(
                 PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
@@ -193,6 +197,29 @@ fn check_columns(
             };
             check_type(&types, argument, column, holds, hint);
         }
+    }
+    require_distinct(
+        columns.iter().map(|&(argument, column, _)| (argument, column)),
+        "column",
+        "Each column plays one part: the date, the geo, the target, a channel or a control.",
+    );
+}
+
+/// Every name of `named` (pairs of the argument that names it and the name) is given once,
+/// else an ERROR naming the name (a `what`) and the arguments that repeat it, with `hint`.
+/// Checked before anything is read: a repeated name would otherwise be fitted twice and only
+/// fail when its draws were stored.
+pub fn require_distinct<'a>(named: impl IntoIterator<Item = (&'a str, &'a str)>, what: &str, hint: &str) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (argument, name) in named {
+        if let Some((first, _)) = seen.iter().find(|(_, n)| *n == name) {
+            let place = match *first == argument {
+                true => format!("twice in {argument}"),
+                false => format!("in both {first} and {argument}"),
+            };
+            raise(PgSqlErrorCode::ERRCODE_DUPLICATE_COLUMN, format!("{what} \"{name}\" is named {place}"), hint);
+        }
+        seen.push((argument, name));
     }
 }
 
@@ -250,7 +277,7 @@ pub fn require_types(relation: &PgRelation, argument: &str, columns: &[(&str, Ho
 /// The columns of `columns` that `relation` lacks, in their order and comma-separated; `None`
 /// when it has them all.
 fn missing_columns(relation: &PgRelation, columns: &[&str]) -> Option<String> {
-    Spi::get_one_with_args(
+    super::read::one(
         "SELECT string_agg(c, ', ' ORDER BY k) FROM unnest($2::text[]) WITH ORDINALITY AS w(c, k)
          WHERE NOT EXISTS (SELECT 1 FROM pg_attribute
                            WHERE attrelid = $1 AND attname = c AND attnum > 0 AND NOT attisdropped)",
@@ -294,15 +321,19 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
     Spi::connect(|client| {
         for row in client.select(&query, None, &[]).expect("read the events") {
             let name: Option<String> = row.get(1).expect("name");
-            let start = row.get::<pgrx::datum::Date>(2).expect("start_date").map(from_pg_date);
-            let end = row.get::<pgrx::datum::Date>(3).expect("end_date").map(from_pg_date);
+            let (start, end) = (row.get::<pgrx::datum::Date>(2).expect("start_date"), row.get(3).expect("end_date"));
+            let finite = [start, end].iter().flatten().all(pgrx::datum::Date::is_finite);
             let shown = |v: Option<String>| v.unwrap_or_else(|| "NULL".into());
-            let described = format!(
-                "({}, {}, {})",
-                shown(name.as_ref().map(|n| format!("'{n}'"))),
-                shown(start.map(|d| d.to_string())),
-                shown(end.map(|d| d.to_string()))
-            );
+            let date = |d: Option<pgrx::datum::Date>| {
+                shown(d.map(|d| match (d.is_infinity(), d.is_neg_infinity()) {
+                    (true, _) => "infinity".into(),
+                    (_, true) => "-infinity".into(),
+                    _ => from_pg_date(d).to_string(),
+                }))
+            };
+            let described =
+                format!("({}, {}, {})", shown(name.as_ref().map(|n| format!("'{n}'"))), date(start), date(end));
+            let (start, end) = (start.map(from_pg_date), end.map(from_pg_date));
             let bad = |message: &str, hint: &str| -> ! {
                 raise(
                     PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -313,6 +344,12 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
             let (Some(name), Some(start), Some(end)) = (name, start, end) else {
                 bad("name, start_date and end_date must not be NULL", "Give every event a name and both dates.")
             };
+            if !finite {
+                bad(
+                    "start_date and end_date must be finite dates",
+                    "An event runs between two calendar dates, not to 'infinity'.",
+                );
+            }
             if end < start {
                 bad("end_date is before start_date", "An event runs from start_date to end_date, both included.");
             }

@@ -219,7 +219,7 @@ fn with_start(mut sampler: serde_json::Value, start: &Start) -> serde_json::Valu
 }
 
 pub fn current_user() -> String {
-    Spi::get_one::<String>("SELECT current_user::text").expect("current_user").expect("a role")
+    super::read::one::<String>("SELECT current_user::text", &[]).expect("current_user").expect("a role")
 }
 
 /// One row per (parameter, geo, coordinate, chain) holding that chain's draws, in a single INSERT:
@@ -230,6 +230,7 @@ fn save_posterior(id: i64, model: &Model, trace: &Trace) {
     let (mut names, mut geos, mut coordinates, mut chains) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut values = Vec::with_capacity(dim * draws * trace.chains.len());
     for ((name, geo, coordinate), i) in parameters(model) {
+        pgrx::check_for_interrupts!();
         for (c, chain) in trace.chains.iter().enumerate() {
             names.push(name.to_string());
             geos.push(geo.map(str::to_string));
@@ -399,12 +400,10 @@ fn stored_scales(v: &serde_json::Value, channels: &[String], geos: &[String]) ->
 /// A stored model rebuilt for answering questions: config, rows and draws. The caller has
 /// checked that the current role sees model `id`.
 pub fn load(id: i64) -> Rc<Fit> {
-    let created: f64 = Spi::get_one_with_args(
-        "SELECT extract(epoch FROM created_at)::float8 FROM mmm.models WHERE id = $1",
-        &[id.into()],
-    )
-    .expect("read mmm.models")
-    .expect("created_at is set");
+    let created: f64 =
+        super::read::one("SELECT extract(epoch FROM created_at)::float8 FROM mmm.models WHERE id = $1", &[id.into()])
+            .expect("read mmm.models")
+            .expect("created_at is set");
     let hit = RECENT.with_borrow_mut(|recent| {
         let i = recent.iter().position(|(m, c, _)| *m == id && *c == created)?;
         let entry = recent.remove(i);
@@ -475,6 +474,7 @@ fn read(id: i64) -> Fit {
             )
             .expect("read mmm.model_data");
         for row in rows {
+            pgrx::check_for_interrupts!();
             let geo: Option<String> = row.get(1).expect("geo");
             let g = match &geo {
                 None if geos.is_empty() => 0,
@@ -514,6 +514,8 @@ fn read(id: i64) -> Fit {
             )
             .expect("read mmm.posterior_draws");
         for row in rows {
+            // A model's draws can be gigabytes: let a cancel in between arrays.
+            pgrx::check_for_interrupts!();
             let parameter: String = row.get(1).expect("parameter").expect("parameter");
             let geo: Option<String> = row.get(2).expect("geo");
             let coordinate: Option<String> = row.get(3).expect("coordinate");

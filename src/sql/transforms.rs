@@ -6,6 +6,7 @@ use pgrx::prelude::*;
 
 /// Validates one channel's series and parameters, then convolves it with the kernel's weights.
 fn adstock_sql(kind: AdstockKind, x: Vec<Option<f64>>, params: &[f64], l_max: i32, normalize: bool) -> Vec<f64> {
+    super::limits::check_length("x", x.len(), super::limits::MAX_SERIES);
     let x: Vec<f64> = x
         .iter()
         .enumerate()

@@ -130,7 +130,7 @@ pub fn promote(id: i64) {
 /// Raises an ERROR when model `id` holds prior draws only (`"prior_only": true`): it cannot be
 /// `what` (promoted, refitted).
 pub fn refuse_prior_only(id: i64, what: &str) {
-    let found = Spi::get_three_with_args::<bool, String, i32>(
+    let found = super::read::three::<bool, String, i32>(
         "SELECT prior_only, name, version FROM mmm.models WHERE id = $1",
         &[id.into()],
     )
@@ -158,7 +158,7 @@ pub fn retain(name: &str, keep: i64) {
 
 /// The first column of the row a query finds, if it finds one.
 fn optional<T: FromDatum + IntoDatum>(query: &str, args: &[pgrx::datum::DatumWithOid]) -> Option<T> {
-    match Spi::get_one_with_args::<T>(query, args) {
+    match super::read::one::<T>(query, args) {
         Err(pgrx::spi::SpiError::InvalidPosition) => None,
         found => found.expect("read the catalog"),
     }
@@ -167,7 +167,7 @@ fn optional<T: FromDatum + IntoDatum>(query: &str, args: &[pgrx::datum::DatumWit
 /// The owner, name and version of a model the current role can see, locked for a change of
 /// its promotion; only its owner may change it.
 fn owned(id: i64) -> (String, i32) {
-    let (owner, name, version) = Spi::get_three_with_args::<String, String, i32>(
+    let (owner, name, version) = super::read::three::<String, String, i32>(
         "SELECT owner::text, name, version FROM mmm.models WHERE id = $1",
         &[id.into()],
     )
@@ -189,6 +189,7 @@ fn owned(id: i64) -> (String, i32) {
 /// default 400), `keep_versions` (default null: keep every version) and the monitor's
 /// thresholds (`monitor`: `mape`, `coverage`). Keys left out take their defaults; the policy
 /// applies to the fits that follow. Returns the stored policy.
+// PARALLEL UNSAFE: writes mmm.policies.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
     parse(&policy.0);
@@ -203,6 +204,7 @@ fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
 
 /// Promotes a version by hand, whatever its status: reading its name then means this version.
 /// Returns its id.
+// PARALLEL UNSAFE (as mmm_rollback): changes which version is promoted in mmm.models.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_promote(model: i64) -> i64 {
     let id = model_ref::by_id(model);

@@ -68,7 +68,7 @@ pub struct Allocation {
 /// fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AllocationError {
-    #[error("budget = {0} is out of range")]
+    #[error("budget = {} is out of range", shown(.0))]
     Budget(f64),
     #[error("bounds for {} are invalid: [{lower}, {upper}]", cell_name(.geo, .channel))]
     InvalidBound { geo: Option<String>, channel: String, lower: f64, upper: f64 },
@@ -103,6 +103,14 @@ pub enum AllocationError {
     Unreachable { target: f64, max: f64 },
 }
 
+/// A number as a message shows it: tiny ones in exponent form (Rust writes 1e-320 out in full).
+fn shown(x: &f64) -> String {
+    match x.abs() {
+        a if a > 0.0 && a < 1e-6 => format!("{x:e}"),
+        _ => x.to_string(),
+    }
+}
+
 fn cell_name(geo: &Option<String>, channel: &str) -> String {
     format!("channel \"{channel}\"{}", in_geo(geo))
 }
@@ -115,7 +123,7 @@ impl AllocationError {
     /// What to do about it, for the ERROR's hint.
     pub fn hint(&self) -> &'static str {
         match self {
-            Self::Budget(_) => "Pass a positive, finite budget per period.",
+            Self::Budget(_) => "Pass a finite budget per period of at least 1e-295.",
             Self::InvalidBound { geo: None, .. } | Self::BoundShape(_) | Self::BoundsNotObject => {
                 "Write bounds as {\"channel\": [lower, upper]} with 0 <= lower <= upper, in money per period."
             }
@@ -280,6 +288,9 @@ impl Optimizer<'_> {
         let mut budget = 0.5 * (low + high);
         let mut best = top;
         for _ in 0..200 {
+            if super::interrupt::interrupted() {
+                break;
+            }
             let a = mean.solve(budget, bounds, &[])?;
             if a.utility >= target {
                 high = budget;

@@ -13,6 +13,12 @@ pub struct Bounds {
     pub upper: Vec<f64>,
 }
 
+/// The smallest budget the solvers take: they evaluate slopes that may be infinite at zero
+/// spend a 1e-12 share of the budget inside, which below this is no longer a normal float
+/// (`f64::MIN_POSITIVE` is 2.2e-308) and loses precision, and below about 5e-312 is zero, where
+/// the slopes are infinite and the shares came out NaN.
+pub const MIN_BUDGET: f64 = 1e-295;
+
 impl Bounds {
     /// `{"channel": [lower, upper], ...}` per period, missing channels `[0, default_upper]`.
     pub fn parse(channels: &[String], json: Option<&Value>, default_upper: f64) -> Result<Bounds, AllocationError> {
@@ -65,7 +71,7 @@ impl Bounds {
 
     /// Checks that some allocation of `budget` fits.
     pub fn check(&self, budget: f64) -> Result<(), AllocationError> {
-        if !(budget > 0.0 && budget.is_finite()) {
+        if !(budget >= MIN_BUDGET && budget.is_finite()) {
             return Err(AllocationError::Budget(budget));
         }
         let (lo, hi): (f64, f64) = (self.lower.iter().sum(), self.upper.iter().sum());

@@ -8,6 +8,7 @@
 pub mod allocate;
 pub mod bounds;
 pub mod curves;
+mod interrupt;
 mod newton;
 mod projected_gradient;
 pub mod report;
@@ -18,6 +19,7 @@ pub mod utility;
 
 pub use allocate::{Allocation, AllocationError, BoundStatus, Method, Optimizer};
 pub use bounds::Bounds;
+pub use interrupt::interruptible;
 pub use report::{BudgetReport, CellLabel, GeoTotal, MinBudgetReport, Outcome, Planner};
 pub use response::{cell_responses, channel_responses, Cell, ChannelResponse, Horizon};
 pub use totals::{Group, Totals};

@@ -24,6 +24,9 @@ impl Optimizer<'_> {
         let mut b = bounds.project(&vec![budget / self.responses.len() as f64; self.responses.len()], budget);
         let mut e = at(&b);
         for _ in 0..100 {
+            if super::interrupt::interrupted() {
+                break;
+            }
             // A linear response has no curvature: a tiny one makes its model step go to a bound.
             let c: Vec<f64> =
                 e.iter().map(|e| (-e.curvature).max(1e-12 * e.slope.abs() / budget).max(f64::MIN_POSITIVE)).collect();

@@ -82,6 +82,9 @@ impl Optimizer<'_> {
         // A first step that moves at most a tenth of the budget keeps the start's basin.
         let mut step = 0.1 / g.iter().fold(f64::MIN_POSITIVE, |a, v| a.max(v.abs()));
         for _ in 0..300 {
+            if super::interrupt::interrupted() {
+                break;
+            }
             let target: Vec<f64> = x.iter().zip(&g).map(|(xi, gi)| xi + step * budget * gi).collect();
             let d: Vec<f64> = totals.project(bounds, &target).iter().zip(&x).map(|(p, xi)| p - xi).collect();
             let size = d.iter().fold(0.0f64, |a, v| a.max(v.abs())) / budget;
