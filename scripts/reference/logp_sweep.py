@@ -6,9 +6,9 @@ same config written as 1.3 objects, and evaluates `model.compile_logp(jacobian=T
 gradient in every value variable at a few random points of the unconstrained space (1.3's
 initial point moved by seeded normal steps). Nothing is sampled.
 
-The fixture gives each case's data, pg_mmm's config, and per point the log density and one row
-per element of every value variable: pg_mmm's parameter name and coordinate, the unconstrained
-value `u` and `d logp / du`. crates/engine/tests/logp_sweep.rs evaluates pg_mmm's density at
+The fixture gives each case's data, pg_mmm's config, one row per element of every value
+variable (pg_mmm's parameter name and coordinate, 1.3's value variable), and per point the log
+density and, in the rows' order, the unconstrained values `u` and `d logp / du`. crates/engine/tests/logp_sweep.rs evaluates pg_mmm's density at
 the same points and asserts both equal to 1e-8 relative. The name map: 1.3's value variable
 `{name}{_raw}{_log}{_offset}{transform suffix}` is pg_mmm's parameter `{name}` (`_raw` of an
 `exp` transform, `_log` of a `LogNormalPrior`, `_offset` of a non-centred prior; hyper-priors
@@ -48,6 +48,8 @@ from pymc_marketing.mmm import (
     WeibullCDFAdstock,
     WeibullPDFAdstock,
 )
+from pymc_marketing.mmm.additive_effect import LinearTrendEffect
+from pymc_marketing.mmm.linear_trend import LinearTrend
 from pymc_marketing.mmm.scaling import DataDerivedScaling, Scaling
 from pymc_marketing.special_priors import LogNormalPrior
 
@@ -75,7 +77,14 @@ SATURATION = {
 }
 # PyMC's transform suffixes of value variables.
 TRANSFORMS = ("_log__", "_logodds__", "_interval__", "_lowerbound__", "_upperbound__")
-ENGINE_NAMES = {"intercept_contribution": "intercept", "y_nu": "likelihood_nu"}
+ENGINE_NAMES = {
+    "intercept_contribution": "intercept",
+    "intercept_baseline": "intercept",
+    "y_nu": "likelihood_nu",
+    "trend_delta": "trend_delta",
+    "delta": "trend_delta",
+    "k": "trend_k",
+}
 
 # PyMC Labs' parameter-recovery configuration for geo models (issue #22), in pg_mmm's keys.
 LABS = {
@@ -205,6 +214,12 @@ CASES = [
     case("panel_truncated_normal", geos=3, likelihood="truncated_normal", yearly_seasonality=1),
     # PyMC Labs' geo configuration (issue #22), and the hill kinds with shared shapes.
     case("panel_labs", geos=3, channels=4, controls=2, yearly_seasonality=2, saturation="hill_sigmoid", priors=LABS),
+    # Time-varying intercept and media (1.3's default HSGP, m = 200), and a trend.
+    case("national_tvp_intercept", weeks=60, time_varying_intercept=True),
+    case("panel_tvp_media", geos=2, weeks=60, time_varying_media=True),
+    case("panel_tvp_both", geos=2, weeks=40, controls=1, time_varying_intercept=True, time_varying_media=True),
+    case("national_trend", weeks=60, yearly_seasonality=1, trend={"changepoints": 5}),
+    case("panel_trend", geos=3, weeks=60, trend={"changepoints": 4}),
     case("panel_hill_shared_shape", geos=3, saturation="hill", priors={
         "saturation_slope": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]},
         "saturation_kappa": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]}}),
@@ -352,7 +367,9 @@ def build(data, config):
             target=DataDerivedScaling(method="max", dims=over.get("target", ("geo",))),
             channel=DataDerivedScaling(method="max", dims=over.get("channel", ("geo",))),
         )
+    tvp = {k: config[k] for k in ("time_varying_intercept", "time_varying_media") if config.get(k)}
     mmm = MMM(
+        **tvp,
         date_column="date",
         target_column="y",
         channel_columns=data["channels"],
@@ -367,6 +384,9 @@ def build(data, config):
         scaling=scaling,
         model_config=model_config or None,
     )
+    if "trend" in config:
+        trend = LinearTrend(n_changepoints=config["trend"]["changepoints"], dims=("geo",) if panel else ())
+        mmm.add_mu_effect(LinearTrendEffect(trend=trend, prefix="trend"))
     x, y = frame(data)
     mmm.build_model(x, y)
     return mmm.model
@@ -378,6 +398,9 @@ def engine_name(value_name):
         if n.endswith(suffix):
             n = n[: -len(suffix)]
             break
+    if n.endswith("_hsgp_coefs_offset"):
+        # An HSGP's basis coefficients keep 1.3's name: the offsets are the parameters.
+        return n
     for suffix in ("_offset", "_log", "_raw"):
         if n.endswith(suffix):
             n = n[: -len(suffix)]
@@ -395,59 +418,41 @@ def evaluate(model, seed):
     grad = model.compile_fn(pytensor.grad(model.logp(jacobian=True), values), inputs=values)
     rng = np.random.default_rng(seed)
     start = model.initial_point()
-    points = []
-    for _ in range(POINTS):
-        point = {k: v + rng.normal(0, STEP, np.shape(v)) for k, v in start.items()}
+    coordinates, points, skipped = [], [], []
+    while len(points) < POINTS:
+        k = len(points)
+        point = {name: v + rng.normal(0, STEP, np.shape(v)) for name, v in start.items()}
         grads = grad(point)
-        rows = []
+        if not all(np.isfinite(g).all() for g in grads):
+            # 1.3's gradient is NaN at some points of a few kernels (weibull_cdf's at lag 0):
+            # such a point says nothing about pg_mmm's, so it is drawn again, and recorded.
+            skipped.append([v.name for v, g in zip(values, grads) if not np.isfinite(g).all()])
+            continue
+        us, gs = [], []
         for value, g in zip(values, grads):
             rv = model.values_to_rvs[value]
             dims = model.named_vars_to_dims.get(rv.name, ())
             u = np.asarray(point[value.name], float)
-            g = np.asarray(g, float)
             for index in np.ndindex(*u.shape):
-                coord = {d: label(model.coords[d][i]) for d, i in zip(dims, index)}
-                rows.append(
-                    {"name": engine_name(value.name), "value_var": value.name, "coord": coord,
-                     "u": float(u[index]), "grad": float(g[index])}
-                )
-        points.append({"log_density": float(logp(point)), "rows": rows})
-    return points
-
-
-def lccdf_gradient_error():
-    """The largest error, relative to max(1, |exact|), of 1.3's (PyMC's `normal_lccdf`) gradient
-    of ln P(Normal(mu, 1) > 0) in mu over mu in [-3, 8], against φ(mu)/Φ(mu) from SciPy's
-    `log_ndtr`, accurate to rounding: what a truncated-normal likelihood's gradient inherits."""
-    import pytensor.tensor as pt
-    from pymc.distributions.dist_math import normal_lccdf
-    from scipy.special import log_ndtr
-    from scipy.stats import norm
-
-    mu = pt.dvector("mu")
-    lccdf = normal_lccdf(mu, 1.0, 0.0)
-    grad = pytensor.function([mu], pytensor.grad(lccdf.sum(), mu))
-    at = np.linspace(-3, 8, 441)
-    exact = np.exp(norm.logpdf(at) - log_ndtr(at))
-    return float(np.max(np.abs(grad(at) - exact) / np.maximum(1, np.abs(exact))))
+                if k == 0:
+                    coord = {d: label(model.coords[d][i]) for d, i in zip(dims, index)}
+                    coordinates.append({"name": engine_name(value.name), "value_var": value.name, "coord": coord})
+                us.append(float(u[index]))
+                gs.append(float(np.asarray(g, float)[index]))
+        points.append({"log_density": float(logp(point)), "u": us, "grad": gs})
+    return coordinates, points, skipped
 
 
 def run(spec, seed):
     geos, channels, controls, weeks = spec["shape"]
     data = simulate(geos, channels, controls, weeks, seed)
     model = build(data, spec["config"])
-    points = evaluate(model, seed)
-    print(f"{spec['name']}: {len(points[0]['rows'])} coordinates, log densities "
-          f"{[round(p['log_density'], 3) for p in points]}")
-    out = {"data": data, "config": spec["config"], "points": points}
-    if spec["config"].get("likelihood") == "truncated_normal":
-        # 1.3's own gradient of the truncation's log mass is off by up to a few 1e-8 (PyTensor's
-        # erfc/erfcx route; pg_mmm's is within rounding of the exact value), and every week adds
-        # one such term: the gradient is compared to 1e-6 here, the log density still to 1e-8.
-        error = lccdf_gradient_error()
-        assert 1e-9 < error < 1e-7, error
-        out["gradient_tolerance"] = 1e-6
-        out["why"] = f"1.3's gradient of the truncation's log mass is off by up to {error:.1e} relative"
+    coordinates, points, skipped = evaluate(model, seed)
+    print(f"{spec['name']}: {len(coordinates)} coordinates, log densities "
+          f"{[round(p['log_density'], 3) for p in points]}" + (f", skipped {skipped}" if skipped else ""))
+    out = {"data": data, "config": spec["config"], "coordinates": coordinates, "points": points}
+    if skipped:
+        out["skipped_points"] = {"why": "1.3's gradient is not finite in these value variables", "value_vars": skipped}
     return out
 
 
