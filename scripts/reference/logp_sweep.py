@@ -220,6 +220,9 @@ CASES = [
     case("panel_tvp_both", geos=2, weeks=40, controls=1, time_varying_intercept=True, time_varying_media=True),
     case("national_trend", weeks=60, yearly_seasonality=1, trend={"changepoints": 5}),
     case("panel_trend", geos=3, weeks=60, trend={"changepoints": 4}),
+    # Lift tests (1.3's default Gamma likelihood of the measured lift).
+    case("national_lift_tests", controls=1, lift_tests=True),
+    case("panel_lift_tests", geos=2, channels=3, lift_tests=True),
     case("panel_hill_shared_shape", geos=3, saturation="hill", priors={
         "saturation_slope": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]},
         "saturation_kappa": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]}}),
@@ -312,8 +315,24 @@ def prior(v):
     return Prior(dist, **params, **kwargs)
 
 
+def lift_tests(data):
+    """One test per (geo,) channel: spend near its mean, +20 %, a lift of a few percent of the
+    target with a standard error of a third of it."""
+    tests = []
+    for g, s in enumerate(data["series"]):
+        for c, channel in enumerate(data["channels"]):
+            x = float(np.mean(s["channels"][channel]))
+            test = {"channel": channel, "x": round(x, 1), "delta_x": round(0.2 * x, 1),
+                    "delta_y": 3.0 + c + g, "sigma": 1.0 + 0.5 * c}
+            if data["geos"]:
+                test["geo"] = data["geos"][g]
+            tests.append(test)
+    return tests
+
+
 def build(data, config):
-    """1.3's MMM of pg_mmm's `config` (only the keys the sweep uses)."""
+    """1.3's MMM of pg_mmm's `config` (only the keys the sweep uses; `lift_tests`: the case's
+    data's tests, see `lift_tests`)."""
     panel = data["geos"] is not None
     priors = dict(config.get("priors", {}))
     pooling = config.get("pooling", "none")
@@ -368,6 +387,7 @@ def build(data, config):
             channel=DataDerivedScaling(method="max", dims=over.get("channel", ("geo",))),
         )
     tvp = {k: config[k] for k in ("time_varying_intercept", "time_varying_media") if config.get(k)}
+    config = {k: v for k, v in config.items() if k != "lift_tests"}
     mmm = MMM(
         **tvp,
         date_column="date",
@@ -389,6 +409,8 @@ def build(data, config):
         mmm.add_mu_effect(LinearTrendEffect(trend=trend, prefix="trend"))
     x, y = frame(data)
     mmm.build_model(x, y)
+    if "lift_tests" in data:
+        mmm.add_lift_test_measurements(pd.DataFrame(data["lift_tests"]))
     return mmm.model
 
 
@@ -446,11 +468,14 @@ def evaluate(model, seed):
 def run(spec, seed):
     geos, channels, controls, weeks = spec["shape"]
     data = simulate(geos, channels, controls, weeks, seed)
-    model = build(data, spec["config"])
+    config = dict(spec["config"])
+    if config.pop("lift_tests", False):
+        data["lift_tests"] = lift_tests(data)
+    model = build(data, config)
     coordinates, points, skipped = evaluate(model, seed)
     print(f"{spec['name']}: {len(coordinates)} coordinates, log densities "
           f"{[round(p['log_density'], 3) for p in points]}" + (f", skipped {skipped}" if skipped else ""))
-    out = {"data": data, "config": spec["config"], "coordinates": coordinates, "points": points}
+    out = {"data": data, "config": config, "coordinates": coordinates, "points": points}
     if skipped:
         out["skipped_points"] = {"why": "1.3's gradient is not finite in these value variables", "value_vars": skipped}
     return out

@@ -10,6 +10,8 @@
 
 mod common;
 
+use mmm_engine::model::calibration::LiftTest;
+use mmm_engine::model::design::Panel;
 use mmm_engine::model::{Model, ModelSpec};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -20,7 +22,8 @@ const TOLERANCE: f64 = 1e-8;
 /// lacks, and every log density or gradient element that differs.
 fn check(name: &str, case: &Value) -> Vec<String> {
     let panel = common::fixture_panel(&case["data"]);
-    let spec = ModelSpec::from_json(&case["config"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut spec = ModelSpec::from_json(&case["config"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+    spec.lift_tests = lift_tests(&case["data"], &panel);
     let model = Model::panel(spec, &panel).unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut position: HashMap<(String, Value), usize> = HashMap::new();
     for block in model.space().blocks() {
@@ -80,6 +83,24 @@ fn check(name: &str, case: &Value) -> Vec<String> {
     }
     println!("{name}: {} coordinates, {} points", position.len(), case["points"].as_array().unwrap().len());
     failures
+}
+
+/// The data's lift tests (rows of `add_lift_test_measurements`), none when it has none.
+fn lift_tests(data: &Value, panel: &Panel) -> Vec<LiftTest> {
+    let index = |names: &[String], name: &Value| names.iter().position(|n| name == n.as_str()).unwrap();
+    let number = |t: &Value, key: &str| t[key].as_f64().unwrap();
+    let rows = data["lift_tests"].as_array().map_or(&[][..], Vec::as_slice);
+    rows.iter()
+        .map(|t| LiftTest {
+            channel: index(panel.channel_names(), &t["channel"]),
+            geo: t.get("geo").map(|g| index(&panel.geos, g)),
+            date: None,
+            x: number(t, "x"),
+            delta_x: number(t, "delta_x"),
+            delta_y: number(t, "delta_y"),
+            sigma: number(t, "sigma"),
+        })
+        .collect()
 }
 
 /// `d logp / d u_i` by the five-point stencil, step 1e-3: rounding (ε |logp| / h) and
