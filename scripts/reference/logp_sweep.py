@@ -223,6 +223,9 @@ CASES = [
     # Lift tests (1.3's default Gamma likelihood of the measured lift).
     case("national_lift_tests", controls=1, lift_tests=True),
     case("panel_lift_tests", geos=2, channels=3, lift_tests=True),
+    # Cost-per-target calibration (`add_cost_per_target_calibration`).
+    case("national_cost_per_target", controls=1, cost_calibration=True),
+    case("panel_cost_per_target", geos=2, cost_calibration=True),
     case("panel_hill_shared_shape", geos=3, saturation="hill", priors={
         "saturation_slope": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]},
         "saturation_kappa": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]}}),
@@ -330,9 +333,23 @@ def lift_tests(data):
     return tests
 
 
+def cost_calibration(data):
+    """One row per (geo,) channel: a cost per unit of target near what the simulation implies
+    (spend over about three times its square root per week), with a tenth of it as its error."""
+    rows = []
+    for g, s in enumerate(data["series"]):
+        for channel in data["channels"]:
+            value = round(float(np.sqrt(np.mean(s["channels"][channel]))) / 3, 3)
+            row = {"channel": channel, "value": value, "sigma": round(value / 10, 4)}
+            if data["geos"]:
+                row["geo"] = data["geos"][g]
+            rows.append(row)
+    return rows
+
+
 def build(data, config):
-    """1.3's MMM of pg_mmm's `config` (only the keys the sweep uses; `lift_tests`: the case's
-    data's tests, see `lift_tests`)."""
+    """1.3's MMM of pg_mmm's `config` (only the keys the sweep uses), with the lift tests and
+    cost calibration rows the data carry (`lift_tests`, `cost_calibration`)."""
     panel = data["geos"] is not None
     priors = dict(config.get("priors", {}))
     pooling = config.get("pooling", "none")
@@ -387,7 +404,7 @@ def build(data, config):
             channel=DataDerivedScaling(method="max", dims=over.get("channel", ("geo",))),
         )
     tvp = {k: config[k] for k in ("time_varying_intercept", "time_varying_media") if config.get(k)}
-    config = {k: v for k, v in config.items() if k != "lift_tests"}
+    config = {k: v for k, v in config.items() if k not in ("lift_tests", "cost_calibration")}
     mmm = MMM(
         **tvp,
         date_column="date",
@@ -411,6 +428,9 @@ def build(data, config):
     mmm.build_model(x, y)
     if "lift_tests" in data:
         mmm.add_lift_test_measurements(pd.DataFrame(data["lift_tests"]))
+    if "cost_calibration" in data:
+        rows = pd.DataFrame(data["cost_calibration"]).rename(columns={"value": "cost_per_target"})
+        mmm.add_cost_per_target_calibration(x, rows)
     return mmm.model
 
 
@@ -471,6 +491,8 @@ def run(spec, seed):
     config = dict(spec["config"])
     if config.pop("lift_tests", False):
         data["lift_tests"] = lift_tests(data)
+    if config.pop("cost_calibration", False):
+        data["cost_calibration"] = cost_calibration(data)
     model = build(data, config)
     coordinates, points, skipped = evaluate(model, seed)
     print(f"{spec['name']}: {len(coordinates)} coordinates, log densities "

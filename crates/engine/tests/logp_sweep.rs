@@ -11,6 +11,7 @@
 mod common;
 
 use mmm_engine::model::calibration::LiftTest;
+use mmm_engine::model::cost_calibration::CostCalibration;
 use mmm_engine::model::design::Panel;
 use mmm_engine::model::{Model, ModelSpec};
 use serde_json::{json, Map, Value};
@@ -24,6 +25,7 @@ fn check(name: &str, case: &Value) -> Vec<String> {
     let panel = common::fixture_panel(&case["data"]);
     let mut spec = ModelSpec::from_json(&case["config"]).unwrap_or_else(|e| panic!("{name}: {e}"));
     spec.lift_tests = lift_tests(&case["data"], &panel);
+    spec.cost_calibration = cost_calibration(&case["data"], &panel);
     let model = Model::panel(spec, &panel).unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut position: HashMap<(String, Value), usize> = HashMap::new();
     for block in model.space().blocks() {
@@ -62,7 +64,8 @@ fn check(name: &str, case: &Value) -> Vec<String> {
         }
         let ours = model.logp_grad(&u, &mut grad, &mut scratch);
         let theirs = point["log_density"].as_f64().unwrap();
-        if (ours - theirs).abs() > TOLERANCE * theirs.abs() {
+        let same_density = (ours - theirs).abs() <= TOLERANCE * theirs.abs();
+        if !same_density {
             failures.push(format!("{name} point {k}: log density {ours} vs 1.3's {theirs} ({:+e})", ours - theirs));
         }
         for ((row, &i), theirs) in rows.iter().zip(&at).zip(numbers(&point["grad"])) {
@@ -70,11 +73,12 @@ fn check(name: &str, case: &Value) -> Vec<String> {
             if (ours - theirs).abs() <= TOLERANCE * theirs.abs().max(1.0) {
                 continue;
             }
-            // Both sides evaluate the same function (the log densities agree): where ours is its
-            // finite difference and 1.3's is not, it is 1.3's gradient that is off.
+            // Where both sides evaluate the same function (the log densities agree) and ours is
+            // its finite difference while 1.3's is not, it is 1.3's gradient that is off.
             let fd = finite_difference(&model, &u, i, &mut scratch);
             let label = format!("{name} point {k}: d logp / d {}{}", row["value_var"], row["coord"]);
-            if (ours - fd).abs() <= TOLERANCE * fd.abs().max(1.0) && (ours - fd).abs() < 0.1 * (theirs - fd).abs() {
+            let ours_is_fd = (ours - fd).abs() <= TOLERANCE * fd.abs().max(1.0);
+            if same_density && ours_is_fd && (ours - fd).abs() < 0.1 * (theirs - fd).abs() {
                 println!("{label}: 1.3's {theirs} is off; ours {ours} is the finite difference {fd}");
             } else {
                 failures.push(format!("{label}: {ours} vs 1.3's {theirs} (finite difference {fd})"));
@@ -85,21 +89,41 @@ fn check(name: &str, case: &Value) -> Vec<String> {
     failures
 }
 
-/// The data's lift tests (rows of `add_lift_test_measurements`), none when it has none.
-fn lift_tests(data: &Value, panel: &Panel) -> Vec<LiftTest> {
+/// The rows of table `key` of the data (none when it has none), each with its channel's and
+/// geo's positions.
+fn rows<'a>(data: &'a Value, key: &str, panel: &Panel) -> Vec<(&'a Value, usize, Option<usize>)> {
     let index = |names: &[String], name: &Value| names.iter().position(|n| name == n.as_str()).unwrap();
-    let number = |t: &Value, key: &str| t[key].as_f64().unwrap();
-    let rows = data["lift_tests"].as_array().map_or(&[][..], Vec::as_slice);
+    let rows = data[key].as_array().map_or(&[][..], Vec::as_slice);
     rows.iter()
-        .map(|t| LiftTest {
-            channel: index(panel.channel_names(), &t["channel"]),
-            geo: t.get("geo").map(|g| index(&panel.geos, g)),
+        .map(|t| (t, index(panel.channel_names(), &t["channel"]), t.get("geo").map(|g| index(&panel.geos, g))))
+        .collect()
+}
+
+fn number(row: &Value, key: &str) -> f64 {
+    row[key].as_f64().unwrap()
+}
+
+/// The data's lift tests (rows of `add_lift_test_measurements`).
+fn lift_tests(data: &Value, panel: &Panel) -> Vec<LiftTest> {
+    rows(data, "lift_tests", panel)
+        .into_iter()
+        .map(|(t, channel, geo)| LiftTest {
+            channel,
+            geo,
             date: None,
             x: number(t, "x"),
             delta_x: number(t, "delta_x"),
             delta_y: number(t, "delta_y"),
             sigma: number(t, "sigma"),
         })
+        .collect()
+}
+
+/// The data's cost-per-target rows (of `add_cost_per_target_calibration`).
+fn cost_calibration(data: &Value, panel: &Panel) -> Vec<CostCalibration> {
+    rows(data, "cost_calibration", panel)
+        .into_iter()
+        .map(|(r, channel, geo)| CostCalibration { channel, geo, value: number(r, "value"), sigma: number(r, "sigma") })
         .collect()
 }
 
