@@ -1,4 +1,4 @@
-//! Cost-per-target / ROAS calibration (MODEL-R2.md §4.2): the measured ratios of
+//! Cost-per-target / ROAS calibration (docs/02-fitting.md, "Calibrating with cost per target or ROAS"): the measured ratios of
 //! `mmm_fit(..., cost_calibration)` read from a table, stored with the model in
 //! `mmm.cost_calibrations` (read back on load and by `mmm_refit`), and `mmm_cost_calibration`,
 //! each measured ratio beside the model's estimate.

@@ -1,4 +1,4 @@
-//! `mmm_response_curves` and `mmm_contribution_grid` (MODEL.md section 7): for a geo panel,
+//! `mmm_response_curves` and `mmm_contribution_grid` (docs/05-optimization.md): for a geo panel,
 //! one set of rows per geo in that geo's units, with the geo in a last column.
 
 use super::error::raise;

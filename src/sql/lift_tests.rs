@@ -1,4 +1,4 @@
-//! Lift tests (MODEL-R2.md §4.1): the experiments of `mmm_fit(..., lift_tests)` read from a
+//! Lift tests (docs/02-fitting.md, "Calibrating with experiments"): the experiments of `mmm_fit(..., lift_tests)` read from a
 //! table, stored with the model in `mmm.lift_tests` (read back on load and by `mmm_refit`), and
 //! `mmm_lift_tests`, each test's measured lift beside the model's estimate. A test's `date`
 //! names the training week whose media multiplier scales its lift when media varies over time

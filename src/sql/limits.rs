@@ -1,5 +1,5 @@
 //! The upper limit of every size argument, checked before anything is allocated, so that no
-//! call can make a backend grow without bound or run for hours (the README's table "Limits").
+//! call can make a backend grow without bound or run for hours (docs/12-limits.md).
 //! The fit config's own sizes (`chains`, `tune`, `draws`, `l_max`, `yearly_seasonality`,
 //! `trend.changepoints`, `hsgp.m`) are the engine's, checked when the config is parsed.
 

@@ -1,9 +1,8 @@
 //! Budget optimization in SQL: `mmm_optimize_budget`, `mmm_min_budget_for_target`,
-//! `mmm_budget_scenarios` and `mmm_sample_response` (MODEL.md section 8). The first three
+//! `mmm_budget_scenarios` and `mmm_sample_response` (docs/05-optimization.md). The first three
 //! answer per budget cell, a channel of a national model or a (geo, channel) pair of a panel
-//! (MODEL-R2.md section 3; `geo` NULL for a national model), and carry in the last `l_max`
-//! training weeks by default, as PyMC-Marketing 1.3's `budget_optimizer` does (MODEL-R2.md
-//! section 3); `mmm_sample_response` answers per cell too, and starts cold, as 1.3's
+//! (`geo` NULL for a national model), and carry in the last `l_max`
+//! training weeks by default, as PyMC-Marketing 1.3's `budget_optimizer` does; `mmm_sample_response` answers per cell too, and starts cold, as 1.3's
 //! `sample_response_distribution` does.
 
 use super::cancel::optimizing;

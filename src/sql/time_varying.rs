@@ -1,5 +1,5 @@
 //! `mmm_time_varying`: the multipliers of a model's time-varying intercept and media
-//! (MODEL-R2.md §5) by date and geo with bands, and the data of `mmm_plot(model,
+//! (docs/02-fitting.md, "Time-varying intercept and media") by date and geo with bands, and the data of `mmm_plot(model,
 //! 'time_varying')`.
 
 use super::model_ref::by_model;
