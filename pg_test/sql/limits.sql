@@ -1,5 +1,5 @@
 -- Every size argument has an upper limit, checked before anything is allocated or fitted: an
--- ERROR naming the argument, with the limit in its HINT (the README's table "Limits").
+-- ERROR naming the argument, with the limit in its HINT (docs/12-limits.md).
 CREATE EXTENSION IF NOT EXISTS pg_mmm;
 SELECT count(*) AS models_before FROM mmm.models \gset
 

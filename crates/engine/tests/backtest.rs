@@ -151,6 +151,6 @@ fn backtested_plans_beat_the_equal_split_in_truth() {
     }
     let mean = gains.iter().sum::<f64>() / gains.len() as f64;
     println!("mean true gain {:.2}%", 100.0 * mean);
-    // Quoted in the README: 4.9, 5.2, 15.7, 7.5 and 7.0%, mean 8.1%.
+    // Quoted in docs/09-backtesting.md: 4.9, 5.2, 15.7, 7.5 and 7.0%, mean 8.1%.
     assert!(mean > 0.0 && gains.iter().all(|g| *g > 0.0), "true gains {gains:?}");
 }
