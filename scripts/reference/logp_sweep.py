@@ -49,6 +49,7 @@ from pymc_marketing.mmm import (
     WeibullPDFAdstock,
 )
 from pymc_marketing.mmm.additive_effect import LinearTrendEffect
+from pymc_marketing.mmm.events import EventEffect, GaussianBasis
 from pymc_marketing.mmm.linear_trend import LinearTrend
 from pymc_marketing.mmm.scaling import DataDerivedScaling, Scaling
 from pymc_marketing.special_priors import LogNormalPrior
@@ -229,6 +230,13 @@ CASES = [
     case("panel_hill_shared_shape", geos=3, saturation="hill", priors={
         "saturation_slope": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]},
         "saturation_kappa": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]}}),
+    # Events (`add_events` with the Gaussian basis), and the other likelihoods with per-geo scales.
+    case("national_events", controls=1, events=True),
+    case("panel_events", geos=3, yearly_seasonality=1, events=True),
+    case("panel_student_t_per_geo_scaling", geos=3, likelihood="student_t",
+         scaling={"target": "per_geo", "channel": "per_geo"}),
+    case("panel_truncated_normal_per_geo_scaling", geos=2, likelihood="truncated_normal",
+         scaling={"target": "per_geo", "channel": "per_geo"}),
 ]
 
 
@@ -347,6 +355,22 @@ def cost_calibration(data):
     return rows
 
 
+def events(data):
+    """Three events: a one-week promotion, a four-week season and a launch just before the data
+    begin (its Gaussian tail reaches into them)."""
+    dates = pd.to_datetime(data["dates"])
+    day = pd.Timedelta(days=1)
+
+    def window(name, start, end):
+        return {"name": name, "start_date": str(start.date()), "end_date": str(end.date())}
+
+    return [
+        window("promo", dates[5], dates[5] + 6 * day),
+        window("season", dates[12], dates[15] + 6 * day),
+        window("launch", dates[0] - 10 * day, dates[0] - 3 * day),
+    ]
+
+
 def build(data, config):
     """1.3's MMM of pg_mmm's `config` (only the keys the sweep uses), with the lift tests and
     cost calibration rows the data carry (`lift_tests`, `cost_calibration`)."""
@@ -424,6 +448,10 @@ def build(data, config):
     if "trend" in config:
         trend = LinearTrend(n_changepoints=config["trend"]["changepoints"], dims=("geo",) if panel else ())
         mmm.add_mu_effect(LinearTrendEffect(trend=trend, prefix="trend"))
+    if "events" in data:
+        size = Prior("Normal", mu=0, sigma=1, dims="event")
+        effect = EventEffect(basis=GaussianBasis(), effect_size=size, dims=("event",))
+        mmm.add_events(pd.DataFrame(data["events"]), prefix="event", effect=effect)
     x, y = frame(data)
     mmm.build_model(x, y)
     if "lift_tests" in data:
@@ -493,6 +521,8 @@ def run(spec, seed):
         data["lift_tests"] = lift_tests(data)
     if config.pop("cost_calibration", False):
         data["cost_calibration"] = cost_calibration(data)
+    if config.pop("events", False):
+        data["events"] = events(data)
     model = build(data, config)
     coordinates, points, skipped = evaluate(model, seed)
     print(f"{spec['name']}: {len(coordinates)} coordinates, log densities "

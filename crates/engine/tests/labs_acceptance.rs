@@ -17,20 +17,14 @@ use serde_json::{json, Value};
 const DATA: &str = "tests/fixtures/labs_r2_data.json";
 const REFERENCE: &str = "tests/fixtures/labs_r2.json";
 
-/// PyMC Labs' parameter-recovery configuration in pg_mmm's keys, with the sampler settings.
+/// PyMC Labs' configuration with the sampler settings.
 fn config() -> Value {
-    json!({
-        "adstock": "geometric", "l_max": 8, "saturation": "hill_sigmoid", "yearly_seasonality": 2,
-        "priors": {
-            "adstock_alpha": {"dist": "Beta", "alpha": 1, "beta": 3, "dims": ["channel"]},
-            "saturation_sigma": {"dist": "LogNormal", "dims": ["geo", "channel"], "centered": false,
-                                 "mean": {"dist": "Gamma", "mu": 0.25, "sigma": 0.10, "dims": ["channel"]},
-                                 "std": {"dist": "Exponential", "scale": 0.10, "dims": ["channel"]}},
-            "saturation_beta": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]},
-            "saturation_lam": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]}
-        },
-        "chains": 4, "tune": 1000, "draws": 1000, "seed": 23
-    })
+    let mut config = common::labs_config();
+    config
+        .as_object_mut()
+        .unwrap()
+        .extend(json!({"chains": 4, "tune": 1000, "draws": 1000, "seed": 23}).as_object().unwrap().clone());
+    config
 }
 
 #[test]

@@ -10,9 +10,11 @@
 
 mod common;
 
+use mmm_engine::calendar::Date;
 use mmm_engine::model::calibration::LiftTest;
 use mmm_engine::model::cost_calibration::CostCalibration;
 use mmm_engine::model::design::Panel;
+use mmm_engine::model::events::Event;
 use mmm_engine::model::{Model, ModelSpec};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -26,6 +28,7 @@ fn check(name: &str, case: &Value) -> Vec<String> {
     let mut spec = ModelSpec::from_json(&case["config"]).unwrap_or_else(|e| panic!("{name}: {e}"));
     spec.lift_tests = lift_tests(&case["data"], &panel);
     spec.cost_calibration = cost_calibration(&case["data"], &panel);
+    spec.events = events(&case["data"]);
     let model = Model::panel(spec, &panel).unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut position: HashMap<(String, Value), usize> = HashMap::new();
     for block in model.space().blocks() {
@@ -124,6 +127,19 @@ fn cost_calibration(data: &Value, panel: &Panel) -> Vec<CostCalibration> {
     rows(data, "cost_calibration", panel)
         .into_iter()
         .map(|(r, channel, geo)| CostCalibration { channel, geo, value: number(r, "value"), sigma: number(r, "sigma") })
+        .collect()
+}
+
+/// The data's events (rows of `add_events`' table).
+fn events(data: &Value) -> Vec<Event> {
+    let date = |e: &Value, key: &str| Date::parse(e[key].as_str().unwrap()).unwrap();
+    let rows = data["events"].as_array().map_or(&[][..], Vec::as_slice);
+    rows.iter()
+        .map(|e| Event {
+            name: e["name"].as_str().unwrap().into(),
+            start: date(e, "start_date"),
+            end: date(e, "end_date"),
+        })
         .collect()
 }
 

@@ -280,6 +280,23 @@ pub fn bench_panel(geos: usize, channels: usize) -> mmm_engine::simulate::PanelS
     serde_json::from_value(spec).expect("the bench's panel spec")
 }
 
+/// PyMC Labs' parameter-recovery configuration of geo models in pg_mmm's keys (issue #22):
+/// `hill_sigmoid` with its `sigma` log-normal per (geo, channel) around a mean and std per
+/// channel (non-centred), its `beta` and `lam` and the adstock shared by the geos.
+pub fn labs_config() -> serde_json::Value {
+    serde_json::json!({
+        "adstock": "geometric", "l_max": 8, "saturation": "hill_sigmoid", "yearly_seasonality": 2,
+        "priors": {
+            "adstock_alpha": {"dist": "Beta", "alpha": 1, "beta": 3, "dims": ["channel"]},
+            "saturation_sigma": {"dist": "LogNormal", "dims": ["geo", "channel"], "centered": false,
+                                 "mean": {"dist": "Gamma", "mu": 0.25, "sigma": 0.10, "dims": ["channel"]},
+                                 "std": {"dist": "Exponential", "scale": 0.10, "dims": ["channel"]}},
+            "saturation_beta": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]},
+            "saturation_lam": {"dist": "HalfNormal", "sigma": 1.5, "dims": ["channel"]}
+        }
+    })
+}
+
 /// A panel in the layout [`fixture_panel`] reads (`geos`, `dates`, `channels`, `controls`, one
 /// `series` per geo): what the data fixtures the reference scripts fit hold.
 pub fn panel_json(panel: &mmm_engine::model::design::Panel) -> serde_json::Value {
