@@ -1,6 +1,7 @@
 -- The pg_mmm showcase on PyMC-Marketing's example data set (loaded by scripts/demo as table
 -- example): each channel's spend, carried over by geometric adstock and saturated by the
--- logistic curve, with the data-generating parameters of MODEL.md section 9.
+-- logistic curve, with the data-generating parameters of mmm_simulate's `example` preset
+-- (docs/02-fitting.md, "Simulated data").
 \pset footer off
 \echo
 \echo 'Adstocked (geometric, alpha 0.4 / 0.2, l_max 8) and saturated (logistic, lam 4 / 3) spend, first 12 weeks:'

@@ -1,4 +1,4 @@
--- Time-varying intercept and media (HSGP, MODEL-R2.md §5): a small national fit with both
+-- Time-varying intercept and media (HSGP, docs/02-fitting.md): a small national fit with both
 -- processes and a 2-geo panel with time-varying media, mmm_time_varying's multipliers (mean 1
 -- over the training weeks per geo), the decomposition, prediction and the plot with them, and
 -- each bad config value's ERROR naming the key with nothing written.

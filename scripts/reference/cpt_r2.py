@@ -1,7 +1,7 @@
 """Reference fixture for pg_mmm's cost-per-target calibration: PyMC-Marketing 1.3.0's `MMM` on
 the example data (data/pymc_mmm_example.csv) calibrated with one cost-per-target row per channel
-through `add_cost_per_target_calibration` (issue #14 item 2, MODEL-R2.md section 4.2), fitted
-with nutpie.
+through `add_cost_per_target_calibration` (issue #14 item 2; docs/02-fitting.md, "Calibrating
+with cost per target or ROAS"), fitted with nutpie.
 
 The model is the one of lift_r2.py (round 1's standard national fit with 1.3's default priors);
 the spend is the channel columns themselves. The rows (`CPT`) measure spend per unit of y over

@@ -1,6 +1,7 @@
 """Reference fixture for pg_mmm's lift tests: PyMC-Marketing 1.3.0's `MMM` on the example data
 (data/pymc_mmm_example.csv) calibrated with one lift test per channel through
-`add_lift_test_measurements` (issue #14 acceptance, MODEL-R2.md section 4.1), fitted with nutpie.
+`add_lift_test_measurements` (issue #14 acceptance; docs/02-fitting.md, "Calibrating with
+experiments"), fitted with nutpie.
 
 The model is round 1's standard national fit: channels x1, x2, controls event_1, event_2, t,
 GeometricAdstock(l_max=8), LogisticSaturation, yearly seasonality 2, 1.3's default priors

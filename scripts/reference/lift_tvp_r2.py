@@ -1,10 +1,11 @@
 """Reference fixture for pg_mmm's lift tests with time-varying media: PyMC-Marketing 1.3.0's `MMM`
 with `time_varying_media=True` (default HSGPKwargs, m = 200) and dated lift tests added by
-`add_lift_test_measurements` (MODEL-R2.md sections 4.1 and 5), on tvp_r2.py's simulated data: the
-national data set (`simulate_national`) and the 3-geo panel (`simulate_panel`). Nothing is
-sampled: the fixture holds 1.3's log density (PyMC's `compile_logp`, Jacobians included) and
-each test's `lift_measurements_model_estimated_lift` (scaled) and `..._original_scale` at a few
-points, which crates/engine/tests/lift_tvp_acceptance.rs evaluates with the engine.
+`add_lift_test_measurements` (docs/02-fitting.md, "Calibrating with experiments" and
+"Time-varying intercept and media"), on tvp_r2.py's simulated data: the national data set
+(`simulate_national`) and the 3-geo panel (`simulate_panel`). Nothing is sampled: the fixture
+holds 1.3's log density (PyMC's `compile_logp`, Jacobians included) and each test's
+`lift_measurements_model_estimated_lift` (scaled) and `..._original_scale` at a few points,
+which crates/engine/tests/lift_tvp_acceptance.rs evaluates with the engine.
 
 The points are 1.3's initial point moved by seeded normal steps (sd 0.3) in the unconstrained
 coordinates; the fixture gives each point's constrained values as rows {"name", "pymc_name",

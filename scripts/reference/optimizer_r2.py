@@ -1,5 +1,5 @@
 """Reference fixture for pg_mmm's budget optimizer: PyMC-Marketing 1.3.0's `budget_optimizer`
-on pg_mmm's own posterior draws (MODEL-R2.md section 3).
+on pg_mmm's own posterior draws (docs/05-optimization.md).
 
 Reads crates/engine/tests/fixtures/optimizer_r2_draws.json (a fixed-seed engine fit of the
 example data, written by `cargo test -p mmm_engine --test optimizer_r2 -- --ignored`), builds

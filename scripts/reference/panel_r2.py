@@ -1,6 +1,6 @@
 """Reference fixture for pg_mmm's geo panels: PyMC-Marketing 1.3.0's `MMM(dims=("geo",))`
 fitted with nutpie on the panel of crates/engine/tests/fixtures/panel_r2_data.json (issue #11
-acceptance, MODEL-R2.md sections 1-2).
+acceptance; docs/01-model.md, "Panels against PyMC-Marketing 1.3").
 
 The data (4 geos x 104 weeks, channels tv, search, radio, control demand) are the engine's
 simulator's, written by `cargo test -p mmm_engine --test panel_acceptance -- --ignored`, with the

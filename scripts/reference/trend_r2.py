@@ -1,6 +1,6 @@
 """Reference fixture for pg_mmm's linear trend: PyMC-Marketing 1.3.0's `MMM` on the example data
 (data/pymc_mmm_example.csv) with `LinearTrendEffect(LinearTrend(n_changepoints=5))` added by
-`add_mu_effect` (MODEL-R2.md section 6), fitted with nutpie.
+`add_mu_effect` (docs/02-fitting.md, "Trend and events"), fitted with nutpie.
 
 The model is round 1's standard national fit (channels x1, x2, GeometricAdstock(l_max=8),
 LogisticSaturation, yearly seasonality 2, 1.3's default priors) plus the trend, whose default

@@ -1,7 +1,7 @@
 """Reference fixtures for pg_mmm's time-varying intercept and media: PyMC-Marketing 1.3.0's `MMM`
 with `time_varying_intercept=True` / `time_varying_media=True` (default `HSGPKwargs`: m = 200,
-L = None, eta_lam 1, ls_mu 5, ls_sigma 10; MODEL-R2.md section 5) fitted with nutpie on data
-simulated here (issue #14 acceptance).
+L = None, eta_lam 1, ls_mu 5, ls_sigma 10; docs/02-fitting.md, "Time-varying intercept and
+media") fitted with nutpie on data simulated here (issue #14 acceptance).
 
 Two fits, each written to its own fixture:
 

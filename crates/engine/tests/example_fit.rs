@@ -1,5 +1,6 @@
 //! The standard fit of PyMC-Marketing's example data recovers the data-generating process
-//! (MODEL.md section 9), samples cleanly, and is reproducible from its seed.
+//! (docs/02-fitting.md, "Simulated data", the `example` preset), samples cleanly, and is
+//! reproducible from its seed.
 
 mod common;
 

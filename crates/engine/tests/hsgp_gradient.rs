@@ -1,9 +1,10 @@
-//! The time-varying intercept and media (MODEL-R2.md §5): the analytic gradient through η, ℓ
-//! (the spectral density), the offsets, the softplus and the division by the training mean
-//! against finite differences at random points, national and over a 2-geo panel; the blocks
-//! and their priors; the decomposition with the processes; prediction past the training weeks
-//! with the frozen time frame and mean; the optimizer's window and the in-sample contribution
-//! grid with the media multiplier; and the config's errors.
+//! The time-varying intercept and media (docs/02-fitting.md, "Time-varying intercept and
+//! media"): the analytic gradient through η, ℓ (the spectral density), the offsets, the softplus
+//! and the division by the training mean against finite differences at random points, national
+//! and over a 2-geo panel; the blocks and their priors; the decomposition with the processes;
+//! prediction past the training weeks with the frozen time frame and mean; the optimizer's
+//! window and the in-sample contribution grid with the media multiplier; and the config's
+//! errors.
 
 mod common;
 

@@ -1,7 +1,8 @@
-//! The budget optimizer over the (geo, channel) cells of a fitted panel (MODEL-R2.md section 3,
-//! issue #11 item 6): one total budget over every cell or each geo's own, bounds per channel or
-//! per cell, KKT certificates, a brute-force grid on 2 geos × 2 channels, the reports' labels
-//! and per-geo totals, and a one-geo panel answering as the national model.
+//! The budget optimizer over the (geo, channel) cells of a fitted panel (docs/05-optimization.md,
+//! "Panels: budgets over (geo, channel) cells"; issue #11 item 6): one total budget over every
+//! cell or each geo's own, bounds per channel or per cell, KKT certificates, a brute-force grid
+//! on 2 geos × 2 channels, the reports' labels and per-geo totals, and a one-geo panel answering
+//! as the national model.
 
 use mmm_engine::inference::{fit, Control, Fit, FitConfig};
 use mmm_engine::model::design::Panel;

@@ -1,5 +1,5 @@
 //! The optimizer against PyMC-Marketing 1.3.0's `budget_optimizer` on the same posterior draws
-//! (MODEL-R2.md section 3): the carry-in window, which weeks count, the response in original
+//! (docs/05-optimization.md): the carry-in window, which weeks count, the response in original
 //! units averaged over the draws, the optimal allocation.
 //!
 //! `export_draws` (ignored) fits the example data with a fixed seed and writes the draws to

@@ -35,7 +35,8 @@ fn panel_spec() -> PanelSpec {
 }
 
 /// The two configs compared: 1.3's defaults for a geo model (global scales), and the partial
-/// pooling preset with per-geo scales, as PyMC Labs' geo examples scale (MODEL-R2.md §1.5).
+/// pooling preset with per-geo scales, as PyMC Labs' geo examples scale (docs/01-model.md, "Geo
+/// panels (engine)").
 fn configs() -> Value {
     let sampler = json!({"chains": 4, "tune": 1000, "draws": 1000});
     let with = |model: Value| {

@@ -66,7 +66,7 @@ fn configs() -> Vec<(&'static str, Value)> {
         (
             "LogNormalPrior with hyper-priors",
             json!({"likelihood": "truncated_normal", "priors": {
-                // PyMC-Marketing's panel test fixture (MODEL-R2.md §1.5), non-centred.
+                // PyMC-Marketing's panel test fixture, non-centred.
                 "saturation_beta": {"dist": "LogNormal", "dims": ["channel", "geo"], "centered": false,
                                     "mean": {"dist": "Gamma", "mu": 0.25, "sigma": 0.10, "dims": "channel"},
                                     "std": {"dist": "Exponential", "scale": 0.10, "dims": "channel"}},

@@ -1,7 +1,7 @@
-//! The linear trend with changepoints and the events (MODEL-R2.md §6): their analytic
-//! gradients against finite differences at random points, national and over a 2-geo panel,
-//! with shared and per-geo parameters; their series in the decomposition; and prediction past
-//! the training weeks with the training's frozen time scale and changepoints.
+//! The linear trend with changepoints and the events (docs/02-fitting.md, "Trend and events"):
+//! their analytic gradients against finite differences at random points, national and over a
+//! 2-geo panel, with shared and per-geo parameters; their series in the decomposition; and
+//! prediction past the training weeks with the training's frozen time scale and changepoints.
 
 mod common;
 

@@ -1,9 +1,10 @@
-//! Lift-test calibration (MODEL-R2.md §4.1): each experiment's measured lift `Δy ± σ` at spend
-//! `x → x + Δx` of one (geo, channel) cell adds a likelihood term on the saturation difference
-//! `Sat(x̃ + Δx̃; θ) − Sat(x̃; θ)` with that cell's saturation parameters, in the scaled units of
-//! the row's channel and target (PyMC-Marketing 1.3's `add_lift_test_measurements`). Steady
-//! state: no adstock, as in 1.3. With time-varying media the lift is also multiplied by the
-//! media multiplier `N[date, geo]` of the test's training week.
+//! Lift-test calibration (docs/02-fitting.md, "Calibrating with experiments"): each experiment's
+//! measured lift `Δy ± σ` at spend `x → x + Δx` of one (geo, channel) cell adds a likelihood term
+//! on the saturation difference `Sat(x̃ + Δx̃; θ) − Sat(x̃; θ)` with that cell's saturation
+//! parameters, in the scaled units of the row's channel and target (PyMC-Marketing 1.3's
+//! `add_lift_test_measurements`). Steady state: no adstock, as in 1.3. With time-varying media
+//! the lift is also multiplied by the media multiplier `N[date, geo]` of the test's training
+//! week.
 
 use super::design::Scales;
 use super::multiplier::{MediaMultiplier, MultiplierWork};

@@ -1,7 +1,7 @@
-//! Cost-per-target / ROAS calibration (MODEL-R2.md §4.2, PyMC-Marketing 1.3's
-//! `add_cost_per_target_calibration`, identity link): a measured cost per unit of target (or
-//! target per unit of cost) `value ± σ` of one (geo, channel) cell over the training window
-//! adds `Normal(value | ratio, σ)` in original units, where
+//! Cost-per-target / ROAS calibration (docs/02-fitting.md, "Calibrating with cost per target or
+//! ROAS"; PyMC-Marketing 1.3's `add_cost_per_target_calibration`, identity link): a measured cost
+//! per unit of target (or target per unit of cost) `value ± σ` of one (geo, channel) cell over
+//! the training window adds `Normal(value | ratio, σ)` in original units, where
 //! `ratio = mean_t spend / max(mean_t Δ, 1e-12)` (cost per target) or
 //! `mean_t Δ / max(mean_t spend, 1e-12)` (ROAS) and `Δ_t = contribution_t · target_scale`.
 //! With time-varying media the contribution includes the media multiplier `N[t,g]`, as 1.3's

@@ -1,8 +1,8 @@
-//! Cost per unit, for channels measured in impressions or GRPs (MODEL-R2.md §7
-//! `cost_per_unit=`, §8 item 12): the model is fitted on the units; every answer that speaks
-//! spend (ROAS, allocations, budgets, response curves) speaks money, `spend = units × cost per
-//! unit`, and a budget becomes units with the cost of a unit over the horizon. [`Costs`] is the
-//! one place that converts; the fit itself never sees it.
+//! Cost per unit, for channels measured in impressions or GRPs (docs/02-fitting.md, "Channels in
+//! impressions or GRPs (cost per unit)"): the model is fitted on the units; every answer that
+//! speaks spend (ROAS, allocations, budgets, response curves) speaks money, `spend = units × cost
+//! per unit`, and a budget becomes units with the cost of a unit over the horizon. [`Costs`] is
+//! the one place that converts; the fit itself never sees it.
 //!
 //! A cost is a constant per channel (config key `cost_per_unit`) or a table by date (and geo)
 //! and channel (`mmm_fit(..., cost_per_unit)`); channels without one cost 1 per unit, as in

@@ -2,9 +2,10 @@
 //!
 //! `mu_t = intercept + Σ_m channel_m(t) + Σ_c γ_c z_{t,c} + Σ_j γ_j F_{t,j}` and
 //! `ỹ_t ~ Normal(mu_t, σ)` (or Student-t, or truncated below at 0), per geo over a panel
-//! (MODEL-R2.md §2) with each geo's parameters or the ones its geos share. Each parameter is sampled through the transform its
-//! prior's support calls for (log, logit, ...) and the log-Jacobian is added, as PyMC does, so
-//! that the draws mapped back follow the posterior of the constrained parameters.
+//! (docs/01-model.md, "Geo panels (engine)") with each geo's parameters or the ones its geos
+//! share. Each parameter is sampled through the transform its prior's support calls for (log,
+//! logit, ...) and the log-Jacobian is added, as PyMC does, so that the draws mapped back follow
+//! the posterior of the constrained parameters.
 //!
 //! The density is a [`Density`]: a parameter space, a mean of components and a sum of terms.
 //! A [`Model`] is the one a config describes, over its scaled data.

@@ -1,6 +1,7 @@
 //! Training data as the model sees it: validated weekly rows, max-scaled target and channels,
-//! unscaled controls, and yearly Fourier columns (MODEL.md sections 1-2); for a geo panel, one
-//! series per geo on shared dates, scaled over all geos or per geo (MODEL-R2.md §1.1-1.2).
+//! unscaled controls, and yearly Fourier columns (docs/01-model.md, "The model"); for a geo
+//! panel, one series per geo on shared dates, scaled over all geos or per geo (docs/01-model.md,
+//! "Geo panels (engine)").
 
 use crate::calendar::Date;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
-//! PyMC-Marketing 1.3's events with the Gaussian basis (MODEL-R2.md §6): per week `t` and event
-//! `e`, `x` is the signed day distance to the event's window (0 inside `[start, end]`, negative
-//! before the start, positive after the end), and the event adds
+//! PyMC-Marketing 1.3's events with the Gaussian basis (docs/02-fitting.md, "Trend and events"):
+//! per week `t` and event `e`, `x` is the signed day distance to the event's window (0 inside
+//! `[start, end]`, negative before the start, positive after the end), and the event adds
 //! `β_e · Normal pdf(x; 0, σ)`. The events add up to one series, `events` (1.3's
 //! `{prefix}_total_effect`). Events are global: every geo sees the same windows.
 

@@ -1,8 +1,9 @@
-//! PyMC-Marketing 1.3's time-varying intercept and media (MODEL-R2.md §5): a latent process
-//! `N[t,g]` per geo, a Hilbert-space approximation of a Gaussian process (Matérn 5/2) passed
-//! through a softplus and divided by its mean over the training weeks, which multiplies a
-//! component of the mean: the intercept (`intercept[g] · N[t,g]`) or every channel's
-//! contribution (one multiplier per geo shared by the channels).
+//! PyMC-Marketing 1.3's time-varying intercept and media (docs/02-fitting.md, "Time-varying
+//! intercept and media"): a latent process `N[t,g]` per geo, a Hilbert-space approximation of a
+//! Gaussian process (Matérn 5/2) passed through a softplus and divided by its mean over the
+//! training weeks, which multiplies a component of the mean: the intercept
+//! (`intercept[g] · N[t,g]`) or every channel's contribution (one multiplier per geo shared by the
+//! channels).
 //!
 //! ```text
 //! x_t = X_t − X_mid,  X_t = days since the first training date / the training spacing

@@ -1,7 +1,8 @@
-//! The media multiplier `N[t,g]` (`media_temporal_latent_multiplier`, MODEL-R2.md §5) at the
-//! training weeks, for the calibration terms that read it: a lift test's lift is
-//! `N[date, geo] · (Sat(x̃ + Δx̃) − Sat(x̃))` (§4.1) and a cost calibration row's contribution is
-//! `Σ_t N[t,g] · contribution[t,g,c]` (§4.2). A term sees neither the mean's workspaces nor
+//! The media multiplier `N[t,g]` (`media_temporal_latent_multiplier`, docs/02-fitting.md,
+//! "Time-varying intercept and media") at the training weeks, for the calibration terms that
+//! read it: a lift test's lift is `N[date, geo] · (Sat(x̃ + Δx̃) − Sat(x̃))` ("Calibrating with
+//! experiments") and a cost calibration row's contribution is `Σ_t N[t,g] · contribution[t,g,c]`
+//! ("Calibrating with cost per target or ROAS"). A term sees neither the mean's workspaces nor
 //! their values, so it evaluates the process itself, in its own workspace, and sends
 //! `∂logp/∂N[t,g]` back into the process's η, ℓ and offsets.
 

@@ -1,6 +1,6 @@
-//! PyMC-Marketing 1.3's `LinearTrendEffect` (MODEL-R2.md §6): a piecewise-linear trend
-//! `trend(t̃) = Σ_m δ_m·1(t̃ > s_m)·(t̃ − s_m) [+ k]` over `t̃ = t / t_max`, `t` the days since
-//! the first training date and `s_m = linspace(0, max t̃, M)`.
+//! PyMC-Marketing 1.3's `LinearTrendEffect` (docs/02-fitting.md, "Trend and events"): a
+//! piecewise-linear trend `trend(t̃) = Σ_m δ_m·1(t̃ > s_m)·(t̃ − s_m) [+ k]` over
+//! `t̃ = t / t_max`, `t` the days since the first training date and `s_m = linspace(0, max t̃, M)`.
 //!
 //! Unlike 1.3, which recomputes `t_max` and the changepoints from whatever dates it predicts
 //! over (so predicting a longer window changes the trend on the training weeks), `t_max` and

@@ -1,4 +1,4 @@
-//! Response curves and the contribution grid (MODEL.md section 7), in original units; spend is
+//! Response curves and the contribution grid (docs/05-optimization.md), in original units; spend is
 //! money (units times their cost, see [`Costs`]).
 
 use crate::inference::sampler::Trace;

@@ -1,9 +1,8 @@
-//! Budget optimization and what-if analysis over the posterior (MODEL.md sections 7-8,
-//! MODEL-R2.md section 3): each budget cell's response to a per-period budget for every draw (a
-//! cell is a channel of a national model or a (geo, channel) pair of a panel), utilities of
-//! that response, the allocation solver (budget equalities, bounds, Newton steps, projected
-//! gradient), the reports built on it, response curves, the contribution grid and sampled
-//! responses.
+//! Budget optimization and what-if analysis over the posterior (docs/05-optimization.md): each
+//! budget cell's response to a per-period budget for every draw (a cell is a channel of a
+//! national model or a (geo, channel) pair of a panel), utilities of that response, the
+//! allocation solver (budget equalities, bounds, Newton steps, projected gradient), the reports
+//! built on it, response curves, the contribution grid and sampled responses.
 
 pub mod allocate;
 pub mod bounds;

@@ -1,5 +1,5 @@
 //! Each channel's response to a per-period budget over the optimisation window, for every
-//! posterior draw (MODEL-R2.md section 3, PyMC-Marketing 1.3's `budget_optimizer`), in
+//! posterior draw (docs/05-optimization.md; PyMC-Marketing 1.3's `budget_optimizer`), in
 //! original units. The window is up to `l_max` observed weeks carried in (the last training
 //! weeks, with their actual spend), `num_periods` weeks of spend `b`, then `l_max` weeks of
 //! none so that the carry-over is counted; the response sums every week of it. Without
@@ -265,7 +265,7 @@ impl ChannelResponse {
 /// With time-varying media, per draw the media multiplier of every geo (geo after geo) over
 /// the window of `horizon` after training `dates`: each window week's response is times its
 /// geo's multiplier there, the window following the training weeks at their spacing
-/// (MODEL-R2.md §5). `None` without time-varying media.
+/// (docs/02-fitting.md, "Time-varying intercept and media"). `None` without time-varying media.
 fn window_multipliers(model: &Model, dates: &[Date], trace: &Trace, horizon: Horizon) -> Option<Vec<Vec<f64>>> {
     let carried = horizon.carry_in_weeks(model.spec.l_max, dates.len());
     let window = window_dates(dates, carried, horizon.num_periods + model.spec.l_max);
