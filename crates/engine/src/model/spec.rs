@@ -54,7 +54,7 @@ pub struct ModelSpec {
     /// A panel's default priors: independent per geo, partially pooled, or shared.
     #[serde(skip_serializing_if = "Pooling::is_default")]
     pub pooling: Pooling,
-    /// How lift tests' measured lifts vary around the model's (MODEL-R2.md §4.1).
+    /// How lift tests' measured lifts vary around the model's (docs/02-fitting.md, "Calibrating with experiments").
     #[serde(skip_serializing_if = "LiftLikelihood::is_default")]
     pub lift_likelihood: LiftLikelihood,
     /// Degrees of freedom of the Student-t lift likelihood.
@@ -64,24 +64,24 @@ pub struct ModelSpec {
     /// SQL layer reads them from a table), not a config key.
     #[serde(skip)]
     pub lift_tests: Vec<LiftTest>,
-    /// A linear trend with changepoints (MODEL-R2.md §6).
+    /// A linear trend with changepoints (docs/02-fitting.md, "Trend and events").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<TrendSpec>,
     /// The events of `mmm_fit(..., events)`: rows of a table, stored beside the spec, not a
     /// config key.
     #[serde(skip)]
     pub events: Vec<Event>,
-    /// What cost calibration rows measure: cost per target or ROAS (MODEL-R2.md §4.2).
+    /// What cost calibration rows measure: cost per target or ROAS (docs/02-fitting.md, "Calibrating with cost per target or ROAS").
     #[serde(skip_serializing_if = "CalibrationTarget::is_default")]
     pub calibration_target: CalibrationTarget,
     /// The rows of `mmm_fit(..., cost_calibration)`: data stored beside the model, not a
     /// config key.
     #[serde(skip)]
     pub cost_calibration: Vec<CostCalibration>,
-    /// `intercept[g] · N[t,g]` with an HSGP latent process `N` (MODEL-R2.md §5).
+    /// `intercept[g] · N[t,g]` with an HSGP latent process `N` (docs/02-fitting.md, "Time-varying intercept and media").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub time_varying_intercept: bool,
-    /// Every channel's contribution times an HSGP multiplier per geo (MODEL-R2.md §5).
+    /// Every channel's contribution times an HSGP multiplier per geo (docs/02-fitting.md, "Time-varying intercept and media").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub time_varying_media: bool,
     /// The HSGP options of both processes.
@@ -97,7 +97,7 @@ pub struct ModelSpec {
     pub cost_table: Vec<CostRow>,
 }
 
-/// Presets of a panel's priors (MODEL-R2.md §1.3, §1.5); `priors` override them key by key.
+/// Presets of a panel's priors (docs/01-model.md, "Geo panels (engine)"); `priors` override them key by key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pooling {
@@ -387,7 +387,7 @@ fn mu_effects(spec: &ModelSpec, builder: &mut Builder) -> Result<(), SpecError> 
     Ok(())
 }
 
-/// The blocks of the HSGP processes (MODEL-R2.md §5), last, so that a model without them keeps
+/// The blocks of the HSGP processes, last, so that a model without them keeps
 /// its parameter vector: per process η and ℓ shared by the geos, and the offsets `z` per geo.
 fn time_varying(spec: &ModelSpec, builder: &mut Builder) -> Result<(), SpecError> {
     let processes = [(spec.time_varying_intercept, INTERCEPT_PROCESS), (spec.time_varying_media, MEDIA_PROCESS)];
