@@ -71,17 +71,20 @@ pub struct ModelSpec {
     /// config key.
     #[serde(skip)]
     pub events: Vec<Event>,
-    /// What cost calibration rows measure: cost per target or ROAS (docs/02-fitting.md, "Calibrating with cost per target or ROAS").
+    /// What cost calibration rows measure: cost per target or ROAS (docs/02-fitting.md,
+    /// "Calibrating with cost per target or ROAS").
     #[serde(skip_serializing_if = "CalibrationTarget::is_default")]
     pub calibration_target: CalibrationTarget,
     /// The rows of `mmm_fit(..., cost_calibration)`: data stored beside the model, not a
     /// config key.
     #[serde(skip)]
     pub cost_calibration: Vec<CostCalibration>,
-    /// `intercept[g] · N[t,g]` with an HSGP latent process `N` (docs/02-fitting.md, "Time-varying intercept and media").
+    /// `intercept[g] · N[t,g]` with an HSGP latent process `N` (docs/02-fitting.md,
+    /// "Time-varying intercept and media").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub time_varying_intercept: bool,
-    /// Every channel's contribution times an HSGP multiplier per geo (docs/02-fitting.md, "Time-varying intercept and media").
+    /// Every channel's contribution times an HSGP multiplier per geo (docs/02-fitting.md,
+    /// "Time-varying intercept and media").
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub time_varying_media: bool,
     /// The HSGP options of both processes.
