@@ -16,6 +16,9 @@
 //! ```
 //!
 //! `--config` merges its keys over every fit's config (e.g. fewer draws); an arm's over that.
+//! The shapes' own keys stay unless replaced: `--config` with PyMC Labs' priors still fits
+//! the medium shape with `"pooling": "partial"` and per-geo scales (issue #22), so every fit
+//! prints the config it used.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -55,7 +58,9 @@ impl Shape {
         }
     }
 
-    /// The shape's config with `seed` and `overrides` merged over it.
+    /// The shape's config with `seed` and `overrides` merged over it. Printed: the shape's
+    /// own keys (`pooling`, `scaling`) stay unless an override replaces them, which a config
+    /// written for another setup easily misses.
     fn config(&self, seed: u64, overrides: &[&Value]) -> FitConfig {
         let mut config = self.config.clone();
         config["seed"] = json!(seed);
@@ -64,6 +69,7 @@ impl Shape {
                 c.extend(o.clone());
             }
         }
+        eprintln!("config: {config}");
         FitConfig::from_json(&config).expect("valid config")
     }
 }
