@@ -120,7 +120,7 @@ impl Table {
             Holds::Dates => format!("A {}'s date must be of type date or timestamp.", self.what),
             Holds::Numbers => format!("The {} table's columns {} must be numeric.", self.noun, self.values.join(", ")),
         });
-        let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", quote_ident(g)));
+        let geo = source::geo_text(relation, geo_column);
         let date = if dated { "date::date" } else { "NULL::date" };
         let values: Vec<String> = self.values.iter().map(|v| format!("{}::float8", quote_ident(v))).collect();
         let order: Vec<String> = (1..=3 + self.values.len()).map(|k| k.to_string()).collect();
