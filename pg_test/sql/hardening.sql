@@ -41,3 +41,33 @@ SELECT mmm_schedule_refit('weekly', 'every monday');
 SELECT mmm_schedule_refit('weekly', '61 3 * * 1');
 SELECT mmm_schedule_refit('weekly', '0 3 * * mon-fri/2');
 SELECT mmm_schedule_refit('weekly', '@fortnightly');
+
+-- Messages that say what is wrong, before anything is sampled or written.
+SELECT count(*) AS models_before FROM mmm.models \gset
+CREATE TABLE msg_weeks AS
+SELECT date AS week, y AS sales, (spend ->> 'x1')::float8 AS x1, (spend ->> 'x2')::float8 AS x2
+FROM mmm_simulate('example', seed => 2);
+-- A source without rows says so (not that a channel is zero in every row).
+CREATE TABLE msg_empty AS TABLE msg_weeks WITH NO DATA;
+SELECT mmm_fit('msg_empty', 'week', 'sales', ARRAY['x1'], config => :'tiny');
+-- An events table whose dates are text or numbers names the column and the type it needs.
+CREATE TABLE msg_events_text (name text, start_date text, end_date text);
+INSERT INTO msg_events_text VALUES ('launch', '2019-03-04', '2019-03-18');
+SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', events => 'msg_events_text');
+CREATE TABLE msg_events_int (name int, start_date int, end_date int);
+SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', events => 'msg_events_int');
+-- A lift test whose standard error pins the lift to a point names its row.
+CREATE TABLE msg_lifts (channel text, x float8, delta_x float8, delta_y float8, sigma float8);
+INSERT INTO msg_lifts VALUES ('x1', 1, 0.5, 0.2, 0.02), ('x1', 1, 0.5, 0.2, 1e-300);
+SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', lift_tests => 'msg_lifts');
+-- A backtest horizon shorter than the data's week.
+SELECT count(*) FROM mmm_backtest('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', horizon => '1 hour');
+-- A backtest whose first fold trains on weeks where a channel has no spend names the fold.
+CREATE TABLE msg_late_channel AS
+SELECT week, sales, x1, CASE WHEN week < (SELECT min(week) + 60 * 7 FROM msg_weeks) THEN 0 ELSE x2 END AS x2
+FROM msg_weeks;
+SELECT count(*) FROM mmm_backtest('msg_late_channel', 'week', 'sales', ARRAY['x1', 'x2'], config => :'tiny',
+                                  start => (SELECT min(week) + 52 * 7 FROM msg_weeks), refit_every => '3 months',
+                                  horizon => '3 months');
+SELECT count(*) = :models_before AS nothing_written FROM mmm.models;
+DROP TABLE msg_weeks, msg_empty, msg_events_text, msg_events_int, msg_lifts, msg_late_channel;

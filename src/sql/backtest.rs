@@ -83,6 +83,7 @@ fn mmm_backtest(
         None,
     );
     let folds = folds(panel.dates(), start, refit_every, horizon);
+    check_training_rows(&panel, &folds, target_column);
     let name = name.map_or_else(|| source.name().to_string(), str::to_string);
     let store_fit = |fit: &Fit, seconds: f64| {
         store::save(
@@ -257,6 +258,19 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
     };
     positive("refit_every", &refit_every);
     positive("horizon", &horizon);
+    // A horizon plans whole weeks: one shorter than the rows' step holds no week at all.
+    let a_week = super::read::one::<bool>(
+        "SELECT $1 + $2 >= $1::timestamp + interval '7 days'",
+        &[to_pg_date(start).into(), horizon.into()],
+    )
+    .expect("compare intervals")
+    .unwrap_or(false);
+    if !a_week {
+        bad(
+            format!("horizon = '{}' is shorter than one week, the data's step", interval_text(&horizon)),
+            "The rows are weekly: horizon accepts an interval of a week or more, e.g. '13 weeks' or '6 months'.",
+        );
+    }
     let end_of_data = dates.last().expect("rows").plus_days(7);
     let windows: Vec<(pgrx::datum::Date, pgrx::datum::Date)> = Spi::connect(|client| {
         client
@@ -294,6 +308,21 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
         );
     }
     folds
+}
+
+/// Each fold's training rows can be fitted (a channel with spend, a target that varies, ...),
+/// checked before any fold is sampled: an ERROR names the first fold that cannot, rather than
+/// the fit's message without it after the earlier folds were sampled.
+fn check_training_rows(panel: &Panel, folds: &[Fold], target_column: &str) {
+    for (k, fold) in folds.iter().enumerate() {
+        if let Err(e) = panel.rows(0..fold.origin).validate(target_column, 1) {
+            raise(
+                PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+                format!("fold {} (origin {}, {} training weeks): {e}", k + 1, panel.dates()[fold.origin], fold.origin),
+                &format!("{} Or pass a later start, so that every fold trains on enough data.", e.hint()),
+            );
+        }
+    }
 }
 
 fn interval_text(interval: &Interval) -> String {

@@ -52,6 +52,11 @@ impl Table {
     /// A row as an ERROR shows it: `(channel 'tv', geo 'north', date 2024-01-01, x 100, ...)`,
     /// with its geo in a panel and its date when it has one.
     fn described(&self, row: &Row, panel: bool) -> String {
+        // Tiny and huge values in exponent form: 1e-300, not three hundred digits.
+        let shown = |v: f64| match v != 0.0 && !(1e-5..1e16).contains(&v.abs()) {
+            true => format!("{v:e}"),
+            false => v.to_string(),
+        };
         let quoted = |v: &Option<String>| v.as_ref().map_or("NULL".into(), |s| format!("'{s}'"));
         let mut parts = vec![format!("channel {}", quoted(&row.channel))];
         if panel {
@@ -61,7 +66,7 @@ impl Table {
             parts.push(format!("date {date}"));
         }
         for (name, v) in self.values.iter().zip(&row.values) {
-            parts.push(format!("{name} {}", v.map_or("NULL".into(), |v| v.to_string())));
+            parts.push(format!("{name} {}", v.map_or("NULL".into(), shown)));
         }
         format!("({})", parts.join(", "))
     }

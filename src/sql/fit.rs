@@ -142,12 +142,14 @@ pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &s
     inference::fit_from(config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e))
 }
 
+/// A source without rows is said to be one, before the checks of its columns (which would find
+/// every channel "zero in every row").
 fn require_rows(data: &Panel) {
-    if data.series() == 0 {
+    if data.series() == 0 || data.data.iter().all(|d| d.dates.is_empty()) {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
             "the source has no rows".into(),
-            "A panel needs rows for every (date, geo).",
+            "A fit needs one row per week (per geo for a panel, every geo on every date): check the table, or the query that fills it.",
         );
     }
 }

@@ -330,6 +330,9 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
         &["name", "start_date", "end_date"],
         "The events table needs columns name, start_date and end_date.",
     );
+    require_types(relation, "events", &[("start_date", Holds::Dates), ("end_date", Holds::Dates)], |_| {
+        "An event's start_date and end_date must be of type date or timestamp.".into()
+    });
     let query = format!(
         "SELECT name::text, start_date::date, end_date::date FROM {} ORDER BY name, start_date, end_date",
         qualified_name(relation)
