@@ -256,6 +256,13 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
         names
     };
     let (n_channels, n_controls) = (width(2), width(3));
+    if n_channels == 0 {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            "mmm_fit_agg: channels is empty".into(),
+            "Pass each row's spend as an array of at least one channel, e.g. ARRAY[tv, radio].",
+        );
+    }
     limits::check_length("channels", n_channels, limits::MAX_COLUMNS);
     limits::check_length("controls", n_controls, limits::MAX_COLUMNS);
     let channel_names = names(&given_channels, "channel", n_channels);
