@@ -307,6 +307,11 @@ def generate(bi_id):
     mutate("mmm_backtest", bt, "horizon", [("'1 hour'", []), ("'-1 week'", []), ("'1000 years'", [])])
     mutate("mmm_backtest", bt, "config", [("'{\"nope\": 1}'", ["nope"]), ("'{\"keep_models\": \"x\"}'", ["keep_models"])])
     mutate("mmm_backtest", bt, "geo_column", [("'nope'", ["nope"])])
+    for arg, null in (("source", "NULL::regclass"), ("date_column", "NULL::text"), ("target_column", "NULL::text"),
+                      ("channel_columns", "NULL::text[]"), ("control_columns", "NULL::text[]"),
+                      ("config", "NULL::jsonb"), ("refit_every", "NULL::interval"), ("horizon", "NULL::interval")):
+        mutate("mmm_backtest", bt, arg, [(null, [])])
+    mutate("mmm_backtest", bt, "channel_columns", [("ARRAY['x1', NULL]", ["channel_columns[2]"])])
 
     mon = {"model": "'bi'", "source": "'bi_weeks'"}
     mutate("mmm_monitor", mon, "model", MODEL_NAME)
@@ -335,6 +340,9 @@ def generate(bi_id):
     # Simulations and transforms.
     mutate("mmm_simulate", {"preset": "'example'"}, "preset",
            [("'nope'", ["nope"]), ("''", []), ("'<script>x</script>'", ["<script>"]), ("NULL::text", [])])
+    mutate("mmm_simulate", {"preset": "'example'"}, "seed", [("NULL::bigint", [])])
+    mutate("mmm_simulate_panel", {"preset": "'geo_panel'", "geos": "2", "weeks": "10"}, "preset", [("NULL::text", [])])
+    mutate("mmm_simulate_panel", {"preset": "'geo_panel'", "geos": "2", "weeks": "10"}, "seed", [("NULL::bigint", [])])
     mutate("mmm_simulate", {"preset": "'example'"}, "spec",
            [("'[]'", []), ("'{\"weeks\": 0}'", ["weeks"]), ("'{\"weeks\": 100000}'", ["weeks"]),
             ("'{\"nope\": 1}'", ["nope"])])

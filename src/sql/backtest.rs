@@ -5,6 +5,7 @@
 //! geo. The run and its rows are stored in `mmm.backtests` and `mmm.backtest_folds`;
 //! `mmm_plot_backtest` draws them without refitting.
 
+use super::args;
 use super::error::raise;
 use super::fit::{fit_panel, options, take_bool};
 use super::source::{self, qualified_name};
@@ -36,15 +37,15 @@ type BacktestRow =
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_backtest(
-    source: PgRelation,
-    date_column: &str,
-    target_column: &str,
-    channel_columns: Vec<String>,
-    control_columns: default!(Vec<String>, "'{}'"),
-    config: default!(JsonB, "'{}'"),
+    source: Option<PgRelation>,
+    date_column: Option<&str>,
+    target_column: Option<&str>,
+    channel_columns: Option<Vec<Option<String>>>,
+    control_columns: default!(Option<Vec<Option<String>>>, "'{}'"),
+    config: default!(Option<JsonB>, "'{}'"),
     start: default!(Option<pgrx::datum::Date>, "NULL"),
-    refit_every: default!(Interval, "'6 months'"),
-    horizon: default!(Interval, "'6 months'"),
+    refit_every: default!(Option<Interval>, "'6 months'"),
+    horizon: default!(Option<Interval>, "'6 months'"),
     name: default!(Option<&str>, "NULL"),
     geo_column: default!(Option<&str>, "NULL"),
 ) -> TableIterator<
@@ -68,6 +69,13 @@ fn mmm_backtest(
         name!(geo, Option<String>),
     ),
 > {
+    let source = args::required(source, "source");
+    let (date_column, target_column) =
+        (args::required(date_column, "date_column"), args::required(target_column, "target_column"));
+    let channel_columns = args::elements(channel_columns, "channel_columns");
+    let control_columns = args::elements(control_columns, "control_columns");
+    let config = args::required(config, "config");
+    let (refit_every, horizon) = (args::required(refit_every, "refit_every"), args::required(horizon, "horizon"));
     let (keep_models, fit_config) = take_keep_models(&config.0);
     let mut options = options(&fit_config);
     // One seed for every fold, recorded in the spec, so the whole run is reproducible.

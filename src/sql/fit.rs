@@ -1,5 +1,6 @@
 //! `mmm_fit`: one model over a table, and `mmm_fit_agg`: one model per group.
 
+use super::args;
 use super::error::{raise, raise_fit};
 use super::limits;
 use super::source::{self, Labels, Rows};
@@ -175,12 +176,12 @@ fn require_rows(data: &Panel) {
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
-    source: PgRelation,
-    date_column: &str,
-    target_column: &str,
-    channel_columns: Vec<String>,
-    control_columns: default!(Vec<String>, "'{}'"),
-    config: default!(JsonB, "'{}'"),
+    source: Option<PgRelation>,
+    date_column: Option<&str>,
+    target_column: Option<&str>,
+    channel_columns: Option<Vec<Option<String>>>,
+    control_columns: default!(Option<Vec<Option<String>>>, "'{}'"),
+    config: default!(Option<JsonB>, "'{}'"),
     name: default!(Option<&str>, "NULL"),
     geo_column: default!(Option<&str>, "NULL"),
     events: default!(Option<PgRelation>, "NULL"),
@@ -188,6 +189,12 @@ fn mmm_fit(
     cost_calibration: default!(Option<PgRelation>, "NULL"),
     cost_per_unit: default!(Option<PgRelation>, "NULL"),
 ) -> i64 {
+    let source = args::required(source, "source");
+    let (date_column, target_column) =
+        (args::required(date_column, "date_column"), args::required(target_column, "target_column"));
+    let channel_columns = args::elements(channel_columns, "channel_columns");
+    let control_columns = args::elements(control_columns, "control_columns");
+    let config = args::required(config, "config");
     let mut options = fit_options(&config.0);
     if let Some(events) = &events {
         options.config.spec.events = source::read_events(events);
