@@ -395,7 +395,8 @@ fn store_fold(backtest_id: i64, date: pgrx::datum::Date, r: &FoldReport, row: &F
 /// or those of `geo` of a panel. A function of its own: `mmm_plot(bigint, ...)` reads its
 /// number as a model id.
 #[pg_extern(stable, parallel_safe)]
-fn mmm_plot_backtest(backtest_id: i64, geo: default!(Option<&str>, "NULL")) -> String {
+fn mmm_plot_backtest(backtest_id: Option<i64>, geo: default!(Option<&str>, "NULL")) -> String {
+    let backtest_id = args::required(backtest_id, "backtest_id");
     let name = match super::read::one::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
         Err(pgrx::spi::SpiError::InvalidPosition) => None,
         found => found.expect("read mmm.backtests"),
