@@ -264,6 +264,9 @@ def generate(bi_id):
         ("NULL::jsonb", []),
     ]
     mutate("mmm_fit", fit, "config", configs)
+    huge = [("'{\"draws\": 1e400}'", ["draws"]),
+            ("'{\"priors\": {\"intercept\": {\"dist\": \"Normal\", \"sigma\": 1e400}}}'", ["sigma"])]
+    mutate("mmm_fit", fit, "config", huge)
     mutate("mmm_fit", fit, "geo_column", [("'nope'", ["nope"]), ("'x1'", ["x1"]), ("'week'", ["week"]),
                                           ("'region\"; DROP TABLE bi_weeks; --'", ["DROP"])])
     mutate("mmm_fit", fit, "events", [("'no_such_table'", ["no_such_table"]), ("'bi_events_bad'", ["events"]),
@@ -294,7 +297,7 @@ def generate(bi_id):
     mutate("mmm_refit", refit, "name", [("'bi'", ['"bi"'])], role="bi_other")
     mutate("mmm_refit", refit, "through", [("'1900-01-01'::date", []), ("'-infinity'::date", [])])
     mutate("mmm_refit", refit, "config", [("'[]'", []), ("'{\"nope\": 1}'", ["nope"]), ("'{\"tune\": -1}'", ["tune"]),
-                                          ("'{\"priors\": 1}'", ["priors"]), ("'{\"chains\": 65}'", ["chains"])])
+                                          ("'{\"priors\": 1}'", ["priors"]), ("'{\"chains\": 65}'", ["chains"])] + huge)
 
     bt = {"source": "'bi_weeks'", "date_column": "'week'", "target_column": "'sales'",
           "channel_columns": "ARRAY['x1']", "config": tiny, "horizon": "'13 weeks'"}
@@ -304,7 +307,8 @@ def generate(bi_id):
     mutate("mmm_backtest", bt, "start", [("'infinity'::date", []), ("'1900-01-01'::date", []), ("'2100-01-01'::date", [])])
     mutate("mmm_backtest", bt, "refit_every", [("'-1 week'", []), ("'0'", []), ("'1 day'", [])])
     mutate("mmm_backtest", bt, "horizon", [("'1 hour'", []), ("'-1 week'", []), ("'1000 years'", [])])
-    mutate("mmm_backtest", bt, "config", [("'{\"nope\": 1}'", ["nope"]), ("'{\"keep_models\": \"x\"}'", ["keep_models"])])
+    mutate("mmm_backtest", bt, "config", [("'{\"nope\": 1}'", ["nope"]), ("'{\"keep_models\": \"x\"}'", ["keep_models"])]
+           + huge)
     mutate("mmm_backtest", bt, "geo_column", [("'nope'", ["nope"])])
     for arg, null in (("source", "NULL::regclass"), ("date_column", "NULL::text"), ("target_column", "NULL::text"),
                       ("channel_columns", "NULL::text[]"), ("control_columns", "NULL::text[]"),

@@ -60,6 +60,10 @@ SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', eve
 CREATE TABLE msg_lifts (channel text, x float8, delta_x float8, delta_y float8, sigma float8);
 INSERT INTO msg_lifts VALUES ('x1', 1, 0.5, 0.2, 0.02), ('x1', 1, 0.5, 0.2, 1e-300);
 SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', lift_tests => 'msg_lifts');
+-- A number beyond float8 in the config (valid jsonb) names its key.
+SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => '{"chains": 1, "draws": 1e400}');
+SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'],
+               config => '{"priors": {"intercept": {"dist": "Normal", "mu": 0, "sigma": 1e400}}}');
 -- A backtest horizon shorter than the data's week.
 SELECT count(*) FROM mmm_backtest('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', horizon => '1 hour');
 -- A backtest whose first fold trains on weeks where a channel has no spend names the fold.

@@ -8,6 +8,7 @@
 use super::args;
 use super::error::raise;
 use super::fit::{fit_panel, options, take_bool};
+use super::json_arg::JsonArg;
 use super::source::{self, qualified_name};
 use super::store::{self, from_pg_date, to_pg_date, Provenance};
 use mmm_engine::backtest::{evaluate, second_opinion, Fold, FoldReport, Values};
@@ -42,7 +43,7 @@ fn mmm_backtest(
     target_column: Option<&str>,
     channel_columns: Option<Vec<Option<String>>>,
     control_columns: default!(Option<Vec<Option<String>>>, "'{}'"),
-    config: default!(Option<JsonB>, "'{}'"),
+    config: default!(Option<JsonArg>, "'{}'"),
     start: default!(Option<pgrx::datum::Date>, "NULL"),
     refit_every: default!(Option<Interval>, "'6 months'"),
     horizon: default!(Option<Interval>, "'6 months'"),
@@ -74,7 +75,7 @@ fn mmm_backtest(
         (args::required(date_column, "date_column"), args::required(target_column, "target_column"));
     let channel_columns = args::elements(channel_columns, "channel_columns");
     let control_columns = args::elements(control_columns, "control_columns");
-    let config = args::required(config, "config");
+    let config = args::required(config, "config").into_jsonb();
     let (refit_every, horizon) = (args::required(refit_every, "refit_every"), args::required(horizon, "horizon"));
     let (keep_models, fit_config) = take_keep_models(&config.0);
     let mut options = options(&fit_config);

@@ -2,6 +2,7 @@
 
 use super::args;
 use super::error::{raise, raise_fit};
+use super::json_arg::JsonArg;
 use super::limits;
 use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
@@ -181,7 +182,7 @@ fn mmm_fit(
     target_column: Option<&str>,
     channel_columns: Option<Vec<Option<String>>>,
     control_columns: default!(Option<Vec<Option<String>>>, "'{}'"),
-    config: default!(Option<JsonB>, "'{}'"),
+    config: default!(Option<JsonArg>, "'{}'"),
     name: default!(Option<&str>, "NULL"),
     geo_column: default!(Option<&str>, "NULL"),
     events: default!(Option<PgRelation>, "NULL"),
@@ -194,7 +195,7 @@ fn mmm_fit(
         (args::required(date_column, "date_column"), args::required(target_column, "target_column"));
     let channel_columns = args::elements(channel_columns, "channel_columns");
     let control_columns = args::elements(control_columns, "control_columns");
-    let config = args::required(config, "config");
+    let config = args::required(config, "config").into_jsonb();
     let mut options = fit_options(&config.0);
     if let Some(events) = &events {
         options.config.spec.events = source::read_events(events);

@@ -12,6 +12,7 @@ mod curves;
 mod decomposition;
 mod error;
 mod fit;
+mod json_arg;
 mod lift_tests;
 mod limits;
 mod model_ref;

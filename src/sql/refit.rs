@@ -27,9 +27,9 @@ use serde_json::Value;
 fn mmm_refit(
     name: Option<&str>,
     through: default!(Option<pgrx::datum::Date>, "NULL"),
-    config: default!(Option<JsonB>, "'{}'"),
+    config: default!(Option<super::json_arg::JsonArg>, "'{}'"),
 ) -> i64 {
-    let (name, config) = (super::args::required(name, "name"), super::args::required(config, "config"));
+    let (name, config) = (super::args::required(name, "name"), super::args::required(config, "config").into_jsonb());
     let id = model_ref::by_name(name);
     super::versions::refuse_prior_only(id, "refitted");
     let stored = super::read::one::<JsonB>(
