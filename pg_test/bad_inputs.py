@@ -287,7 +287,7 @@ def generate(bi_id):
                       ("ARRAY['NaN'::float8, x2]", [])], ["channel"]),
         ("target", [("'NaN'::float8", []), ("NULL::float8", [])], ["target"]),
         ("controls", [("ARRAY[NULL]::float8[]", []), ("array_fill(x1, ARRAY[201])", [])], ["control"]),
-        ("config", [c for c in configs if c[0] not in ("NULL::jsonb",)], ["config"]),
+        ("config", [c for c in configs if c[0] not in ("NULL::jsonb",)] + huge, ["config"]),
     ):
         for value, extra in values:
             case("mmm_fit_agg", agg.format(**{**good, arg: value}), names + extra)

@@ -10,7 +10,7 @@ use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{self, Control, Fit, Progress, Start, WarmStart};
 use mmm_engine::model::design::Panel;
 use pgrx::prelude::*;
-use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
+use pgrx::{PgList, PgRelation, PgTryBuilder};
 use std::time::Instant;
 
 /// Splits the SQL layer's own keys off the engine config: `progress` (NOTICE lines, default
@@ -239,7 +239,7 @@ fn mmm_fit(
 /// named by the group key.
 // PARALLEL UNSAFE: stores the group's model.
 #[pg_extern(volatile, parallel_unsafe, name = "mmm_fit_agg_final")]
-fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
+fn fit_agg_final(state: Option<JsonArg>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
     let state = state?.0;
     // The step function starts the state with the first row's key as text: NULL for a NULL key.
     let Some(name) = state["name"].as_str().map(str::to_string) else {
