@@ -2,8 +2,12 @@
 # Two sessions at once on one name. Fits: versions 1 and 2, the second waiting on the name's
 # lock until the first commits instead of computing the same version and failing on the unique
 # key. Refits: both succeed as versions 3 and 4. A reader during a refit: it sees the promoted
-# version until the refit commits, then the new one. Runs against the cluster in PGHOST/PGPORT
-# (scripts/test starts one).
+# version until the refit commits, then the new one. Under REPEATABLE READ and SERIALIZABLE, the
+# second fit of one name fails with SQLSTATE 40001 and a HINT to retry (its snapshot cannot see
+# the first's version), never on the unique key, and its retry gets the next version. Two
+# rollbacks of one name promote two different versions, each the one before; under REPEATABLE
+# READ the second is a 40001. Runs against the cluster in PGHOST/PGPORT (scripts/test starts
+# one).
 set -euo pipefail
 db=mmm_concurrent
 createdb $db
@@ -87,4 +91,53 @@ after=$(summary "'race'")
 v5=$(summary "(SELECT id FROM mmm.models WHERE name = 'race' AND version = 5)")
 [ "$during" = "$v4" ] || fail "a read during the refit did not see the promoted version 4"
 [ "$after" = "$v5" ] && [ "$v5" != "$v4" ] || fail "a read after the refit committed did not see version 5"
-echo "1 passed, 0 failed: concurrent_fit (two fits got versions 1 and 2, two refits 3 and 4; a reader saw version 4 during a refit and 5 after it)"
+
+versions() { q "SELECT string_agg(version::text, ',' ORDER BY version) FROM mmm.models WHERE name = 'race'"; }
+id_of() { q "SELECT id FROM mmm.models WHERE name = 'race' AND version = $1"; }
+promoted() { q "SELECT version FROM mmm.models WHERE name = 'race' AND promoted"; }
+
+# Session B runs $2 in a transaction of isolation level $1 while session A holds the name's
+# lock: B must fail with SQLSTATE 40001 and the HINT to retry, not on the unique key.
+conflict() {
+  local out
+  if out=$(psql -X -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d $db \
+    -c "BEGIN ISOLATION LEVEL $1" -c "$2" -c COMMIT 2>&1); then
+    fail "$2 under $1 beside a concurrent change of the name succeeded on a stale snapshot"
+  fi
+  wait $holder
+  grep -q 'ERROR:  40001: could not serialize access to model "race"' <<<"$out" &&
+    grep -q 'HINT:  Retry the transaction' <<<"$out" ||
+    fail "$2 under $1 beside a concurrent change of the name: expected SQLSTATE 40001 with a HINT to retry, got: $out"
+}
+
+for isolation in 'REPEATABLE READ' SERIALIZABLE; do
+  before=$(versions)
+  hold "SET TRANSACTION ISOLATION LEVEL $isolation; $fit"
+  conflict "$isolation" "$fit"
+  psql -X -q -v ON_ERROR_STOP=1 -d $db -c "BEGIN ISOLATION LEVEL $isolation" -c "$fit" -c COMMIT >/dev/null ||
+    fail "the retried fit under $isolation failed"
+  n=$(q "SELECT max(version) FROM mmm.models WHERE name = 'race'")
+  [ "$(versions)" = "$before,$((n - 1)),$n" ] ||
+    fail "fits under $isolation: versions '$(versions)', expected '$before' and two consecutive ones"
+done
+
+# Two rollbacks of one name (READ COMMITTED): the second waits for the first and walks back
+# from the version it promoted. Every version here passed its gates, so each steps back one.
+top=$(promoted)
+rolled_file=$(mktemp -u /tmp/pg_mmm_rollback.XXXXXX)
+hold "COPY (SELECT mmm_rollback('race')) TO '$rolled_file'"
+second=$(q "SELECT mmm_rollback('race')")
+wait $holder
+first=$(cat "$rolled_file")
+rm -f "$rolled_file"
+[ "$first" = "$(id_of $((top - 1)))" ] && [ "$second" = "$(id_of $((top - 2)))" ] ||
+  fail "two rollbacks from version $top returned ids $first and $second, expected versions $((top - 1)) and $((top - 2))"
+[ "$(promoted)" = $((top - 2)) ] || fail "after two rollbacks from version $top, version $(promoted) is promoted"
+
+# A rollback under REPEATABLE READ beside a committed one: 40001, and only the first stepped back.
+top=$(promoted)
+hold "SELECT mmm_rollback('race')"
+conflict 'REPEATABLE READ' "SELECT mmm_rollback('race')"
+[ "$(promoted)" = $((top - 1)) ] || fail "a rollback under REPEATABLE READ beside another moved the promotion to $(promoted)"
+
+echo "1 passed, 0 failed: concurrent_fit (two fits got versions 1 and 2, two refits 3 and 4; a reader saw version 4 during a refit and 5 after it; under REPEATABLE READ and SERIALIZABLE the second fit was a 40001 and its retry the next version; two rollbacks promoted two versions)"

@@ -5,6 +5,11 @@
 # first run: the first job succeeded and produced version 2 (refit_of version 1, owned by that
 # role), the second is recorded as failed and wrote nothing; mmm_refit_jobs shows both; a
 # database other than cron.database_name gets pg_mmm's ERROR; unscheduling removes the jobs.
+# The job's command names the extension's schema and every argument's type, so a mmm_refit(text)
+# the role creates in public does not capture (or make ambiguous) the scheduled call. Without
+# background workers, pg_cron connects to cron.host: scheduling on a cluster where that cannot
+# work (listen_addresses = '' and a TCP cron.host) is an ERROR whose HINT names the settings, and
+# cron.host as the socket directory is accepted.
 # Needs the extension installed (scripts/test installs it) and pg_cron (scripts/setup).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,9 +38,15 @@ SELECT mmm_fit('doomed', 'week', 'sales', ARRAY['tv'], config => :'tiny', name =
 SELECT mmm_schedule_refit('weekly', '* * * * *');
 SELECT mmm_schedule_refit('doomed', '* * * * *');
 DROP TABLE doomed;
+-- A decoy beside the extension's mmm_refit(text, date, jsonb): a call with one unknown literal
+-- would be ambiguous, or pick this one.
+CREATE FUNCTION public.mmm_refit(text) RETURNS bigint LANGUAGE sql AS 'SELECT -1::bigint';
 SQL
 
 q() { psql -X -At -v ON_ERROR_STOP=1 -d postgres -U marketer -c "$1"; }
+command=$(q "SELECT command FROM cron.job WHERE jobname = 'mmm_refit weekly'")
+[ "$command" = "SELECT public.mmm_refit('weekly'::text, NULL::date, '{}'::jsonb)" ] ||
+  fail "the scheduled command is: $command"
 # pg_cron starts jobs at the next minute boundary.
 for _ in $(seq 150); do
   [ "$(q "SELECT count(*) FROM mmm_refit_jobs WHERE last_status IN ('succeeded', 'failed')")" = 2 ] && break
@@ -68,4 +79,20 @@ q "SELECT mmm_unschedule_refit('weekly'), mmm_unschedule_refit('doomed')" >/dev/
 [ "$(q "SELECT count(*) FROM mmm_refit_jobs")" = 0 ] || fail "jobs left after mmm_unschedule_refit"
 err=$(q "SELECT mmm_unschedule_refit('weekly')" 2>&1 || true)
 [[ "$err" == *'model "weekly" has no scheduled refit'* ]] || fail "unscheduling twice: $err"
-echo "1 passed, 0 failed: cron_refit (a scheduled refit ran as its role and added version 2; a failing one was recorded as failed and wrote nothing)"
+
+# pg_cron without background workers on a cluster without TCP (cluster_start sets
+# listen_addresses = ''): refused when scheduling, with the settings in the HINT.
+restart() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -w -m fast restart >/dev/null
+}
+psql -X -q -d postgres -c "ALTER SYSTEM SET cron.use_background_workers = off"
+restart
+err=$(psql -X -At -d postgres -c "SELECT mmm_schedule_refit('weekly')" 2>&1 || true)
+[[ "$err" == *"pg_cron could not connect to run the refit: cron.host is 'localhost', a TCP host, but this server listens on no TCP address"* &&
+   "$err" == *"HINT:  "*"cron.use_background_workers = on"*"cron.host = '$CLUSTER_DIR'"* ]] ||
+  fail "scheduling without background workers or TCP: $err"
+psql -X -q -d postgres -c "ALTER SYSTEM SET cron.host = '$CLUSTER_DIR'"
+restart
+q "SELECT mmm_schedule_refit('weekly') > 0" >/dev/null || fail "scheduling with cron.host the socket directory was refused"
+q "SELECT mmm_unschedule_refit('weekly')" >/dev/null
+echo "1 passed, 0 failed: cron_refit (a scheduled refit ran as its role and added version 2 despite a decoy mmm_refit(text); a failing one was recorded as failed and wrote nothing; without background workers or TCP, scheduling was refused with a HINT, and a socket cron.host accepted)"

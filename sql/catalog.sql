@@ -265,11 +265,16 @@ SELECT pg_catalog.pg_extension_config_dump('mmm.backtests_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('mmm.backtest_folds', '');
 ALTER TABLE mmm.backtests ENABLE ROW LEVEL SECURITY;
 ALTER TABLE mmm.backtest_folds ENABLE ROW LEVEL SECURITY;
+-- A row may point only at models its role can see: foreign keys bypass row-level security, so
+-- without these checks a role could store a run or fold naming another role's model id.
 CREATE POLICY member_of_owner ON mmm.backtests
     USING (pg_catalog.pg_has_role(owner, 'MEMBER'))
-    WITH CHECK (owner = current_user);
+    WITH CHECK (owner = current_user
+                AND (final_model_id IS NULL OR EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = final_model_id)));
 CREATE POLICY visible_backtest ON mmm.backtest_folds
-    USING (EXISTS (SELECT 1 FROM mmm.backtests b WHERE b.id = backtest_id));
+    USING (EXISTS (SELECT 1 FROM mmm.backtests b WHERE b.id = backtest_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM mmm.backtests b WHERE b.id = backtest_id)
+                AND (model_id IS NULL OR EXISTS (SELECT 1 FROM mmm.models m WHERE m.id = model_id)));
 GRANT SELECT, INSERT, DELETE ON mmm.backtests, mmm.backtest_folds TO PUBLIC;
 GRANT USAGE ON SEQUENCE mmm.backtests_id_seq TO PUBLIC;
 

@@ -13,6 +13,8 @@ FROM generate_series(1, 4) i;
 \set short '{"chains": 1, "tune": 100, "draws": 40, "seed": 4, "progress": false}'
 SELECT mmm_fit('par_weeks', 'week', 'sales', ARRAY['x1', 'x2'], config => :'short', name => 'par') AS par \gset
 SELECT mmm_fit('par_weeks', 'week', 'sales', ARRAY['x1'], config => :'short', name => 'par_x1') AS par_x1 \gset
+SELECT mmm_fit('par_weeks', 'week', 'sales', ARRAY['x1'], name => 'par_tv',
+               config => '{"time_varying_intercept": true, "hsgp": {"m": 5}, "chains": 1, "tune": 60, "draws": 20, "seed": 4, "progress": false}') > 0 AS tv_fitted;
 SELECT mmm_fit('par_weeks', 'week', 'sales', ARRAY['x1', 'x2'], name => 'par_prior',
                config => '{"prior_only": true, "chains": 1, "draws": 40, "seed": 4, "progress": false}') > 0 AS prior_fitted;
 CREATE TABLE par_bt AS
@@ -33,7 +35,23 @@ INSERT INTO par_reads VALUES
     (format('mmm_compare(ARRAY[%s, %s])', :par, :par_x1)),
     ('mmm_plot_backtest((SELECT min(backtest_id) FROM par_bt))'),
     ('mmm_simulate(''example'', seed => 1)'), ('mmm_simulate_panel(''geo_panel'', seed => 1, geos => 2, weeks => 10)'),
-    ('mmm_geometric_adstock(ARRAY[1, 0, 0]::float8[], 0.5)'), ('mmm_logistic_saturation(1, 2)');
+    ('mmm_geometric_adstock(ARRAY[1, 0, 0]::float8[], 0.5)'), ('mmm_logistic_saturation(1, 2)'),
+    ('mmm_binomial_adstock(ARRAY[1, 0, 0]::float8[], 0.5)'), ('mmm_delayed_adstock(ARRAY[1, 0, 0]::float8[], 0.5, 1)'),
+    ('mmm_weibull_adstock(ARRAY[1, 0, 0]::float8[], 1, 2)'), ('mmm_hill_saturation(1, 1, 1, 1)'),
+    ('mmm_hill_sigmoid_saturation(1, 1, 1, 1)'), ('mmm_michaelis_menten_saturation(1, 2, 1)'),
+    ('mmm_root_saturation(1, 0.5)'), ('mmm_tanh_saturation(1, 1, 1)'), ('mmm_time_varying(''par_tv'')'),
+    (format('mmm_time_varying(%s)', (SELECT id FROM mmm.models WHERE name = 'par_tv'))),
+    ('mmm_plot(''par_tv'', ''time_varying'')'), (format('mmm_roas(%s)', :par));
+
+-- Complete: every PARALLEL SAFE function of the extension is among the reads, but the
+-- aggregate's transition (run by mmm_fit_agg, which writes) and mmm_refit_jobs (it needs
+-- pg_cron; pg_test/cron_refit.sh reads it).
+SELECT DISTINCT p.proname AS parallel_safe_not_read
+FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pg_mmm'
+WHERE p.proparallel = 's' AND p.proname NOT IN ('mmm_fit_agg_step', 'mmm_refit_jobs')
+  AND NOT EXISTS (SELECT 1 FROM par_reads r WHERE r.call LIKE p.proname || '(%')
+ORDER BY 1;
 
 -- Each read in a transaction of its own: none is left with a transaction id.
 CREATE PROCEDURE par_check_reads(INOUT assigned_xid text[] DEFAULT '{}') LANGUAGE plpgsql AS $$
@@ -52,6 +70,22 @@ BEGIN
 END
 $$;
 CALL par_check_reads();
+
+-- Each read alone in a forced parallel plan: the whole query runs in a worker, which cannot
+-- assign a transaction id; one "t" per read (the calls are not echoed: some hold model ids).
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+\set ECHO none
+\pset tuples_only on
+\pset format unaligned
+SELECT format('SELECT count(*) >= 0 AS ran_in_a_worker FROM %s AS r', call) FROM par_reads ORDER BY call \gexec
+\pset format aligned
+\pset tuples_only off
+\set ECHO all
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
 
 -- Inside a parallel plan: each read joined to a UNION ALL, run by a worker.
 SET force_parallel_mode = on;
@@ -116,6 +150,6 @@ WHERE p.proparallel = 's' ORDER BY 1;
 
 DROP PROCEDURE par_check_reads;
 DROP TABLE par_reads, par_bt, par_future;
-SELECT bool_and(mmm_drop_model(id)) AS dropped FROM mmm.models WHERE name IN ('par', 'par_x1', 'par_prior');
+SELECT bool_and(mmm_drop_model(id)) AS dropped FROM mmm.models WHERE name IN ('par', 'par_x1', 'par_prior', 'par_tv');
 DELETE FROM mmm.backtests WHERE name = 'par_bt';
 DROP TABLE par_weeks;

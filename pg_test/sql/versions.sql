@@ -82,4 +82,7 @@ SELECT mmm_schedule_refit('v');
 SELECT * FROM mmm_refit_jobs;
 
 SELECT mmm_drop_model(id) FROM mmm_models WHERE name IN ('v', 'agg_v') ORDER BY id;
+-- Dropping a name's last version keeps its policy, on purpose: it judges the name's next fit.
+SELECT count(*) AS versions_left FROM mmm_models WHERE name = 'v';
+SELECT policy FROM mmm.policies WHERE name = 'v';
 DELETE FROM mmm.policies WHERE name = 'v';

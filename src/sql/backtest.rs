@@ -5,8 +5,10 @@
 //! geo. The run and its rows are stored in `mmm.backtests` and `mmm.backtest_folds`;
 //! `mmm_plot_backtest` draws them without refitting.
 
+use super::args;
 use super::error::raise;
 use super::fit::{fit_panel, options, take_bool};
+use super::json_arg::JsonArg;
 use super::source::{self, qualified_name};
 use super::store::{self, from_pg_date, to_pg_date, Provenance};
 use mmm_engine::backtest::{evaluate, second_opinion, Fold, FoldReport, Values};
@@ -36,15 +38,15 @@ type BacktestRow =
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_backtest(
-    source: PgRelation,
-    date_column: &str,
-    target_column: &str,
-    channel_columns: Vec<String>,
-    control_columns: default!(Vec<String>, "'{}'"),
-    config: default!(JsonB, "'{}'"),
+    source: Option<PgRelation>,
+    date_column: Option<&str>,
+    target_column: Option<&str>,
+    channel_columns: Option<Vec<Option<String>>>,
+    control_columns: default!(Option<Vec<Option<String>>>, "'{}'"),
+    config: default!(Option<JsonArg>, "'{}'"),
     start: default!(Option<pgrx::datum::Date>, "NULL"),
-    refit_every: default!(Interval, "'6 months'"),
-    horizon: default!(Interval, "'6 months'"),
+    refit_every: default!(Option<Interval>, "'6 months'"),
+    horizon: default!(Option<Interval>, "'6 months'"),
     name: default!(Option<&str>, "NULL"),
     geo_column: default!(Option<&str>, "NULL"),
 ) -> TableIterator<
@@ -68,6 +70,13 @@ fn mmm_backtest(
         name!(geo, Option<String>),
     ),
 > {
+    let source = args::required(source, "source");
+    let (date_column, target_column) =
+        (args::required(date_column, "date_column"), args::required(target_column, "target_column"));
+    let channel_columns = args::elements(channel_columns, "channel_columns");
+    let control_columns = args::elements(control_columns, "control_columns");
+    let config = args::required(config, "config").into_jsonb();
+    let (refit_every, horizon) = (args::required(refit_every, "refit_every"), args::required(horizon, "horizon"));
     let (keep_models, fit_config) = take_keep_models(&config.0);
     let mut options = options(&fit_config);
     // One seed for every fold, recorded in the spec, so the whole run is reproducible.
@@ -83,6 +92,7 @@ fn mmm_backtest(
         None,
     );
     let folds = folds(panel.dates(), start, refit_every, horizon);
+    check_training_rows(&panel, &folds, target_column);
     let name = name.map_or_else(|| source.name().to_string(), str::to_string);
     let store_fit = |fit: &Fit, seconds: f64| {
         store::save(
@@ -257,6 +267,19 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
     };
     positive("refit_every", &refit_every);
     positive("horizon", &horizon);
+    // A horizon plans whole weeks: one shorter than the rows' step holds no week at all.
+    let a_week = super::read::one::<bool>(
+        "SELECT $1 + $2 >= $1::timestamp + interval '7 days'",
+        &[to_pg_date(start).into(), horizon.into()],
+    )
+    .expect("compare intervals")
+    .unwrap_or(false);
+    if !a_week {
+        bad(
+            format!("horizon = '{}' is shorter than one week, the data's step", interval_text(&horizon)),
+            "The rows are weekly: horizon accepts an interval of a week or more, e.g. '13 weeks' or '6 months'.",
+        );
+    }
     let end_of_data = dates.last().expect("rows").plus_days(7);
     let windows: Vec<(pgrx::datum::Date, pgrx::datum::Date)> = Spi::connect(|client| {
         client
@@ -294,6 +317,21 @@ fn folds(dates: &[Date], start: Option<pgrx::datum::Date>, refit_every: Interval
         );
     }
     folds
+}
+
+/// Each fold's training rows can be fitted (a channel with spend, a target that varies, ...),
+/// checked before any fold is sampled: an ERROR names the first fold that cannot, rather than
+/// the fit's message without it after the earlier folds were sampled.
+fn check_training_rows(panel: &Panel, folds: &[Fold], target_column: &str) {
+    for (k, fold) in folds.iter().enumerate() {
+        if let Err(e) = panel.rows(0..fold.origin).validate(target_column, 1) {
+            raise(
+                PgSqlErrorCode::ERRCODE_DATA_EXCEPTION,
+                format!("fold {} (origin {}, {} training weeks): {e}", k + 1, panel.dates()[fold.origin], fold.origin),
+                &format!("{} Or pass a later start, so that every fold trains on enough data.", e.hint()),
+            );
+        }
+    }
 }
 
 fn interval_text(interval: &Interval) -> String {
@@ -358,7 +396,8 @@ fn store_fold(backtest_id: i64, date: pgrx::datum::Date, r: &FoldReport, row: &F
 /// or those of `geo` of a panel. A function of its own: `mmm_plot(bigint, ...)` reads its
 /// number as a model id.
 #[pg_extern(stable, parallel_safe)]
-fn mmm_plot_backtest(backtest_id: i64, geo: default!(Option<&str>, "NULL")) -> String {
+fn mmm_plot_backtest(backtest_id: Option<i64>, geo: default!(Option<&str>, "NULL")) -> String {
+    let backtest_id = args::required(backtest_id, "backtest_id");
     let name = match super::read::one::<String>("SELECT name FROM mmm.backtests WHERE id = $1", &[backtest_id.into()]) {
         Err(pgrx::spi::SpiError::InvalidPosition) => None,
         found => found.expect("read mmm.backtests"),

@@ -52,6 +52,11 @@ impl Table {
     /// A row as an ERROR shows it: `(channel 'tv', geo 'north', date 2024-01-01, x 100, ...)`,
     /// with its geo in a panel and its date when it has one.
     fn described(&self, row: &Row, panel: bool) -> String {
+        // Tiny and huge values in exponent form: 1e-300, not three hundred digits.
+        let shown = |v: f64| match v != 0.0 && !(1e-5..1e16).contains(&v.abs()) {
+            true => format!("{v:e}"),
+            false => v.to_string(),
+        };
         let quoted = |v: &Option<String>| v.as_ref().map_or("NULL".into(), |s| format!("'{s}'"));
         let mut parts = vec![format!("channel {}", quoted(&row.channel))];
         if panel {
@@ -61,7 +66,7 @@ impl Table {
             parts.push(format!("date {date}"));
         }
         for (name, v) in self.values.iter().zip(&row.values) {
-            parts.push(format!("{name} {}", v.map_or("NULL".into(), |v| v.to_string())));
+            parts.push(format!("{name} {}", v.map_or("NULL".into(), shown)));
         }
         format!("({})", parts.join(", "))
     }
@@ -120,7 +125,7 @@ impl Table {
             Holds::Dates => format!("A {}'s date must be of type date or timestamp.", self.what),
             Holds::Numbers => format!("The {} table's columns {} must be numeric.", self.noun, self.values.join(", ")),
         });
-        let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", quote_ident(g)));
+        let geo = source::geo_text(relation, geo_column);
         let date = if dated { "date::date" } else { "NULL::date" };
         let values: Vec<String> = self.values.iter().map(|v| format!("{}::float8", quote_ident(v))).collect();
         let order: Vec<String> = (1..=3 + self.values.len()).map(|k| k.to_string()).collect();

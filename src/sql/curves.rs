@@ -10,11 +10,11 @@ use mmm_engine::optimize::curves::{response_curve, ContributionGrid};
 use mmm_engine::posterior::Band;
 use pgrx::prelude::*;
 
-by_model!("mmm_response_curves", mmm_response_curves_by_id, mmm_response_curves_by_name, (
+by_model!(nullable "mmm_response_curves", mmm_response_curves_by_id, mmm_response_curves_by_name, (
     channel: [default!(Option<&str>, "NULL")],
-    max_spend_multiplier: [default!(f64, 1.5)],
-    points: [default!(i32, 50)],
-    hdi_prob: [default!(f64, 0.94)]
+    max_spend_multiplier: [default!(Option<f64>, 1.5)],
+    points: [default!(Option<i32>, 50)],
+    hdi_prob: [default!(Option<f64>, 0.94)]
 ) -> TableIterator<'static, (
     name!(channel, String),
     name!(spend, f64),
@@ -69,7 +69,15 @@ type CurveRow = (String, f64, f64, f64, f64, f64, Option<String>);
 
 /// Each channel's weekly response to a constant weekly spend from 0 to `max_spend_multiplier`
 /// times its largest historical week, in each geo (its own largest week, its own units).
-fn curves(id: i64, channel: Option<&str>, max_spend_multiplier: f64, points: i32, hdi_prob: f64) -> Vec<CurveRow> {
+fn curves(
+    id: i64,
+    channel: Option<&str>,
+    max_spend_multiplier: Option<f64>,
+    points: Option<i32>,
+    hdi_prob: Option<f64>,
+) -> Vec<CurveRow> {
+    let max_spend_multiplier = super::args::required(max_spend_multiplier, "max_spend_multiplier");
+    let (points, hdi_prob) = (super::args::required(points, "points"), super::args::required(hdi_prob, "hdi_prob"));
     super::check_hdi_prob(hdi_prob);
     if !(max_spend_multiplier > 0.0 && max_spend_multiplier.is_finite()) {
         invalid(

@@ -1,6 +1,8 @@
 //! `mmm_fit`: one model over a table, and `mmm_fit_agg`: one model per group.
 
+use super::args;
 use super::error::{raise, raise_fit};
+use super::json_arg::JsonArg;
 use super::limits;
 use super::source::{self, Labels, Rows};
 use super::store::{self, Provenance};
@@ -8,7 +10,7 @@ use mmm_engine::inference::FitConfig;
 use mmm_engine::inference::{self, Control, Fit, Progress, Start, WarmStart};
 use mmm_engine::model::design::Panel;
 use pgrx::prelude::*;
-use pgrx::{JsonB, PgList, PgRelation, PgTryBuilder};
+use pgrx::{PgList, PgRelation, PgTryBuilder};
 use std::time::Instant;
 
 /// Splits the SQL layer's own keys off the engine config: `progress` (NOTICE lines, default
@@ -142,12 +144,14 @@ pub fn fit_panel(config: FitConfig, progress: bool, data: Panel, target_name: &s
     inference::fit_from(config, data, target_name, warm, on_progress).unwrap_or_else(|e| raise_fit(e))
 }
 
+/// A source without rows is said to be one, before the checks of its columns (which would find
+/// every channel "zero in every row").
 fn require_rows(data: &Panel) {
-    if data.series() == 0 {
+    if data.series() == 0 || data.data.iter().all(|d| d.dates.is_empty()) {
         raise(
             PgSqlErrorCode::ERRCODE_NO_DATA_FOUND,
             "the source has no rows".into(),
-            "A panel needs rows for every (date, geo).",
+            "A fit needs one row per week (per geo for a panel, every geo on every date): check the table, or the query that fills it.",
         );
     }
 }
@@ -173,12 +177,12 @@ fn require_rows(data: &Panel) {
 #[pg_extern(volatile, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)] // One per SQL argument; pgrx maps them one to one.
 fn mmm_fit(
-    source: PgRelation,
-    date_column: &str,
-    target_column: &str,
-    channel_columns: Vec<String>,
-    control_columns: default!(Vec<String>, "'{}'"),
-    config: default!(JsonB, "'{}'"),
+    source: Option<PgRelation>,
+    date_column: Option<&str>,
+    target_column: Option<&str>,
+    channel_columns: Option<Vec<Option<String>>>,
+    control_columns: default!(Option<Vec<Option<String>>>, "'{}'"),
+    config: default!(Option<JsonArg>, "'{}'"),
     name: default!(Option<&str>, "NULL"),
     geo_column: default!(Option<&str>, "NULL"),
     events: default!(Option<PgRelation>, "NULL"),
@@ -186,6 +190,12 @@ fn mmm_fit(
     cost_calibration: default!(Option<PgRelation>, "NULL"),
     cost_per_unit: default!(Option<PgRelation>, "NULL"),
 ) -> i64 {
+    let source = args::required(source, "source");
+    let (date_column, target_column) =
+        (args::required(date_column, "date_column"), args::required(target_column, "target_column"));
+    let channel_columns = args::elements(channel_columns, "channel_columns");
+    let control_columns = args::elements(control_columns, "control_columns");
+    let config = args::required(config, "config").into_jsonb();
     let mut options = fit_options(&config.0);
     if let Some(events) = &events {
         options.config.spec.events = source::read_events(events);
@@ -229,7 +239,7 @@ fn mmm_fit(
 /// named by the group key.
 // PARALLEL UNSAFE: stores the group's model.
 #[pg_extern(volatile, parallel_unsafe, name = "mmm_fit_agg_final")]
-fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
+fn fit_agg_final(state: Option<JsonArg>, fcinfo: pg_sys::FunctionCallInfo) -> Option<i64> {
     let state = state?.0;
     // The step function starts the state with the first row's key as text: NULL for a NULL key.
     let Some(name) = state["name"].as_str().map(str::to_string) else {
@@ -254,6 +264,13 @@ fn fit_agg_final(state: Option<JsonB>, fcinfo: pg_sys::FunctionCallInfo) -> Opti
         names
     };
     let (n_channels, n_controls) = (width(2), width(3));
+    if n_channels == 0 {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            "mmm_fit_agg: channels is empty".into(),
+            "Pass each row's spend as an array of at least one channel, e.g. ARRAY[tv, radio].",
+        );
+    }
     limits::check_length("channels", n_channels, limits::MAX_COLUMNS);
     limits::check_length("controls", n_controls, limits::MAX_COLUMNS);
     let channel_names = names(&given_channels, "channel", n_channels);

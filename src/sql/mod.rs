@@ -1,6 +1,7 @@
 //! The SQL layer: the only code that talks to PostgreSQL. One file per SQL feature, each a thin
 //! wrapper over the pure engine modules.
 
+mod args;
 mod backtest;
 mod calibration_rows;
 mod cancel;
@@ -11,6 +12,7 @@ mod curves;
 mod decomposition;
 mod error;
 mod fit;
+mod json_arg;
 mod lift_tests;
 mod limits;
 mod model_ref;
@@ -60,8 +62,13 @@ fn mmm_drop_model_by_name(model: &str) -> bool {
 }
 
 /// Removes a model; its draws and rows go with it (foreign keys ON DELETE CASCADE). A model the
-/// role cannot see is an ERROR.
+/// role cannot see is an ERROR. The name's policy stays (docs/08-versions.md): it belongs to the
+/// name, may be set before its first fit, and judges the name's next fit.
 fn drop_model(id: i64) -> bool {
+    let (owner, name) =
+        read::two::<String, String>("SELECT owner::text, name FROM mmm.models WHERE id = $1", &[id.into()])
+            .expect("read mmm.models");
+    versions::lock_name(&owner.expect("owner"), &name.expect("name"));
     Spi::run_with_args("DELETE FROM mmm.models WHERE id = $1", &[id.into()]).expect("delete model");
     true
 }

@@ -38,7 +38,24 @@ fn lookup(query: &str, arg: pgrx::datum::DatumWithOid, shown: &str) -> i64 {
 /// is an `Option` (a `DEFAULT NULL` argument). They are PARALLEL SAFE: they only read, and
 /// through read-only queries (`super::read`, `Spi::connect` with `select`), which assign no
 /// transaction id; `pg_test/sql/parallel.sql` holds them to it.
+///
+/// A function with an `Option` argument is not STRICT, so NULL reaches its `model` too:
+/// `by_model!(nullable "sql_name", ...)` takes `model` as an `Option` and makes NULL an ERROR
+/// naming it (`super::args::required`), rather than pgrx's internal error.
 macro_rules! by_model {
+    (nullable $sql:literal, $by_id:ident, $by_name:ident, ($($arg:ident : [$($ty:tt)+]),*) -> $ret:ty, $imp:path) => {
+        #[pg_extern(stable, parallel_safe, name = $sql)]
+        fn $by_id(model: Option<i64>, $($arg: $($ty)+),*) -> $ret {
+            let id = $crate::sql::model_ref::by_id($crate::sql::args::required(model, "model"));
+            TableIterator::new($imp(id, $($arg),*))
+        }
+
+        #[pg_extern(stable, parallel_safe, name = $sql)]
+        fn $by_name(model: Option<&str>, $($arg: $($ty)+),*) -> $ret {
+            let id = $crate::sql::model_ref::by_name($crate::sql::args::required(model, "model"));
+            TableIterator::new($imp(id, $($arg),*))
+        }
+    };
     ($sql:literal, $by_id:ident, $by_name:ident, ($($arg:ident : [$($ty:tt)+]),*) -> $ret:ty, $imp:path) => {
         #[pg_extern(stable, parallel_safe, name = $sql)]
         fn $by_id(model: i64, $($arg: $($ty)+),*) -> $ret {

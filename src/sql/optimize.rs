@@ -14,14 +14,14 @@ use mmm_engine::optimize::{AllocationError, BudgetReport, Horizon, MinBudgetRepo
 use pgrx::prelude::*;
 use pgrx::JsonB;
 
-by_model!("mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_by_name, (
+by_model!(nullable "mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_by_name, (
     budget: [Option<f64>],
-    num_periods: [default!(i32, 8)],
+    num_periods: [default!(Option<i32>, 8)],
     bounds: [default!(Option<JsonB>, "NULL")],
-    utility: [default!(&str, "'mean'")],
-    utility_params: [default!(JsonB, "'{}'")],
-    carry_in: [default!(bool, true)],
-    hdi_prob: [default!(f64, 0.94)],
+    utility: [default!(Option<&str>, "'mean'")],
+    utility_params: [default!(Option<JsonB>, "'{}'")],
+    carry_in: [default!(Option<bool>, true)],
+    hdi_prob: [default!(Option<f64>, 0.94)],
     geo_budgets: [default!(Option<JsonB>, "NULL")]
 ) -> TableIterator<'static, (
     name!(channel, String),
@@ -45,12 +45,12 @@ by_model!("mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_
     name!(geo, Option<String>),
 )>, optimize_budget);
 
-by_model!("mmm_min_budget_for_target", mmm_min_budget_for_target_by_id, mmm_min_budget_for_target_by_name, (
-    target_response: [f64],
-    num_periods: [default!(i32, 8)],
+by_model!(nullable "mmm_min_budget_for_target", mmm_min_budget_for_target_by_id, mmm_min_budget_for_target_by_name, (
+    target_response: [Option<f64>],
+    num_periods: [default!(Option<i32>, 8)],
     bounds: [default!(Option<JsonB>, "NULL")],
-    hdi_prob: [default!(f64, 0.94)],
-    carry_in: [default!(bool, true)]
+    hdi_prob: [default!(Option<f64>, 0.94)],
+    carry_in: [default!(Option<bool>, true)]
 ) -> TableIterator<'static, (
     name!(channel, String),
     name!(budget_per_period, f64),
@@ -65,12 +65,12 @@ by_model!("mmm_min_budget_for_target", mmm_min_budget_for_target_by_id, mmm_min_
     name!(geo, Option<String>),
 )>, min_budget);
 
-by_model!("mmm_budget_scenarios", mmm_budget_scenarios_by_id, mmm_budget_scenarios_by_name, (
-    budgets: [Vec<f64>],
-    num_periods: [default!(i32, 8)],
+by_model!(nullable "mmm_budget_scenarios", mmm_budget_scenarios_by_id, mmm_budget_scenarios_by_name, (
+    budgets: [Option<Vec<Option<f64>>>],
+    num_periods: [default!(Option<i32>, 8)],
     bounds: [default!(Option<JsonB>, "NULL")],
-    hdi_prob: [default!(f64, 0.94)],
-    carry_in: [default!(bool, true)]
+    hdi_prob: [default!(Option<f64>, 0.94)],
+    carry_in: [default!(Option<bool>, true)]
 ) -> TableIterator<'static, (
     name!(budget, f64),
     name!(channel, String),
@@ -127,14 +127,19 @@ type OptimizeRow =
 fn optimize_budget(
     id: i64,
     budget: Option<f64>,
-    num_periods: i32,
+    num_periods: Option<i32>,
     bounds: Option<JsonB>,
-    utility: &str,
-    utility_params: JsonB,
-    carry_in: bool,
-    hdi_prob: f64,
+    utility: Option<&str>,
+    utility_params: Option<JsonB>,
+    carry_in: Option<bool>,
+    hdi_prob: Option<f64>,
     geo_budgets: Option<JsonB>,
 ) -> Vec<OptimizeRow> {
+    let (num_periods, utility) =
+        (super::args::required(num_periods, "num_periods"), super::args::required(utility, "utility"));
+    let (utility_params, carry_in) =
+        (super::args::required(utility_params, "utility_params"), super::args::required(carry_in, "carry_in"));
+    let hdi_prob = super::args::required(hdi_prob, "hdi_prob");
     let utility = Utility::parse(utility, &utility_params.0).unwrap_or_else(|e| {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -195,12 +200,16 @@ type MinBudgetRow = (String, f64, f64, f64, f64, f64, f64, String, f64, f64, Opt
 /// The cheapest allocation whose mean total response over the window reaches the target.
 fn min_budget(
     id: i64,
-    target_response: f64,
-    num_periods: i32,
+    target_response: Option<f64>,
+    num_periods: Option<i32>,
     bounds: Option<JsonB>,
-    hdi_prob: f64,
-    carry_in: bool,
+    hdi_prob: Option<f64>,
+    carry_in: Option<bool>,
 ) -> Vec<MinBudgetRow> {
+    let (target_response, num_periods) =
+        (super::args::required(target_response, "target_response"), super::args::required(num_periods, "num_periods"));
+    let (hdi_prob, carry_in) =
+        (super::args::required(hdi_prob, "hdi_prob"), super::args::required(carry_in, "carry_in"));
     if !(target_response > 0.0 && target_response.is_finite()) {
         raise(
             PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
@@ -238,12 +247,16 @@ type ScenarioRow = (f64, String, f64, f64, f64, f64, f64, f64, f64, f64, Option<
 /// The optimal mean-utility allocation for each budget, with each scenario's total response.
 fn scenarios(
     id: i64,
-    budgets: Vec<f64>,
-    num_periods: i32,
+    budgets: Option<Vec<Option<f64>>>,
+    num_periods: Option<i32>,
     bounds: Option<JsonB>,
-    hdi_prob: f64,
-    carry_in: bool,
+    hdi_prob: Option<f64>,
+    carry_in: Option<bool>,
 ) -> Vec<ScenarioRow> {
+    let (budgets, num_periods) =
+        (super::args::elements(budgets, "budgets"), super::args::required(num_periods, "num_periods"));
+    let (hdi_prob, carry_in) =
+        (super::args::required(hdi_prob, "hdi_prob"), super::args::required(carry_in, "carry_in"));
     check(num_periods, hdi_prob);
     super::limits::check_length("budgets", budgets.len(), super::limits::MAX_SCENARIOS);
     let planner = Planner::new(&load(id), horizon(num_periods, carry_in));

@@ -16,26 +16,42 @@ const KINDS: &str = "response_curves, contributions, allocation, posterior, time
 
 #[pg_extern(stable, parallel_safe, name = "mmm_plot")]
 fn mmm_plot_by_id(
-    model: i64,
-    kind: &str,
+    model: Option<i64>,
+    kind: Option<&str>,
     budget: default!(Option<f64>, "NULL"),
-    num_periods: default!(i32, 8),
-    hdi_prob: default!(f64, 0.94),
+    num_periods: default!(Option<i32>, 8),
+    hdi_prob: default!(Option<f64>, 0.94),
     geo: default!(Option<&str>, "NULL"),
 ) -> String {
-    render(model_ref::by_id(model), kind, budget, num_periods, hdi_prob, geo)
+    let id = model_ref::by_id(super::args::required(model, "model"));
+    render(
+        id,
+        super::args::required(kind, "kind"),
+        budget,
+        super::args::required(num_periods, "num_periods"),
+        super::args::required(hdi_prob, "hdi_prob"),
+        geo,
+    )
 }
 
 #[pg_extern(stable, parallel_safe, name = "mmm_plot")]
 fn mmm_plot_by_name(
-    model: &str,
-    kind: &str,
+    model: Option<&str>,
+    kind: Option<&str>,
     budget: default!(Option<f64>, "NULL"),
-    num_periods: default!(i32, 8),
-    hdi_prob: default!(f64, 0.94),
+    num_periods: default!(Option<i32>, 8),
+    hdi_prob: default!(Option<f64>, 0.94),
     geo: default!(Option<&str>, "NULL"),
 ) -> String {
-    render(model_ref::by_name(model), kind, budget, num_periods, hdi_prob, geo)
+    let id = model_ref::by_name(super::args::required(model, "model"));
+    render(
+        id,
+        super::args::required(kind, "kind"),
+        budget,
+        super::args::required(num_periods, "num_periods"),
+        super::args::required(hdi_prob, "hdi_prob"),
+        geo,
+    )
 }
 
 /// The SVG document of one kind of picture, of geo `geo` or of all geos together.

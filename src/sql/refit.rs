@@ -24,7 +24,12 @@ use serde_json::Value;
 /// its id.
 // PARALLEL UNSAFE: stores the new version and may promote it.
 #[pg_extern(volatile, parallel_unsafe)]
-fn mmm_refit(name: &str, through: default!(Option<pgrx::datum::Date>, "NULL"), config: default!(JsonB, "'{}'")) -> i64 {
+fn mmm_refit(
+    name: Option<&str>,
+    through: default!(Option<pgrx::datum::Date>, "NULL"),
+    config: default!(Option<super::json_arg::JsonArg>, "'{}'"),
+) -> i64 {
+    let (name, config) = (super::args::required(name, "name"), super::args::required(config, "config").into_jsonb());
     let id = model_ref::by_name(name);
     super::versions::refuse_prior_only(id, "refitted");
     let stored = super::read::one::<JsonB>(

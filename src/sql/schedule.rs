@@ -58,6 +58,132 @@ fn require_cron() {
     }
 }
 
+/// The forms of a schedule pg_cron accepts, as `check_schedule` knows them.
+const SCHEDULE_FORMS: &str = "A schedule is five fields: minute (0-59), hour (0-23), day of month (1-31), \
+     month (1-12 or jan-dec) and day of week (0-7 or sun-sat, 0 and 7 are Sunday), each * or a number, a range a-b, \
+     a list a,b or a step */n or a-b/n, e.g. '0 3 * * 1' (Mondays at 03:00) or '*/15 * * * *'; \
+     or one of @hourly, @daily, @weekly, @monthly, @yearly; pg_cron 1.5 and later also take '30 seconds' (1 to 59) \
+     and $ as the day of month (its last day).";
+
+/// The five fields of a cron expression: what each is, its range, and the names it accepts
+/// for its numbers (the first name is `lo`).
+const FIELDS: [(&str, u32, u32, &[&str]); 5] = [
+    ("minute", 0, 59, &[]),
+    ("hour", 0, 23, &[]),
+    ("day of month", 1, 31, &[]),
+    ("month", 1, 12, &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]),
+    ("day of week", 0, 7, &["sun", "mon", "tue", "wed", "thu", "fri", "sat"]),
+];
+
+/// Why `schedule` is not a cron expression pg_cron accepts, if it is not.
+fn schedule_problem(schedule: &str) -> Option<String> {
+    let trimmed = schedule.trim();
+    if let Some(word) = trimmed.strip_prefix('@') {
+        return match ["hourly", "daily", "weekly", "monthly", "yearly", "annually", "midnight"].contains(&word) {
+            true => None,
+            false => Some(format!("@{word} is not a named schedule")),
+        };
+    }
+    let fields: Vec<&str> = trimmed.split_whitespace().collect();
+    if let [n, "second" | "seconds"] = fields[..] {
+        return match n.parse::<u32>() {
+            Ok(1..=59) => None,
+            _ => Some(format!("an interval in seconds must be 1 to 59, got \"{n}\"")),
+        };
+    }
+    if fields.len() != 5 {
+        return Some(format!("it has {} fields, not 5", fields.len()));
+    }
+    let value = |text: &str, lo: u32, hi: u32, names: &[&str]| -> Option<u32> {
+        let found = match text.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => lo + names.iter().position(|n| n.eq_ignore_ascii_case(text))? as u32,
+        };
+        (lo..=hi).contains(&found).then_some(found)
+    };
+    for (text, &(what, lo, hi, names)) in fields.iter().zip(&FIELDS) {
+        let bad = || Some(format!("its {what} \"{text}\" is not within {lo}-{hi}, *, a range, a list or a step"));
+        for element in text.split(',') {
+            let (range, step) = match element.split_once('/') {
+                Some((range, step)) => (range, Some(step)),
+                None => (element, None),
+            };
+            if step.is_some_and(|s| !s.parse::<u32>().is_ok_and(|s| (1..=hi.max(1)).contains(&s))) {
+                return bad();
+            }
+            let ok = match range.split_once('-') {
+                _ if range == "*" => true,
+                Some((a, b)) => {
+                    matches!((value(a, lo, hi, names), value(b, lo, hi, names)), (Some(a), Some(b)) if a <= b)
+                }
+                // pg_cron 1.5 and later read $ as the month's last day.
+                None => value(range, lo, hi, names).is_some() || (range == "$" && what == "day of month"),
+            };
+            if !ok {
+                return bad();
+            }
+        }
+    }
+    None
+}
+
+/// An ERROR naming the schedule when pg_cron would refuse it, with the accepted forms.
+fn check_schedule(schedule: &str) {
+    if let Some(problem) = schedule_problem(schedule) {
+        raise(
+            PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+            format!("schedule \"{schedule}\" is not a cron expression: {problem}"),
+            SCHEDULE_FORMS,
+        );
+    }
+}
+
+/// pg_cron runs a job either in a background worker (`cron.use_background_workers = on`) or
+/// through a libpq connection to `cron.host` (default localhost, over TCP). A cluster that
+/// listens on no TCP address (`listen_addresses = ''`) then fails every run with "connection
+/// failed", long after the job was scheduled: this says so now. The settings are visible only
+/// to roles that may read them (superusers, pg_read_all_settings); for others nothing is known
+/// and nothing is refused.
+fn check_cron_can_connect() {
+    let (workers, host, listen, sockets) = super::read::one::<Vec<Option<String>>>(
+        "SELECT ARRAY[(SELECT setting FROM pg_settings WHERE name = 'cron.use_background_workers'),
+                      (SELECT setting FROM pg_settings WHERE name = 'cron.host'),
+                      (SELECT setting FROM pg_settings WHERE name = 'listen_addresses'),
+                      (SELECT setting FROM pg_settings WHERE name = 'unix_socket_directories')]",
+        &[],
+    )
+    .expect("read pg_cron's settings")
+    .map(|v| (v[0].clone(), v[1].clone(), v[2].clone(), v[3].clone()))
+    .expect("four settings");
+    if workers.as_deref() == Some("on") {
+        return;
+    }
+    let (Some(host), Some(listen)) = (host, listen) else { return };
+    let sockets: Vec<String> =
+        sockets.unwrap_or_default().split(',').map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect();
+    let socket = sockets.first().cloned().unwrap_or_else(|| "/var/run/postgresql".into());
+    let hint = format!(
+        "pg_cron runs jobs over a connection to cron.host unless cron.use_background_workers is on. \
+         In postgresql.conf set cron.use_background_workers = on (and max_worker_processes high enough for the jobs), \
+         or cron.host = '{socket}' (a Unix socket directory of this server), then restart PostgreSQL."
+    );
+    let problem = if host.starts_with('/') {
+        (!sockets.is_empty() && !sockets.contains(&host))
+            .then(|| format!("cron.host is '{host}', which is not one of this server's unix_socket_directories"))
+    } else {
+        listen.trim().is_empty().then(|| {
+            format!("cron.host is '{host}', a TCP host, but this server listens on no TCP address (listen_addresses is empty)")
+        })
+    };
+    if let Some(problem) = problem {
+        raise(
+            PgSqlErrorCode::ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+            format!("pg_cron could not connect to run the refit: {problem}"),
+            &hint,
+        );
+    }
+}
+
 fn job_name(name: &str) -> String {
     let job = format!("{JOB_PREFIX}{name}");
     if job.len() > MAX_JOB_NAME {
@@ -77,15 +203,21 @@ fn job_name(name: &str) -> String {
 // PARALLEL UNSAFE: writes pg_cron's job table.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_schedule_refit(name: &str, schedule: default!(&str, "'0 3 * * 1'")) -> i64 {
+    check_schedule(schedule);
     require_cron();
+    check_cron_can_connect();
     model_ref::by_name(name);
     // cron.schedule runs the job in cron.database_name, which require_cron found to be this
     // database, as the current role; pg_cron 1.4 lets every role with USAGE on schema cron call
-    // it, while cron.schedule_in_database is superuser-only unless granted. The name enters the
-    // command as a quoted literal (format's %L), never pasted into SQL.
+    // it, while cron.schedule_in_database is superuser-only unless granted. The command names
+    // the extension's schema (%I of its name: regnamespace's text is quoted already) and passes
+    // every argument with its type (the name a quoted literal, %L), so that it matches
+    // mmm_refit(text, date, jsonb) exactly: a mmm_refit(text) that a role creates in a schema of
+    // the search path, or beside it, is never called nor makes the call ambiguous. Nothing is
+    // pasted into SQL.
     Spi::get_one_with_args::<i64>(
-        "SELECT cron.schedule($1, $2, format('SELECT %I.mmm_refit(%L)', e.extnamespace::regnamespace::text, $3::text))
-         FROM pg_extension e WHERE e.extname = 'pg_mmm'",
+        "SELECT cron.schedule($1, $2, format('SELECT %I.mmm_refit(%L::text, NULL::date, ''{}''::jsonb)', n.nspname, $3::text))
+         FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_mmm'",
         &[job_name(name).into(), schedule.into(), name.into()],
     )
     .expect("cron.schedule")

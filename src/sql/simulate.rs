@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 /// contribution, ready for `CREATE TABLE ... AS`.
 #[pg_extern(immutable, parallel_safe)]
 fn mmm_simulate(
-    preset: default!(&str, "'tv_social_search'"),
-    seed: default!(i64, 0),
+    preset: default!(Option<&str>, "'tv_social_search'"),
+    seed: default!(Option<i64>, 0),
     spec: default!(Option<JsonB>, "NULL"),
 ) -> TableIterator<
     'static,
@@ -44,14 +44,15 @@ fn mmm_simulate(
 /// the known ones.
 fn spec_or_preset<T: serde::de::DeserializeOwned>(
     spec: Option<JsonB>,
-    preset: &str,
-    seed: i64,
+    preset: Option<&str>,
+    seed: Option<i64>,
     presets: &[(&str, fn(u64) -> T)],
     what: &str,
 ) -> T {
     if let Some(JsonB(v)) = spec {
         return serde_path_to_error::deserialize(&v).unwrap_or_else(|e| invalid_spec(e.to_string()));
     }
+    let (preset, seed) = (super::args::required(preset, "preset"), super::args::required(seed, "seed"));
     match presets.iter().find(|(name, _)| *name == preset) {
         Some((_, make)) => make(seed as u64),
         None => {
@@ -122,8 +123,8 @@ fn simulated_weeks(sim: &mmm_engine::simulate::Simulated) -> impl Iterator<Item 
 /// `geos` or `weeks`; or a full `spec`.
 #[pg_extern(immutable, parallel_safe)]
 fn mmm_simulate_panel(
-    preset: default!(&str, "'geo_panel'"),
-    seed: default!(i64, 0),
+    preset: default!(Option<&str>, "'geo_panel'"),
+    seed: default!(Option<i64>, 0),
     geos: default!(Option<i32>, "NULL"),
     weeks: default!(Option<i32>, "NULL"),
     spec: default!(Option<JsonB>, "NULL"),

@@ -92,8 +92,7 @@ pub fn read_panel(
 ) -> Panel {
     check_columns(source, date, geo, target, channels, controls);
     let numeric: Vec<&str> = target.into_iter().chain(channels.iter().chain(controls).map(String::as_str)).collect();
-    // The geo is read as text whatever its type (NULL for a national model).
-    let geo_expr = geo.map_or("NULL::text".to_string(), |g| format!("{}::text", quote_ident(g)));
+    let geo_expr = geo_text(source, geo);
     let select: Vec<String> = [format!("{}::date", quote_ident(date)), geo_expr]
         .into_iter()
         .chain(numeric.iter().map(|c| format!("{}::float8", quote_ident(c))))
@@ -150,6 +149,24 @@ pub fn read_panel(
             let series = series.into_iter().map(|(g, rows)| (g, rows.into_dataset())).collect();
             Panel::from_geos(series).unwrap_or_else(|e| raise_fit(e.into()))
         }
+    }
+}
+
+/// The SQL that reads geo column `column` of `relation` as text, whatever its type (NULL::text
+/// without one: a national model). A numeric's text keeps its scale, so `1.0` and `1.00`, which
+/// SQL holds equal, would be two geos: a numeric (or a domain over one) loses its trailing
+/// zeros first (`trim_scale`), one label per value.
+pub fn geo_text(relation: &PgRelation, column: Option<&str>) -> String {
+    let Some(column) = column else { return "NULL::text".into() };
+    let numeric = super::read::one::<bool>(
+        "SELECT t.typbasetype = 'numeric'::regtype OR t.oid = 'numeric'::regtype
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+         WHERE a.attrelid = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
+        &[relation.oid().into(), column.into()],
+    );
+    match numeric {
+        Ok(Some(true)) => format!("trim_scale({}::numeric)::text", quote_ident(column)),
+        _ => format!("{}::text", quote_ident(column)),
     }
 }
 
@@ -313,6 +330,9 @@ pub fn read_events(relation: &PgRelation) -> Vec<Event> {
         &["name", "start_date", "end_date"],
         "The events table needs columns name, start_date and end_date.",
     );
+    require_types(relation, "events", &[("start_date", Holds::Dates), ("end_date", Holds::Dates)], |_| {
+        "An event's start_date and end_date must be of type date or timestamp.".into()
+    });
     let query = format!(
         "SELECT name::text, start_date::date, end_date::date FROM {} ORDER BY name, start_date, end_date",
         qualified_name(relation)
@@ -377,7 +397,7 @@ pub fn read_costs(relation: &PgRelation, geo_column: Option<&str>) -> Vec<CostRo
             Holds::Numbers => "The cost table's cost_per_unit must be numeric.".into(),
         }
     });
-    let geo = geo_column.map_or("NULL::text".into(), |g| format!("{}::text", quote_ident(g)));
+    let geo = geo_text(relation, geo_column);
     let query = format!(
         "SELECT date::date, {geo}, channel::text, cost_per_unit::float8 FROM {} ORDER BY 3, 2, 1",
         qualified_name(relation)

@@ -100,12 +100,73 @@ pub fn policy_of(name: &str) -> Policy {
 /// Serialises changes to an (owner, name)'s versions: a session holds this lock until it
 /// commits, so two fits of one name number their versions in commit order and two promotions
 /// never both succeed. The lock's first key is pg_mmm's own space.
+///
+/// Under READ COMMITTED the queries that follow see what the sessions before this one
+/// committed. Under REPEATABLE READ and SERIALIZABLE they see the transaction's snapshot, which
+/// may predate a version committed while this session waited: numbering from it would collide
+/// on the unique key, promoting from it would undo the other session's promotion. So when the
+/// name's versions as the snapshot sees them differ from what is committed, the transaction is
+/// a serialization failure (40001) to retry, as PostgreSQL's own are.
 pub fn lock_name(owner: &str, name: &str) {
     Spi::run_with_args(
         "SELECT pg_advisory_xact_lock(hashtext('pg_mmm.models'), hashtext($1 || '/' || $2))",
         &[owner.into(), name.into()],
     )
     .expect("lock the model's name");
+    // SAFETY: XactIsoLevel is a plain int the backend sets when the transaction starts.
+    if unsafe { pg_sys::XactIsoLevel } < pg_sys::XACT_REPEATABLE_READ as i32 {
+        return;
+    }
+    let seen = super::read::one::<String>(VERSIONS_STATE, &[owner.into(), name.into()])
+        .expect("read mmm.models")
+        .unwrap_or_default();
+    if seen != committed_state(owner, name) {
+        raise(
+            PgSqlErrorCode::ERRCODE_T_R_SERIALIZATION_FAILURE,
+            format!("could not serialize access to model \"{name}\": another session changed its versions after this transaction began"),
+            "Retry the transaction: another fit, refit, promotion, rollback or drop of this name committed first, and a REPEATABLE READ or SERIALIZABLE transaction cannot see it.",
+        );
+    }
+}
+
+/// The versions of an (owner, name) and which one is promoted, as one text.
+const VERSIONS_STATE: &str =
+    "SELECT coalesce(string_agg(concat_ws(':', id, version, promoted, promoted_at), ',' ORDER BY id), '')
+     FROM mmm.models WHERE owner::text = $1 AND name = $2";
+
+/// `VERSIONS_STATE` as committed now, whatever the transaction's snapshot: pgrx's queries run
+/// on the transaction's snapshot under REPEATABLE READ, so this one goes through
+/// `SPI_execute_snapshot` with the latest snapshot, as PostgreSQL's foreign-key checks do.
+fn committed_state(owner: &str, name: &str) -> String {
+    let query = std::ffi::CString::new(VERSIONS_STATE).expect("no NUL in the query");
+    Spi::connect(|_client| {
+        let mut types = [pg_sys::TEXTOID, pg_sys::TEXTOID];
+        let mut values = [owner.into_datum().expect("text"), name.into_datum().expect("text")];
+        // SAFETY: SPI is connected for the closure; the plan, the tuple table and the text
+        // they hold live in SPI's memory until it finishes, after the String is copied out. A
+        // NULL nulls array means no argument is NULL; the latest snapshot is copied by the push
+        // SPI makes of it.
+        unsafe {
+            let plan = pg_sys::SPI_prepare(query.as_ptr(), 2, types.as_mut_ptr());
+            assert!(!plan.is_null(), "prepare the versions' state");
+            let status = pg_sys::SPI_execute_snapshot(
+                plan,
+                values.as_mut_ptr(),
+                std::ptr::null(),
+                pg_sys::GetLatestSnapshot(),
+                std::ptr::null_mut(),
+                true,
+                false,
+                1,
+            );
+            assert_eq!(status, pg_sys::SPI_OK_SELECT as i32, "read the versions' state");
+            let table = pg_sys::SPI_tuptable;
+            assert!(!table.is_null() && (*table).numvals == 1, "one row");
+            let mut is_null = false;
+            let value = pg_sys::SPI_getbinval(*(*table).vals, (*table).tupdesc, 1, &mut is_null);
+            String::from_datum(value, is_null).unwrap_or_default()
+        }
+    })
 }
 
 /// Makes `id` the promoted version of its (owner, name). The caller holds the name's lock. A
@@ -164,15 +225,13 @@ fn optional<T: FromDatum + IntoDatum>(query: &str, args: &[pgrx::datum::DatumWit
     }
 }
 
-/// The owner, name and version of a model the current role can see, locked for a change of
-/// its promotion; only its owner may change it.
-fn owned(id: i64) -> (String, i32) {
-    let (owner, name, version) = super::read::three::<String, String, i32>(
-        "SELECT owner::text, name, version FROM mmm.models WHERE id = $1",
-        &[id.into()],
-    )
-    .expect("read mmm.models");
-    let (owner, name, version) = (owner.expect("owner"), name.expect("name"), version.expect("version"));
+/// Locks the name of a model the current role can see for a change of its promotion; only its
+/// owner may change it.
+pub fn lock_owned(id: i64) {
+    let (owner, name) =
+        super::read::two::<String, String>("SELECT owner::text, name FROM mmm.models WHERE id = $1", &[id.into()])
+            .expect("read mmm.models");
+    let (owner, name) = (owner.expect("owner"), name.expect("name"));
     if owner != super::store::current_user() {
         raise(
             PgSqlErrorCode::ERRCODE_INSUFFICIENT_PRIVILEGE,
@@ -181,7 +240,6 @@ fn owned(id: i64) -> (String, i32) {
         );
     }
     lock_name(&owner, &name);
-    (name, version)
 }
 
 /// Sets the policy of the current role's models of this name: the health gates a fit must pass
@@ -208,7 +266,7 @@ fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_promote(model: i64) -> i64 {
     let id = model_ref::by_id(model);
-    owned(id);
+    lock_owned(id);
     promote(id);
     id
 }
@@ -218,8 +276,12 @@ fn mmm_promote(model: i64) -> i64 {
 /// `mmm_promote` goes forward again. Returns the id now promoted.
 #[pg_extern(volatile, strict, parallel_unsafe)]
 fn mmm_rollback(name: &str) -> i64 {
-    let current = optional::<i64>(
-        "SELECT id FROM mmm.models WHERE owner = current_user AND name = $1 AND promoted",
+    // The name's lock first, then the reads: a concurrent rollback of the name waits, and then
+    // walks back from the version this one promoted. (After the lock's write, pgrx's queries
+    // take a new snapshot each under READ COMMITTED; lock_name refuses a stale one otherwise.)
+    lock_name(&super::store::current_user(), name);
+    let version = optional::<i32>(
+        "SELECT version FROM mmm.models WHERE owner = current_user AND name = $1 AND promoted",
         &[name.into()],
     )
     .unwrap_or_else(|| {
@@ -229,7 +291,6 @@ fn mmm_rollback(name: &str) -> i64 {
             "mmm_promote(id) promotes a version; SELECT * FROM mmm_models lists them.",
         )
     });
-    let (_, version) = owned(current);
     let previous = optional::<i64>(
         "SELECT id FROM mmm.models
          WHERE owner = current_user AND name = $1 AND version < $2 AND (promoted_at IS NOT NULL OR status = 'ok')

@@ -87,6 +87,16 @@ pub fn check_lift_tests(
         if t.sigma <= 0.0 {
             return bad(format!("sigma = {} must be > 0", t.sigma));
         }
+        // A standard error this small pins the lift to a point: (delta_y - lift) / sigma and its
+        // square overflow, and the sampler finds no starting point. Refused here, naming the row.
+        if t.sigma < MIN_SIGMA || t.sigma < MIN_RELATIVE_SIGMA * t.delta_y.abs() {
+            return bad(format!(
+                "sigma = {:e} is too small: a lift test's standard error must be at least {MIN_SIGMA:e} and at least \
+                 {MIN_RELATIVE_SIGMA:e} × |delta_y| ({:e})",
+                t.sigma,
+                MIN_RELATIVE_SIGMA * t.delta_y.abs()
+            ));
+        }
         if t.x < 0.0 || t.x + t.delta_x < 0.0 {
             return bad(format!("x = {} and x + delta_x = {} must be >= 0 (spend)", t.x, t.x + t.delta_x));
         }
@@ -99,6 +109,10 @@ pub fn check_lift_tests(
     }
     Ok(())
 }
+
+/// The smallest standard error a lift test may have, absolute and relative to its `delta_y`.
+const MIN_SIGMA: f64 = 1e-100;
+const MIN_RELATIVE_SIGMA: f64 = 1e-6;
 
 /// A test in the model's scaled units, with the (geo, channel) cell it reads.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -280,6 +294,11 @@ mod tests {
         assert!(err(test(0, Some(0)), normal, 0).contains("no geo column"));
         assert!(check_lift_tests(&[test(0, None)], normal, (2, 3), None).unwrap_err().to_string().contains("row 1"));
         assert!(err(LiftTest { sigma: 0.0, ..test(1, None) }, normal, 0).contains("sigma = 0 must be > 0"));
+        assert!(
+            err(LiftTest { sigma: 1e-300, ..test(1, None) }, normal, 0).contains("row 2: sigma = 1e-300 is too small")
+        );
+        assert!(err(LiftTest { sigma: 1e-8, ..test(1, None) }, normal, 0).contains("too small"));
+        assert!(check_lift_tests(&[LiftTest { sigma: 1e-6, ..test(1, None) }], normal, (2, 0), None).is_ok());
         assert!(err(LiftTest { x: f64::NAN, ..test(1, None) }, normal, 0).contains("x = NaN"));
         assert!(err(LiftTest { delta_x: -2.0, ..test(1, None) }, normal, 0).contains(">= 0"));
         let negative = LiftTest { delta_y: -0.2, ..test(1, None) };

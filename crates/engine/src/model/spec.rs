@@ -189,7 +189,7 @@ impl SpecError {
             SpecError::Support { domain, .. } => format!("Choose a distribution whose support lies in {domain}."),
             SpecError::Cost(e) => e.hint(),
             SpecError::LiftTest { .. } => {
-                "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0, \
+                "Each lift test names a channel (and geo) of the model, with finite x >= 0, delta_x, delta_y and sigma > 0 (at least 1e-6 × |delta_y|), \
                  and, when media varies over time, the training date it ran in."
                     .into()
             }
