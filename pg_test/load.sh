@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Under load: pgbench with 8 clients reading (mmm_summary) and optimizing (mmm_optimize_budget)
-# two model names for LOAD_SECONDS (default 20) while a session refits the same names, each
+# two model names for LOAD_SECONDS (default 60) while a session refits the same names, each
 # refit committing a new promoted version. Zero failed transactions, no aborted client, and
 # every answer read equals the answer of a version that was committed. Prints throughput and
-# latency percentiles (docs/12-limits.md has the figures of one run). Needs the extension
+# latency percentiles (docs/15-performance.md has the figures of one run). Needs the extension
 # installed and pgbench (Debian's postgresql-15, which provides postgresql-contrib-15).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 cluster_start
-seconds=${LOAD_SECONDS:-20}
+seconds=${LOAD_SECONDS:-60}
 fail() {
   echo "load: $*" >&2
   echo "0 passed, 1 failed: load" >&2
