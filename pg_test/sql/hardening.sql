@@ -64,6 +64,10 @@ SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', lif
 SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'], config => '{"chains": 1, "draws": 1e400}');
 SELECT mmm_fit('msg_weeks', 'week', 'sales', ARRAY['x1'],
                config => '{"priors": {"intercept": {"dist": "Normal", "mu": 0, "sigma": 1e400}}}');
+-- So does one in the other jsonb arguments: bounds, a policy, a simulation's spec.
+SELECT * FROM mmm_optimize_budget('msg_no_model', 100, bounds => '{"x1": [0, 1e400]}');
+SELECT mmm_set_policy('msg_policy', '{"max_r_hat": 1e400}');
+SELECT count(*) FROM mmm_simulate(spec => '{"weeks": 1e400}');
 -- A backtest horizon shorter than the data's week.
 SELECT count(*) FROM mmm_backtest('msg_weeks', 'week', 'sales', ARRAY['x1'], config => :'tiny', horizon => '1 hour');
 -- A backtest whose first fold trains on weeks where a channel has no spend names the fold.

@@ -7,22 +7,22 @@
 
 use super::cancel::optimizing;
 use super::error::raise;
+use super::json_arg::JsonArg;
 use super::model_ref::by_model;
 use super::store::{load, to_pg_date};
 use mmm_engine::optimize::sample::sampled_weeks;
 use mmm_engine::optimize::{AllocationError, BudgetReport, Horizon, MinBudgetReport, Planner, Utility};
 use pgrx::prelude::*;
-use pgrx::JsonB;
 
 by_model!(nullable "mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimize_budget_by_name, (
     budget: [Option<f64>],
     num_periods: [default!(Option<i32>, 8)],
-    bounds: [default!(Option<JsonB>, "NULL")],
+    bounds: [default!(Option<JsonArg>, "NULL")],
     utility: [default!(Option<&str>, "'mean'")],
-    utility_params: [default!(Option<JsonB>, "'{}'")],
+    utility_params: [default!(Option<JsonArg>, "'{}'")],
     carry_in: [default!(Option<bool>, true)],
     hdi_prob: [default!(Option<f64>, 0.94)],
-    geo_budgets: [default!(Option<JsonB>, "NULL")]
+    geo_budgets: [default!(Option<JsonArg>, "NULL")]
 ) -> TableIterator<'static, (
     name!(channel, String),
     name!(budget_per_period, f64),
@@ -48,7 +48,7 @@ by_model!(nullable "mmm_optimize_budget", mmm_optimize_budget_by_id, mmm_optimiz
 by_model!(nullable "mmm_min_budget_for_target", mmm_min_budget_for_target_by_id, mmm_min_budget_for_target_by_name, (
     target_response: [Option<f64>],
     num_periods: [default!(Option<i32>, 8)],
-    bounds: [default!(Option<JsonB>, "NULL")],
+    bounds: [default!(Option<JsonArg>, "NULL")],
     hdi_prob: [default!(Option<f64>, 0.94)],
     carry_in: [default!(Option<bool>, true)]
 ) -> TableIterator<'static, (
@@ -68,7 +68,7 @@ by_model!(nullable "mmm_min_budget_for_target", mmm_min_budget_for_target_by_id,
 by_model!(nullable "mmm_budget_scenarios", mmm_budget_scenarios_by_id, mmm_budget_scenarios_by_name, (
     budgets: [Option<Vec<Option<f64>>>],
     num_periods: [default!(Option<i32>, 8)],
-    bounds: [default!(Option<JsonB>, "NULL")],
+    bounds: [default!(Option<JsonArg>, "NULL")],
     hdi_prob: [default!(Option<f64>, 0.94)],
     carry_in: [default!(Option<bool>, true)]
 ) -> TableIterator<'static, (
@@ -86,7 +86,7 @@ by_model!(nullable "mmm_budget_scenarios", mmm_budget_scenarios_by_id, mmm_budge
 )>, scenarios);
 
 by_model!("mmm_sample_response", mmm_sample_response_by_id, mmm_sample_response_by_name, (
-    allocation: [JsonB],
+    allocation: [JsonArg],
     num_periods: [default!(i32, 8)],
     noise_level: [default!(f64, 0.01)],
     seed: [default!(i64, 0)],
@@ -128,12 +128,12 @@ fn optimize_budget(
     id: i64,
     budget: Option<f64>,
     num_periods: Option<i32>,
-    bounds: Option<JsonB>,
+    bounds: Option<JsonArg>,
     utility: Option<&str>,
-    utility_params: Option<JsonB>,
+    utility_params: Option<JsonArg>,
     carry_in: Option<bool>,
     hdi_prob: Option<f64>,
-    geo_budgets: Option<JsonB>,
+    geo_budgets: Option<JsonArg>,
 ) -> Vec<OptimizeRow> {
     let (num_periods, utility) =
         (super::args::required(num_periods, "num_periods"), super::args::required(utility, "utility"));
@@ -202,7 +202,7 @@ fn min_budget(
     id: i64,
     target_response: Option<f64>,
     num_periods: Option<i32>,
-    bounds: Option<JsonB>,
+    bounds: Option<JsonArg>,
     hdi_prob: Option<f64>,
     carry_in: Option<bool>,
 ) -> Vec<MinBudgetRow> {
@@ -249,7 +249,7 @@ fn scenarios(
     id: i64,
     budgets: Option<Vec<Option<f64>>>,
     num_periods: Option<i32>,
-    bounds: Option<JsonB>,
+    bounds: Option<JsonArg>,
     hdi_prob: Option<f64>,
     carry_in: Option<bool>,
 ) -> Vec<ScenarioRow> {
@@ -290,7 +290,7 @@ type SampledRow = (i32, pgrx::datum::Date, String, f64, f64, f64, f64, Option<St
 /// perturbed by multiplicative noise.
 fn sampled_response(
     id: i64,
-    allocation: JsonB,
+    allocation: JsonArg,
     num_periods: i32,
     noise_level: f64,
     seed: i64,

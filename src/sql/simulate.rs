@@ -1,6 +1,7 @@
 //! `mmm_simulate`: weekly data with known truth, from a preset or a full spec.
 
 use super::error::raise;
+use super::json_arg::JsonArg;
 use super::limits;
 use super::store::to_pg_date;
 use mmm_engine::simulate::{
@@ -17,7 +18,7 @@ use serde_json::{Map, Value};
 fn mmm_simulate(
     preset: default!(Option<&str>, "'tv_social_search'"),
     seed: default!(Option<i64>, 0),
-    spec: default!(Option<JsonB>, "NULL"),
+    spec: default!(Option<JsonArg>, "NULL"),
 ) -> TableIterator<
     'static,
     (
@@ -43,13 +44,13 @@ fn mmm_simulate(
 /// The spec given, else the named preset's with `seed`; an unknown preset is an ERROR listing
 /// the known ones.
 fn spec_or_preset<T: serde::de::DeserializeOwned>(
-    spec: Option<JsonB>,
+    spec: Option<JsonArg>,
     preset: Option<&str>,
     seed: Option<i64>,
     presets: &[(&str, fn(u64) -> T)],
     what: &str,
 ) -> T {
-    if let Some(JsonB(v)) = spec {
+    if let Some(JsonArg(v)) = spec {
         return serde_path_to_error::deserialize(&v).unwrap_or_else(|e| invalid_spec(e.to_string()));
     }
     let (preset, seed) = (super::args::required(preset, "preset"), super::args::required(seed, "seed"));
@@ -127,7 +128,7 @@ fn mmm_simulate_panel(
     seed: default!(Option<i64>, 0),
     geos: default!(Option<i32>, "NULL"),
     weeks: default!(Option<i32>, "NULL"),
-    spec: default!(Option<JsonB>, "NULL"),
+    spec: default!(Option<JsonArg>, "NULL"),
 ) -> TableIterator<
     'static,
     (

@@ -249,7 +249,7 @@ pub fn lock_owned(id: i64) {
 /// applies to the fits that follow. Returns the stored policy.
 // PARALLEL UNSAFE: writes mmm.policies.
 #[pg_extern(volatile, strict, parallel_unsafe)]
-fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
+fn mmm_set_policy(name: &str, policy: super::json_arg::JsonArg) -> JsonB {
     parse(&policy.0);
     Spi::run_with_args(
         "INSERT INTO mmm.policies (name, policy) VALUES ($1, $2)
@@ -257,7 +257,7 @@ fn mmm_set_policy(name: &str, policy: JsonB) -> JsonB {
         &[name.into(), JsonB(policy.0.clone()).into()],
     )
     .expect("write mmm.policies");
-    policy
+    policy.into_jsonb()
 }
 
 /// Promotes a version by hand, whatever its status: reading its name then means this version.
