@@ -23,15 +23,7 @@ fn mmm_plot_by_id(
     hdi_prob: default!(Option<f64>, 0.94),
     geo: default!(Option<&str>, "NULL"),
 ) -> String {
-    let id = model_ref::by_id(super::args::required(model, "model"));
-    render(
-        id,
-        super::args::required(kind, "kind"),
-        budget,
-        super::args::required(num_periods, "num_periods"),
-        super::args::required(hdi_prob, "hdi_prob"),
-        geo,
-    )
+    render(model_ref::by_id(super::args::required(model, "model")), kind, budget, num_periods, hdi_prob, geo)
 }
 
 #[pg_extern(stable, parallel_safe, name = "mmm_plot")]
@@ -43,19 +35,22 @@ fn mmm_plot_by_name(
     hdi_prob: default!(Option<f64>, 0.94),
     geo: default!(Option<&str>, "NULL"),
 ) -> String {
-    let id = model_ref::by_name(super::args::required(model, "model"));
-    render(
-        id,
-        super::args::required(kind, "kind"),
-        budget,
-        super::args::required(num_periods, "num_periods"),
-        super::args::required(hdi_prob, "hdi_prob"),
-        geo,
-    )
+    render(model_ref::by_name(super::args::required(model, "model")), kind, budget, num_periods, hdi_prob, geo)
 }
 
-/// The SVG document of one kind of picture, of geo `geo` or of all geos together.
-fn render(id: i64, kind: &str, budget: Option<f64>, num_periods: i32, hdi_prob: f64, geo: Option<&str>) -> String {
+/// The SVG document of one kind of picture, of geo `geo` or of all geos together. The
+/// arguments a picture needs are an ERROR naming them when NULL.
+fn render(
+    id: i64,
+    kind: Option<&str>,
+    budget: Option<f64>,
+    num_periods: Option<i32>,
+    hdi_prob: Option<f64>,
+    geo: Option<&str>,
+) -> String {
+    use super::args::required;
+    let (kind, num_periods, hdi_prob) =
+        (required(kind, "kind"), required(num_periods, "num_periods"), required(hdi_prob, "hdi_prob"));
     super::check_hdi_prob(hdi_prob);
     if !KINDS.split(", ").any(|k| k == kind) {
         raise(

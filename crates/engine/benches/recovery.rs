@@ -50,7 +50,7 @@ fn candidates() -> Vec<(&'static str, Value)> {
 
 /// The shapes' panels for `seed`, named `<shape>_<seed>`, and the controls fits leave out.
 fn shapes(seed: u64) -> Vec<(String, PanelSpec, &'static [&'static str])> {
-    let weeks = |mut spec: PanelSpec, geos: usize| {
+    let sized = |mut spec: PanelSpec, geos: usize| {
         spec.base.weeks = 104;
         spec.geos = geos;
         spec
@@ -58,10 +58,10 @@ fn shapes(seed: u64) -> Vec<(String, PanelSpec, &'static [&'static str])> {
     let together =
         PanelSpec { base: correlated_channels(seed), geos: 6, effect_sd: 0.2, size_sd: 0.3, short_on_signal: 0 };
     vec![
-        (format!("few_geos_{seed}"), weeks(geo_panel(seed), 3), &[][..]),
-        (format!("many_geos_{seed}"), weeks(geo_panel(100 + seed), 16), &[][..]),
-        (format!("short_on_signal_{seed}"), weeks(geo_panel_short_on_signal(200 + seed), 8), &[][..]),
-        (format!("moving_together_{seed}"), weeks(together, 6), &["budget"][..]),
+        (format!("few_geos_{seed}"), sized(geo_panel(seed), 3), &[][..]),
+        (format!("many_geos_{seed}"), sized(geo_panel(100 + seed), 16), &[][..]),
+        (format!("short_on_signal_{seed}"), sized(geo_panel_short_on_signal(200 + seed), 8), &[][..]),
+        (format!("moving_together_{seed}"), sized(together, 6), &["budget"][..]),
     ]
 }
 
